@@ -1,0 +1,178 @@
+/* clresample — PyTorch-exact tensor resampling on any OpenCL device, with a host fallback.
+ *
+ * The one public header. Every entry point validates all of its arguments before doing any
+ * work; on failure it returns a status, leaves every output untouched, and records a message
+ * naming the argument and the rule it broke (clrs_error_message()). The library never prints
+ * and never aborts. */
+#ifndef CLRESAMPLE_H
+#define CLRESAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#include <CL/cl.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CLRS_BUILDING) && defined(__GNUC__)
+#define CLRS_API __attribute__((visibility("default")))
+#else
+#define CLRS_API
+#endif
+
+/* ---- Status ------------------------------------------------------------------------------ */
+
+/* Pinned values: they never change between releases. */
+#define CLRS_STATUS_LIST(X)                                                  \
+    X(CLRS_OK, 0, "ok")                                                      \
+    X(CLRS_ERR_ARGUMENT, 1, "invalid argument")                              \
+    X(CLRS_ERR_UNSUPPORTED, 2, "unsupported")                                \
+    X(CLRS_ERR_MEMORY, 3, "out of memory")                                   \
+    X(CLRS_ERR_DEVICE, 4, "device error")                                    \
+    X(CLRS_ERR_BUILD, 5, "kernel build error")                               \
+    X(CLRS_ERR_IO, 6, "i/o error")
+
+typedef enum {
+#define CLRS_X_ENUM(name, value, text) name = value,
+    CLRS_STATUS_LIST(CLRS_X_ENUM)
+#undef CLRS_X_ENUM
+} clrs_status;
+
+/* "CLRS_OK", "CLRS_ERR_ARGUMENT", ...; "CLRS_UNKNOWN_STATUS" for other values. */
+CLRS_API const char *clrs_status_name(clrs_status status);
+/* The calling thread's last failure message, e.g. "interpolate: size and scale_factor are
+ * both set; give exactly one". "" when the last call on this thread succeeded. */
+CLRS_API const char *clrs_error_message(void);
+/* The library version, "MAJOR.MINOR.PATCH". */
+CLRS_API const char *clrs_version(void);
+
+/* ---- Devices ----------------------------------------------------------------------------- */
+
+typedef enum { CLRS_DEVICE_HOST = 0, CLRS_DEVICE_CPU = 1, CLRS_DEVICE_GPU = 2,
+               CLRS_DEVICE_ACCELERATOR = 3, CLRS_DEVICE_OTHER = 4 } clrs_device_type;
+
+typedef struct {
+    int platform_index, device_index;  /* -1, -1 for the host backend */
+    clrs_device_type type;
+    char name[128];
+    char vendor[128];
+    char platform[128];                /* platform name */
+    char version[128];                 /* CL_DEVICE_VERSION */
+    char driver[128];                  /* CL_DRIVER_VERSION */
+    char opencl_c_version[64];         /* CL_DEVICE_OPENCL_C_VERSION */
+    unsigned compute_units;
+    unsigned max_work_group_size;
+    uint64_t global_mem_bytes;
+    uint64_t local_mem_bytes;
+    uint64_t max_alloc_bytes;
+    int fp16;                          /* cl_khr_fp16 arithmetic (storage is always supported) */
+    int fp64;                          /* cl_khr_fp64 */
+} clrs_device_info;
+
+/* Fills up to `cap` entries (the OpenCL devices of every platform, then the host backend as
+ * the last entry) and sets *count to the number available. `infos` may be NULL with cap 0. */
+CLRS_API clrs_status clrs_device_list(clrs_device_info *infos, size_t cap, size_t *count);
+
+/* ---- Context ----------------------------------------------------------------------------- */
+
+typedef struct clrs_context clrs_context;
+
+typedef struct {
+    const char *device;     /* NULL: $CLRS_DEVICE, else "auto". "auto" prefers a GPU, then an
+                               OpenCL CPU device, then the host; also "gpu", "cpu", "host",
+                               "P:D" (platform:device indices) or part of a device name. */
+    const char *cache_dir;  /* NULL: $CLRS_CACHE_DIR, else $XDG_CACHE_HOME/clresample, else
+                               $HOME/.cache/clresample; "" turns the disk cache off. */
+    int host_fallback;      /* 1: run an op on the host when the device cannot (no fp64,
+                               kernel build failure); 0: fail with the device's status. */
+} clrs_context_options;
+#define CLRS_CONTEXT_OPTIONS_INIT { NULL, NULL, 1 }
+
+/* Program-cache and fallback counters of a context (since creation). */
+typedef struct {
+    uint64_t builds;          /* programs compiled from source */
+    uint64_t memory_hits;     /* programs found already built in this context */
+    uint64_t disk_hits;       /* programs loaded from a binary in the disk cache */
+    uint64_t disk_writes;     /* binaries written to the disk cache */
+    uint64_t disk_rejects;    /* cache files that were corrupt, truncated or foreign */
+    uint64_t host_fallbacks;  /* op calls run on the host although the context has a device */
+    int disk_enabled;         /* 0 when there is no cache directory or it is not writable */
+} clrs_cache_stats;
+
+/* options NULL: defaults (CLRS_CONTEXT_OPTIONS_INIT). */
+CLRS_API clrs_status clrs_context_create(clrs_context **ctx, const clrs_context_options *options);
+/* A context on the application's own queue (retained; released on destroy). Its device
+ * is the queue's device. */
+CLRS_API clrs_status clrs_context_wrap(clrs_context **ctx, cl_command_queue queue,
+                                       const clrs_context_options *options);
+CLRS_API void clrs_context_destroy(clrs_context *ctx);  /* NULL is fine */
+/* Waits until all work enqueued by this context has finished. */
+CLRS_API clrs_status clrs_context_finish(clrs_context *ctx);
+CLRS_API const clrs_device_info *clrs_context_device(const clrs_context *ctx);
+CLRS_API clrs_status clrs_context_cache_stats(const clrs_context *ctx, clrs_cache_stats *stats);
+/* The OpenCL objects of a context (NULL for the host backend), for applications that
+ * allocate their own cl_mem tensors. */
+CLRS_API cl_context clrs_context_cl_context(const clrs_context *ctx);
+CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
+
+/* ---- Tensors ----------------------------------------------------------------------------- */
+
+typedef enum { CLRS_F32 = 0, CLRS_F64 = 1, CLRS_F16 = 2, CLRS_BF16 = 3, CLRS_I64 = 4 } clrs_dtype;
+
+/* A view of memory owned by the caller: either host memory (`data`) or an OpenCL buffer
+ * (`mem`), never both. Strides are in elements; all zero means contiguous (row-major).
+ * `offset` is in bytes from `data` or from the start of `mem`. Dim 0 is N, dim 1 is C, the
+ * rest are spatial (D, H, W). Channels-last is expressed with strides. */
+typedef struct {
+    clrs_dtype dtype;
+    int ndim;
+    int64_t shape[5];
+    int64_t strides[5];
+    void *data;
+    cl_mem mem;
+    size_t offset;
+} clrs_tensor;
+
+/* Size in bytes of one element of `dtype` (0 for an unknown dtype). */
+CLRS_API size_t clrs_dtype_size(clrs_dtype dtype);
+
+/* ---- interpolate ------------------------------------------------------------------------- */
+
+typedef enum { CLRS_NEAREST = 0, CLRS_NEAREST_EXACT = 1, CLRS_LINEAR = 2, CLRS_CUBIC = 3,
+               CLRS_AREA = 4 } clrs_mode;
+
+/* torch.nn.functional.interpolate's arguments. CLRS_LINEAR is linear, bilinear or trilinear
+ * by the number of spatial dims; CLRS_CUBIC is bicubic (and, beyond PyTorch, cubic on 1 and
+ * 3 spatial dims). Give exactly one of size (all spatial entries > 0) or scale_factor (all
+ * spatial entries > 0; size all 0). align_corners and recompute_scale_factor are -1 for None,
+ * 0 or 1, as in PyTorch. */
+typedef struct {
+    clrs_mode mode;
+    int64_t size[3];
+    double scale_factor[3];
+    int align_corners;
+    int recompute_scale_factor;
+    int antialias;
+} clrs_interpolate_params;
+#define CLRS_INTERPOLATE_PARAMS_INIT { CLRS_NEAREST, {0, 0, 0}, {0.0, 0.0, 0.0}, -1, -1, 0 }
+
+/* The output shape (ndim entries) for an input of shape in_shape (ndim 3, 4 or 5). */
+CLRS_API clrs_status clrs_interpolate_shape(const clrs_interpolate_params *params, int ndim,
+                                            const int64_t *in_shape, int64_t *out_shape);
+CLRS_API clrs_status clrs_interpolate(clrs_context *ctx, const clrs_interpolate_params *params,
+                                      const clrs_tensor *input, const clrs_tensor *output);
+/* grad_input is overwritten (not accumulated into). Deterministic: a gather, no atomics. */
+CLRS_API clrs_status clrs_interpolate_backward(clrs_context *ctx,
+                                               const clrs_interpolate_params *params,
+                                               const clrs_tensor *grad_output,
+                                               const clrs_tensor *grad_input);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CLRESAMPLE_H */

@@ -1,0 +1,120 @@
+/* internal.h — declarations shared between the library's source files (never installed).
+ *
+ * Cross-file internal names carry the clrs__ prefix. The context structure lives here
+ * because the op front ends, the program cache and both backends read it. */
+#ifndef CLRS_INTERNAL_H
+#define CLRS_INTERNAL_H
+
+#ifndef CLRS_BUILDING
+#define CLRS_BUILDING 1
+#endif
+#include "config.h"
+#include "clresample.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLRS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- status.c ---- */
+/* Records "<message>" as this thread's error and returns `status`. */
+clrs_status clrs__fail(clrs_status status, const char *fmt, ...) CLRS_PRINTF(2, 3);
+/* As clrs__fail for a failed OpenCL call: "<what>: <call> failed (<CL error name>)". */
+clrs_status clrs__cl_fail(cl_int err, const char *what, const char *call);
+void clrs__clear_error(void);
+const char *clrs__cl_error_name(cl_int err);
+
+/* ---- device.c ---- */
+typedef struct {
+    cl_platform_id platform;
+    cl_device_id device;
+    clrs_device_info info;
+} clrs__device;
+
+/* Picks a device for `spec` (see clrs_context_options.device). *is_host is set when the
+ * host backend was chosen (spec "host", or "auto" / no OpenCL at all with fallback allowed). */
+clrs_status clrs__device_select(const char *spec, int host_fallback, clrs__device *out,
+                                int *is_host);
+void clrs__device_fill_info(cl_platform_id platform, cl_device_id device, int pi, int di,
+                            clrs_device_info *info);
+void clrs__host_info(clrs_device_info *info);
+
+/* ---- program_cache.c ---- */
+typedef struct clrs__program clrs__program;
+
+/* The text of a kernel file with its #include "..." lines resolved, from the embedded copy
+ * or from $CLRS_KERNEL_DIR. Caller frees. NULL with an error recorded on failure. */
+char *clrs__kernel_source(const char *file);
+/* The built program for (kernel file, build options) on the context's device, from the
+ * context's memory cache, the disk cache, or a fresh build. The program stays owned by the
+ * context. */
+clrs_status clrs__program_get(clrs_context *ctx, const char *file, const char *options,
+                              cl_program *program);
+void clrs__program_cache_free(clrs_context *ctx);
+
+/* ---- context.c ---- */
+struct clrs_context {
+    int is_host;                  /* no OpenCL device: everything runs on the host */
+    clrs_device_info info;
+    cl_platform_id platform;
+    cl_device_id device;
+    cl_context cl;
+    cl_command_queue queue;
+    int host_fallback;
+    char *cache_dir;              /* NULL: no disk cache */
+    pthread_mutex_t lock;         /* guards programs and stats */
+    clrs_cache_stats stats;
+    clrs__program *programs;      /* the memory level of the program cache */
+};
+
+void clrs__count_fallback(clrs_context *ctx);
+
+/* ---- tensor.c ---- */
+/* A validated tensor: strides resolved (never all zero), the byte span it touches. */
+typedef struct {
+    clrs_dtype dtype;
+    size_t esize;
+    int ndim;
+    int64_t shape[5];
+    int64_t strides[5];
+    int64_t numel;
+    size_t span;        /* bytes from the first element to the end of the last; 0 if empty */
+    char *host;         /* data + offset, or NULL */
+    cl_mem mem;         /* or the buffer ... */
+    size_t offset;      /* ... and the byte offset of the first element in it */
+} clrs__view;
+
+/* Validates `t` as argument `name` of `op`: pointer, dtype, ndim (0: any of 1..5), shape,
+ * strides, memory kind against the context, alignment; an output must not overlap itself. */
+clrs_status clrs__view_make(const char *op, const char *name, const clrs_context *ctx,
+                            const clrs_tensor *t, int ndim, int is_output, clrs__view *v);
+/* 1 when the two views may share bytes. */
+int clrs__views_overlap(const clrs__view *a, const clrs__view *b);
+/* Contiguous (row-major) strides for a shape. */
+void clrs__contiguous_strides(int ndim, const int64_t *shape, int64_t *strides);
+const char *clrs__dtype_name(clrs_dtype dtype);
+
+/* Host copies of device views, for running an op on the host (fallback). stage_in reads
+ * a view's span into new host memory (`copy_in` 0: allocate only); stage_out writes it back
+ * and frees. The staged view refers to the host copy. */
+clrs_status clrs__stage_to_host(clrs_context *ctx, const clrs__view *v, int copy_in,
+                                clrs__view *staged);
+clrs_status clrs__stage_from_host(clrs_context *ctx, const clrs__view *orig,
+                                  clrs__view *staged, int copy_out);
+
+/* OpenCL buffers of views: a device view as it is, a host view wrapped with
+ * CL_MEM_USE_HOST_PTR. clrs__cl_view_release releases what cl_view_acquire created and,
+ * for a written host view, maps it so the host memory holds the result. */
+typedef struct {
+    cl_mem mem;
+    size_t elem_offset;   /* element offset of the first element in mem */
+    int owned;
+} clrs__cl_buffer;
+clrs_status clrs__cl_view_acquire(clrs_context *ctx, const clrs__view *v, int writable,
+                                  clrs__cl_buffer *b);
+clrs_status clrs__cl_view_release(clrs_context *ctx, const clrs__view *v, int written,
+                                  clrs__cl_buffer *b);
+
+#endif /* CLRS_INTERNAL_H */

@@ -1,0 +1,366 @@
+/* plan/interpolate.c — interpolate's argument rules, output shape and gather tables.
+ *
+ * The rules and messages follow torch.nn.functional.interpolate (1.13) and ATen's
+ * upsample_*_common_check; the tables come from the per-axis formulas in resample_math.h. */
+#include "plan/plan.h"
+#include "resample_math.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *mode_name(clrs_mode m)
+{
+    switch (m) {
+    case CLRS_NEAREST: return "nearest";
+    case CLRS_NEAREST_EXACT: return "nearest-exact";
+    case CLRS_LINEAR: return "linear";
+    case CLRS_CUBIC: return "cubic";
+    case CLRS_AREA: return "area";
+    }
+    return "?";
+}
+
+clrs_status clrs__interp_resolve(const char *op, const clrs_interpolate_params *p, int ndim,
+                                 const int64_t *in_shape, int64_t *out_shape,
+                                 clrs__interp_geom *g)
+{
+    int nsd, d, has_size = 0, has_scale = 0, recompute;
+    if (!p) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: params is NULL", op);
+    if (ndim < 3 || ndim > 5)
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: input must be 3-D, 4-D or 5-D (N, C, spatial...), got %d-D", op,
+                          ndim);
+    if (!in_shape) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: in_shape is NULL", op);
+    nsd = ndim - 2;
+    if ((unsigned)p->mode > CLRS_AREA)
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: mode %d is not one of nearest, nearest-exact, linear, cubic, area",
+                          op, (int)p->mode);
+    if (p->align_corners < -1 || p->align_corners > 1)
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: align_corners is %d; use -1 (None), 0 or 1", op, p->align_corners);
+    if (p->recompute_scale_factor < -1 || p->recompute_scale_factor > 1)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: recompute_scale_factor is %d; use -1 (None), 0 or 1",
+                          op, p->recompute_scale_factor);
+    if (p->antialias != 0 && p->antialias != 1)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: antialias is %d; use 0 or 1", op, p->antialias);
+    if (p->align_corners != -1 &&
+        (p->mode == CLRS_NEAREST || p->mode == CLRS_NEAREST_EXACT || p->mode == CLRS_AREA))
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: align_corners option can only be set with the interpolating "
+                          "modes: linear | bilinear | bicubic | trilinear (mode is %s)",
+                          op, mode_name(p->mode));
+    for (d = 0; d < 3; d++) {
+        if (p->size[d] != 0) {
+            if (d >= nsd)
+                return clrs__fail(CLRS_ERR_ARGUMENT,
+                                  "%s: size[%d] is set but the input has %d spatial dim%s", op,
+                                  d, nsd, nsd == 1 ? "" : "s");
+            has_size = 1;
+        }
+        if (p->scale_factor[d] != 0.0) {
+            if (d >= nsd)
+                return clrs__fail(CLRS_ERR_ARGUMENT,
+                                  "%s: scale_factor[%d] is set but the input has %d spatial dim%s",
+                                  op, d, nsd, nsd == 1 ? "" : "s");
+            has_scale = 1;
+        }
+    }
+    if (has_size && has_scale)
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: size and scale_factor are both set; give exactly one", op);
+    if (!has_size && !has_scale)
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: neither size nor scale_factor is set; give exactly one", op);
+    for (d = 0; d < nsd; d++) {
+        if (has_size && p->size[d] <= 0)
+            return clrs__fail(CLRS_ERR_ARGUMENT,
+                              "%s: size[%d] is %lld; output sizes must be positive", op, d,
+                              (long long)p->size[d]);
+        if (has_scale && !(p->scale_factor[d] > 0.0 && isfinite(p->scale_factor[d])))
+            return clrs__fail(CLRS_ERR_ARGUMENT,
+                              "%s: scale_factor[%d] is %g; scale factors must be positive and "
+                              "finite",
+                              op, d, p->scale_factor[d]);
+    }
+    if (p->recompute_scale_factor == 1 && has_size)
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: recompute_scale_factor is not meaningful with an explicit size",
+                          op);
+    if (p->antialias && !((p->mode == CLRS_LINEAR || p->mode == CLRS_CUBIC) && ndim == 4))
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: Anti-alias option is restricted to bilinear and bicubic modes "
+                          "and requires a 4-D tensor as input",
+                          op);
+    if (in_shape[0] < 0)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: input shape[0] (N) is %lld; must be >= 0", op,
+                          (long long)in_shape[0]);
+    for (d = 1; d < ndim; d++)
+        if (in_shape[d] <= 0)
+            return clrs__fail(CLRS_ERR_ARGUMENT,
+                              "%s: input shape[%d] is %lld; channel and spatial sizes must be "
+                              "positive (only the batch may be empty)",
+                              op, d, (long long)in_shape[d]);
+    for (d = 0; d < nsd; d++)
+        if (in_shape[2 + d] > INT32_MAX)
+            return clrs__fail(CLRS_ERR_UNSUPPORTED,
+                              "%s: input spatial size %lld exceeds 2^31-1", op,
+                              (long long)in_shape[2 + d]);
+
+    /* area always maps with in/out (adaptive average pooling): torch recomputes for it */
+    recompute = p->recompute_scale_factor == 1 || (p->mode == CLRS_AREA && has_scale);
+    memset(g, 0, sizeof *g);
+    g->nsd = nsd;
+    g->align_corners = p->align_corners == 1;
+    for (d = 0; d < 3; d++) {
+        g->in[d] = g->out[d] = 1;
+        g->kind[d] = CLRS_AXIS_NEAREST;
+    }
+    out_shape[0] = in_shape[0];
+    out_shape[1] = in_shape[1];
+    for (d = 0; d < nsd; d++) {
+        const int a = 3 - nsd + d;
+        int64_t in = in_shape[2 + d], out;
+        if (has_size) {
+            out = p->size[d];
+        } else {
+            /* = ATen upsample::compute_output_size: (int64)(double(in) * scale) */
+            double o = (double)in * p->scale_factor[d];
+            if (!(o < 2147483648.0))
+                return clrs__fail(CLRS_ERR_UNSUPPORTED,
+                                  "%s: output size %g along spatial dim %d exceeds 2^31-1", op, o, d);
+            out = (int64_t)o;
+            if (out <= 0)
+                return clrs__fail(CLRS_ERR_ARGUMENT,
+                                  "%s: Input and output sizes should be greater than 0, but "
+                                  "scale_factor[%d] = %g gives output size %lld from input size %lld",
+                                  op, d, p->scale_factor[d], (long long)out, (long long)in);
+            if (!recompute) g->user_scale[a] = p->scale_factor[d];
+        }
+        if (out > INT32_MAX)
+            return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: output size %lld exceeds 2^31-1", op,
+                              (long long)out);
+        out_shape[2 + d] = out;
+        g->in[a] = in;
+        g->out[a] = out;
+        switch (p->mode) {
+        case CLRS_NEAREST: g->kind[a] = CLRS_AXIS_NEAREST; break;
+        case CLRS_NEAREST_EXACT: g->kind[a] = CLRS_AXIS_NEAREST_EXACT; break;
+        case CLRS_LINEAR: g->kind[a] = p->antialias ? CLRS_AXIS_AA_LINEAR : CLRS_AXIS_LINEAR; break;
+        case CLRS_CUBIC: g->kind[a] = p->antialias ? CLRS_AXIS_AA_CUBIC : CLRS_AXIS_CUBIC; break;
+        case CLRS_AREA: g->kind[a] = CLRS_AXIS_AREA; break;
+        }
+    }
+    return CLRS_OK;
+}
+
+/* One axis' forward taps, in whichever arithmetic the dtype calls for; the weights come back
+ * as double (a float weight converts to double and back exactly). */
+typedef struct {
+    int dbl;
+    clrs_axis_f f;
+    clrs_axis_d d;
+    int max_taps;
+} axis_math;
+
+static void axis_math_init(axis_math *m, const clrs__interp_geom *g, int a, int dbl,
+                           int backward)
+{
+    memset(m, 0, sizeof *m);
+    m->dbl = dbl;
+    m->f.kind = m->d.kind = g->kind[a];
+    m->f.in = m->d.in = g->in[a];
+    m->f.out = m->d.out = g->out[a];
+    m->f.align_corners = m->d.align_corners = g->align_corners;
+    m->f.user_scale = m->d.user_scale = g->user_scale[a];
+    /* ATen 1.13 (CPU): the 1-D nearest forward uses the generic helper in the tensor's
+     * arithmetic; the 2-D / 3-D forward and every backward use nearest_idx. The two differ
+     * when a scale_factor gives out == in or out == 2*in (then the 1-D backward is not the
+     * exact adjoint of the forward — as in PyTorch). */
+    m->f.nearest_idx = m->d.nearest_idx = backward || g->nsd > 1;
+    if (dbl) {
+        clrs_axis_init_d(&m->d);
+        m->max_taps = m->d.max_taps;
+    } else {
+        clrs_axis_init_f(&m->f);
+        m->max_taps = m->f.max_taps;
+    }
+}
+
+static int axis_math_taps(const axis_math *m, int64_t o, int64_t *idx, double *w, float *wf)
+{
+    int n, t;
+    if (m->dbl) return clrs_axis_taps_d(&m->d, o, idx, w);
+    n = clrs_axis_taps_f(&m->f, o, idx, wf);
+    for (t = 0; t < n; t++) w[t] = wf[t];
+    return n;
+}
+
+/* Forward taps of one axis: count[out], idx/w[out * k]. */
+typedef struct {
+    int64_t n;       /* destination indices */
+    int k;           /* taps per destination, at most */
+    int32_t *count, *idx;
+    double *w;
+} axis_table;
+
+static void axis_table_free(axis_table *t)
+{
+    free(t->count);
+    free(t->idx);
+    free(t->w);
+    memset(t, 0, sizeof *t);
+}
+
+static clrs_status axis_table_alloc(axis_table *t, int64_t n, int k)
+{
+    t->n = n;
+    t->k = k;
+    if ((uint64_t)n * (uint64_t)k > INT32_MAX / 2)
+        return clrs__fail(CLRS_ERR_UNSUPPORTED, "interpolate: a resampling table of %lld x %d taps is too large",
+                          (long long)n, k);
+    t->count = calloc((size_t)n, sizeof *t->count);
+    t->idx = calloc((size_t)(n * k), sizeof *t->idx);
+    t->w = calloc((size_t)(n * k), sizeof *t->w);
+    if (!t->count || !t->idx || !t->w) {
+        axis_table_free(t);
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for tables");
+    }
+    return CLRS_OK;
+}
+
+static clrs_status forward_table(const clrs__interp_geom *g, int a, int dbl, int backward,
+                                 axis_table *t)
+{
+    axis_math m;
+    int64_t o, *idx;
+    double *w;
+    float *wf;
+    clrs_status st;
+    axis_math_init(&m, g, a, dbl, backward);
+    if ((st = axis_table_alloc(t, g->out[a], m.max_taps)) != CLRS_OK) return st;
+    idx = malloc(sizeof *idx * (size_t)m.max_taps);
+    w = malloc(sizeof *w * (size_t)m.max_taps);
+    wf = malloc(sizeof *wf * (size_t)m.max_taps);
+    if (!idx || !w || !wf) {
+        free(idx), free(w), free(wf);
+        axis_table_free(t);
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for tables");
+    }
+    for (o = 0; o < t->n; o++) {
+        int n = axis_math_taps(&m, o, idx, w, wf), j;
+        t->count[o] = n;
+        for (j = 0; j < n; j++) {
+            t->idx[o * t->k + j] = (int32_t)idx[j];
+            t->w[o * t->k + j] = w[j];
+        }
+    }
+    free(idx), free(w), free(wf);
+    return CLRS_OK;
+}
+
+/* The transpose: for each source index i, the (destination, weight) pairs that read it, in
+ * increasing destination order. */
+static clrs_status transpose_table(const axis_table *f, int64_t in, axis_table *t)
+{
+    int64_t o, i;
+    int k = 1, j;
+    int32_t *fill;
+    clrs_status st;
+    if (!(fill = calloc((size_t)in, sizeof *fill)))
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for tables");
+    for (o = 0; o < f->n; o++)
+        for (j = 0; j < f->count[o]; j++) fill[f->idx[o * f->k + j]]++;
+    for (i = 0; i < in; i++)
+        if (fill[i] > k) k = fill[i];
+    if ((st = axis_table_alloc(t, in, k)) != CLRS_OK) {
+        free(fill);
+        return st;
+    }
+    memset(fill, 0, sizeof *fill * (size_t)in);
+    for (o = 0; o < f->n; o++)
+        for (j = 0; j < f->count[o]; j++) {
+            int32_t src = f->idx[o * f->k + j];
+            int32_t slot = fill[src]++;
+            t->idx[(int64_t)src * k + slot] = (int32_t)o;
+            t->w[(int64_t)src * k + slot] = f->w[o * f->k + j];
+        }
+    memcpy(t->count, fill, sizeof *fill * (size_t)in);
+    free(fill);
+    return CLRS_OK;
+}
+
+clrs_status clrs__interp_plan_build(const clrs__interp_geom *g, int dbl, int backward,
+                                    clrs__interp_plan *plan)
+{
+    axis_table tables[3];
+    size_t tab_len = CLRS_TAB_HEADER, wt_len = 0, ipos, wpos;
+    clrs_status st = CLRS_OK;
+    int a;
+
+    memset(plan, 0, sizeof *plan);
+    memset(tables, 0, sizeof tables);
+    for (a = 0; a < 3 && st == CLRS_OK; a++) {
+        axis_table f;
+        memset(&f, 0, sizeof f);
+        st = forward_table(g, a, dbl, backward, &f);
+        if (st == CLRS_OK && backward) {
+            st = transpose_table(&f, g->in[a], &tables[a]);
+            axis_table_free(&f);
+        } else {
+            tables[a] = f;
+        }
+    }
+    if (st != CLRS_OK) goto done;
+    for (a = 0; a < 3; a++) {
+        tab_len += (size_t)tables[a].n * (size_t)(1 + tables[a].k);
+        wt_len += (size_t)tables[a].n * (size_t)tables[a].k;
+    }
+    if (tab_len > INT32_MAX || wt_len > INT32_MAX) {
+        st = clrs__fail(CLRS_ERR_UNSUPPORTED, "interpolate: resampling tables are too large");
+        goto done;
+    }
+    plan->dbl = dbl;
+    plan->tab_len = tab_len;
+    plan->wt_len = wt_len;
+    plan->tab = malloc(sizeof *plan->tab * tab_len);
+    plan->wt = malloc((dbl ? sizeof(double) : sizeof(float)) * (wt_len ? wt_len : 1));
+    if (!plan->tab || !plan->wt) {
+        st = clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for tables");
+        goto done;
+    }
+    ipos = CLRS_TAB_HEADER;
+    wpos = 0;
+    for (a = 0; a < 3; a++) {
+        const axis_table *t = &tables[a];
+        size_t n = (size_t)t->n * (size_t)t->k, j;
+        plan->dst[a] = t->n;
+        plan->tab[4 * a + 0] = (int32_t)ipos;
+        memcpy(plan->tab + ipos, t->count, sizeof *t->count * (size_t)t->n);
+        ipos += (size_t)t->n;
+        plan->tab[4 * a + 1] = (int32_t)ipos;
+        memcpy(plan->tab + ipos, t->idx, sizeof *t->idx * n);
+        ipos += n;
+        plan->tab[4 * a + 2] = t->k;
+        plan->tab[4 * a + 3] = (int32_t)wpos;
+        for (j = 0; j < n; j++) {
+            if (dbl)
+                ((double *)plan->wt)[wpos + j] = t->w[j];
+            else
+                ((float *)plan->wt)[wpos + j] = (float)t->w[j];
+        }
+        wpos += n;
+    }
+done:
+    for (a = 0; a < 3; a++) axis_table_free(&tables[a]);
+    if (st != CLRS_OK) clrs__interp_plan_free(plan);
+    return st;
+}
+
+void clrs__interp_plan_free(clrs__interp_plan *plan)
+{
+    free(plan->tab);
+    free(plan->wt);
+    memset(plan, 0, sizeof *plan);
+}

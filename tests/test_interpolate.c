@@ -1,0 +1,361 @@
+/* test_interpolate.c — interpolate forward and backward on every backend: PyTorch goldens
+ * (f32, f64; f16 and bf16 against the f32 goldens), adjoint identities in f64, and OpenCL
+ * against the host on random shapes, strides, offsets, dtypes and memory kinds. */
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BACKENDS 8
+static th_backend backends[MAX_BACKENDS];
+static int nbackends;
+static th_golden *golden;
+static int ngolden;
+
+static void setup(void)
+{
+    nbackends = th_backends(backends, MAX_BACKENDS);
+    ngolden = th_golden_load("interpolate.txt", &golden);
+}
+static void teardown(void)
+{
+    th_backends_free(backends, nbackends);
+    th_golden_free(golden, ngolden);
+}
+
+/* Runs forward (or backward) on host tensors of `dtype` built from `src` values; writes the
+ * destination values to dst. Returns the status. */
+static clrs_status run(clrs_context *ctx, const clrs_interpolate_params *p, clrs_dtype dtype,
+                       int ndim, const int64_t *in_shape, const int64_t *out_shape,
+                       const double *src, double *dst, int backward)
+{
+    th_tensor a, b;
+    int64_t i, ns, nd;
+    clrs_status st;
+    th_tensor_alloc(&a, dtype, ndim, backward ? out_shape : in_shape);
+    th_tensor_alloc(&b, dtype, ndim, backward ? in_shape : out_shape);
+    ns = th_numel(&a.t);
+    nd = th_numel(&b.t);
+    for (i = 0; i < ns; i++) th_set(&a.t, i, src[i]);
+    st = backward ? clrs_interpolate_backward(ctx, p, &a.t, &b.t) : clrs_interpolate(ctx, p, &a.t, &b.t);
+    for (i = 0; i < nd; i++) dst[i] = th_get(&b.t, i);
+    th_tensor_free(&a);
+    th_tensor_free(&b);
+    return st;
+}
+
+/* ---- worst errors per mode, for the report ---- */
+typedef struct {
+    char key[48];
+    double fwd32, fwd64, bwd32, bwd64;
+    int cases;
+} mode_stat;
+
+static mode_stat *stat_for(mode_stat *s, int *n, const th_golden *c)
+{
+    static const char *names[] = {"nearest", "nearest-exact", "linear", "cubic", "area"};
+    char key[48];
+    int i;
+    snprintf(key, sizeof key, "%s %dd%s", names[c->p.mode], c->ndim - 2,
+             c->p.antialias ? " antialias" : "");
+    for (i = 0; i < *n; i++)
+        if (!strcmp(s[i].key, key)) return &s[i];
+    memset(&s[*n], 0, sizeof s[*n]);
+    snprintf(s[*n].key, sizeof s[*n].key, "%s", key);
+    return &s[(*n)++];
+}
+
+static int is_nearest(const th_golden *c)
+{
+    return c->p.mode == CLRS_NEAREST || c->p.mode == CLRS_NEAREST_EXACT;
+}
+
+static double exact_mismatches(const double *a, const double *b, int64_t n)
+{
+    int64_t i, bad = 0;
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i] && !(isnan(a[i]) && isnan(b[i]))) bad++;
+    return (double)bad;
+}
+
+START_TEST(golden_f32_f64)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    mode_stat stats[32];
+    int nstats = 0, k, failures = 0;
+    for (k = 0; k < ngolden; k++) {
+        const th_golden *c = &golden[k];
+        mode_stat *s = stat_for(stats, &nstats, c);
+        double *y = malloc(sizeof *y * (size_t)(c->ny + c->nx)), e;
+        clrs_status st;
+        ck_assert_ptr_nonnull(y);
+        s->cases++;
+        /* forward f32: PyTorch f32 (nearest picks exactly), and f64 within 1e-5 */
+        st = run(be->ctx, &c->p, CLRS_F32, c->ndim, c->in_shape, c->out_shape, c->x, y, 0);
+        ck_assert_msg(st == CLRS_OK, "%s [%s]: %s", c->name, be->name, clrs_error_message());
+        if (is_nearest(c)) {
+            e = exact_mismatches(y, c->y32, c->ny);
+            if (e) { failures++; fprintf(stderr, "FAIL %s f32 forward: %g picks differ\n", c->name, e); }
+        } else {
+            e = th_rel_error(y, c->y32, c->ny);
+            if (e > s->fwd32) s->fwd32 = e;
+            if (e > 1e-5) { failures++; fprintf(stderr, "FAIL %s f32 forward: rel %g vs torch f32\n", c->name, e); }
+            e = th_rel_error(y, c->y64, c->ny);
+            if (e > 1e-5) { failures++; fprintf(stderr, "FAIL %s f32 forward: rel %g vs torch f64\n", c->name, e); }
+        }
+        /* forward f64 */
+        st = run(be->ctx, &c->p, CLRS_F64, c->ndim, c->in_shape, c->out_shape, c->x, y, 0);
+        ck_assert_msg(st == CLRS_OK, "%s [%s] f64: %s", c->name, be->name, clrs_error_message());
+        e = is_nearest(c) ? exact_mismatches(y, c->y64, c->ny) : th_rel_error(y, c->y64, c->ny);
+        if (!is_nearest(c) && e > s->fwd64) s->fwd64 = e;
+        if (e > (is_nearest(c) ? 0 : 1e-12)) { failures++; fprintf(stderr, "FAIL %s f64 forward: %g\n", c->name, e); }
+        /* backward f32 and f64 */
+        st = run(be->ctx, &c->p, CLRS_F32, c->ndim, c->in_shape, c->out_shape, c->g, y, 1);
+        ck_assert_msg(st == CLRS_OK, "%s [%s] backward: %s", c->name, be->name, clrs_error_message());
+        e = th_rel_error(y, c->gx32, c->nx);
+        if (e > s->bwd32) s->bwd32 = e;
+        if (e > 1e-5) { failures++; fprintf(stderr, "FAIL %s f32 backward: rel %g\n", c->name, e); }
+        e = th_rel_error(y, c->gx64, c->nx);
+        if (e > 1e-5) { failures++; fprintf(stderr, "FAIL %s f32 backward: rel %g vs torch f64\n", c->name, e); }
+        st = run(be->ctx, &c->p, CLRS_F64, c->ndim, c->in_shape, c->out_shape, c->g, y, 1);
+        ck_assert_msg(st == CLRS_OK, "%s [%s] backward f64: %s", c->name, be->name, clrs_error_message());
+        e = th_rel_error(y, c->gx64, c->nx);
+        if (e > s->bwd64) s->bwd64 = e;
+        if (e > 1e-12) { failures++; fprintf(stderr, "FAIL %s f64 backward: rel %g\n", c->name, e); }
+        free(y);
+    }
+    printf("golden [%s]: %d cases x (f32, f64) x (forward, backward); worst relative error:\n",
+           be->name, ngolden);
+    printf("  %-26s %5s %10s %10s %10s %10s\n", "mode", "cases", "fwd f32", "fwd f64", "bwd f32", "bwd f64");
+    for (k = 0; k < nstats; k++)
+        printf("  %-26s %5d %10.2e %10.2e %10.2e %10.2e%s\n", stats[k].key, stats[k].cases,
+               stats[k].fwd32, stats[k].fwd64, stats[k].bwd32, stats[k].bwd64,
+               strncmp(stats[k].key, "nearest", 7) ? "" : "  (forward picks exact)");
+    fflush(stdout);
+    ck_assert_msg(failures == 0, "%d golden comparisons failed on %s", failures, be->name);
+}
+END_TEST
+
+/* f16 and bf16 store the inputs coarsely and compute in float: compare with PyTorch's f32
+ * result within the storage precision. */
+START_TEST(golden_f16_bf16)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    static const clrs_dtype dts[2] = {CLRS_F16, CLRS_BF16};
+    static const double tol[2] = {4e-3, 3e-2};
+    double worst[2] = {0, 0};
+    int k, d, step = th_quick() ? 17 : 1;
+    for (k = 0; k < ngolden; k += step) {
+        const th_golden *c = &golden[k];
+        double *y = malloc(sizeof *y * (size_t)(c->ny + c->nx)), e;
+        ck_assert_ptr_nonnull(y);
+        for (d = 0; d < 2; d++) {
+            ck_assert_int_eq(run(be->ctx, &c->p, dts[d], c->ndim, c->in_shape, c->out_shape, c->x, y, 0), CLRS_OK);
+            e = th_rel_error(y, c->y32, c->ny);
+            if (e > worst[d]) worst[d] = e;
+            ck_assert_msg(e <= tol[d], "%s [%s] %s forward: rel %g", c->name, be->name, d ? "bf16" : "f16", e);
+            ck_assert_int_eq(run(be->ctx, &c->p, dts[d], c->ndim, c->in_shape, c->out_shape, c->g, y, 1), CLRS_OK);
+            e = th_rel_error(y, c->gx32, c->nx);
+            if (e > worst[d]) worst[d] = e;
+            ck_assert_msg(e <= tol[d], "%s [%s] %s backward: rel %g", c->name, be->name, d ? "bf16" : "f16", e);
+        }
+        free(y);
+    }
+    printf("golden [%s]: f16 worst rel %.2e (limit %g), bf16 worst rel %.2e (limit %g)\n",
+           be->name, worst[0], tol[0], worst[1], tol[1]);
+}
+END_TEST
+
+/* <interp(x), g> == <x, interp_backward(g)> in f64 for every mode and dims. */
+START_TEST(adjoint_f64)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    uint64_t rng = th_seed("adjoint");
+    int combo, trial, checked = 0;
+    double worst = 0;
+    for (combo = 0; combo < 7 * 3; combo++) {
+        int kind = combo / 3, nsd = combo % 3 + 1;
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        if (kind >= 5 && nsd != 2) continue; /* antialias: 2-D only */
+        p.mode = kind == 5 ? CLRS_LINEAR : kind == 6 ? CLRS_CUBIC : (clrs_mode)kind;
+        p.antialias = kind >= 5;
+        for (trial = 0; trial < 4; trial++) {
+            int64_t in[5] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 3)}, out[5];
+            int ndim = nsd + 2, d;
+            int64_t nx = in[0] * in[1], ny;
+            double *x, *g, *y, *gx, lhs = 0, rhs = 0, e;
+            if (p.mode == CLRS_LINEAR || p.mode == CLRS_CUBIC) p.align_corners = (int)(th_rand(&rng) % 3) - 1;
+            for (d = 0; d < nsd; d++) {
+                in[2 + d] = 1 + (int64_t)(th_rand(&rng) % 9);
+                p.size[d] = 1 + (int64_t)(th_rand(&rng) % 13);
+                nx *= in[2 + d];
+            }
+            ck_assert_int_eq(clrs_interpolate_shape(&p, ndim, in, out), CLRS_OK);
+            ny = th_numel(&(clrs_tensor){.ndim = ndim, .shape = {out[0], out[1], out[2], out[3], out[4]}});
+            x = malloc(sizeof *x * (size_t)nx), gx = malloc(sizeof *gx * (size_t)nx);
+            g = malloc(sizeof *g * (size_t)ny), y = malloc(sizeof *y * (size_t)ny);
+            for (d = 0; d < nx; d++) x[d] = th_uniform(&rng);
+            for (d = 0; d < ny; d++) g[d] = th_uniform(&rng);
+            ck_assert_int_eq(run(be->ctx, &p, CLRS_F64, ndim, in, out, x, y, 0), CLRS_OK);
+            ck_assert_int_eq(run(be->ctx, &p, CLRS_F64, ndim, in, out, g, gx, 1), CLRS_OK);
+            for (d = 0; d < ny; d++) lhs += y[d] * g[d];
+            for (d = 0; d < nx; d++) rhs += x[d] * gx[d];
+            e = fabs(lhs - rhs) / fmax(1.0, fabs(lhs));
+            if (e > worst) worst = e;
+            ck_assert_msg(e < 1e-12, "adjoint mode %d aa %d %dd: <Ax,g>=%.17g <x,A'g>=%.17g [%s]",
+                          p.mode, p.antialias, nsd, lhs, rhs, be->name);
+            checked++;
+            free(x), free(g), free(y), free(gx);
+        }
+    }
+    printf("adjoint [%s]: %d checks (every mode x dims), worst relative gap %.2e\n", be->name,
+           checked, worst);
+}
+END_TEST
+
+/* ---- OpenCL against the host on random layouts ---- */
+
+/* A strided host tensor: spatial dims permuted to channels-last or padded, with an offset. */
+static void random_layout(th_tensor *x, uint64_t *rng, clrs_dtype dtype, int ndim, const int64_t *shape)
+{
+    int64_t order[5], s, pad = (int64_t)(th_rand(rng) % 3), total;
+    int i, kind = (int)(th_rand(rng) % 3);
+    size_t esize = clrs_dtype_size(dtype), off = (size_t)(th_rand(rng) % 4) * esize;
+    memset(x, 0, sizeof *x);
+    x->t.dtype = dtype;
+    x->t.ndim = ndim;
+    for (i = 0; i < ndim; i++) x->t.shape[i] = shape[i], order[i] = i;
+    if (kind == 1) { /* channels-last: N, spatial..., C */
+        for (i = 1; i < ndim - 1; i++) order[i] = i + 1;
+        order[ndim - 1] = 1;
+    }
+    s = 1;
+    for (i = ndim - 1; i >= 0; i--) {
+        x->t.strides[order[i]] = kind == 0 ? 0 : s;
+        s *= shape[order[i]] + (i == ndim - 1 ? pad : 0);
+    }
+    total = s;
+    x->bytes = (size_t)total * esize + off + esize;
+    x->base = calloc(1, x->bytes);
+    ck_assert_ptr_nonnull(x->base);
+    x->t.data = x->base;
+    x->t.offset = off;
+}
+
+START_TEST(opencl_vs_host)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng = th_seed("opencl_vs_host");
+    int trial, trials = th_quick() ? 10 : 120;
+    double worst[4] = {0, 0, 0, 0};
+    if (_i == 0) return; /* the host itself */
+    for (trial = 0; trial < trials; trial++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        clrs_dtype dt = (clrs_dtype)(th_rand(&rng) % 4);
+        int nsd = 1 + (int)(th_rand(&rng) % 3), ndim = nsd + 2, d, backward = (int)(th_rand(&rng) % 2);
+        int kind = (int)(th_rand(&rng) % 7), on_device = (int)(th_rand(&rng) % 2);
+        int64_t in[5] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 4)}, out[5];
+        th_tensor a, b, ref;
+        int64_t n, i;
+        double *va, *vr, e;
+        cl_mem ma = NULL, mb = NULL;
+        if (kind >= 5) nsd = 2, ndim = 4;
+        p.mode = kind == 5 ? CLRS_LINEAR : kind == 6 ? CLRS_CUBIC : (clrs_mode)kind;
+        p.antialias = kind >= 5;
+        if (p.mode == CLRS_LINEAR || p.mode == CLRS_CUBIC) p.align_corners = (int)(th_rand(&rng) % 3) - 1;
+        for (d = 0; d < nsd; d++) {
+            in[2 + d] = 1 + (int64_t)(th_rand(&rng) % 17);
+            if (th_rand(&rng) % 2) p.size[d] = 1 + (int64_t)(th_rand(&rng) % 19);
+        }
+        if (!p.size[0]) {
+            for (d = 0; d < nsd; d++) p.size[d] = 0, p.scale_factor[d] = 0.3 + (double)(th_rand(&rng) % 40) / 10.0;
+            if (p.mode != CLRS_AREA) p.recompute_scale_factor = (int)(th_rand(&rng) % 3) - 1;
+        }
+        if (clrs_interpolate_shape(&p, ndim, in, out) != CLRS_OK) continue;
+        random_layout(&a, &rng, dt, ndim, backward ? out : in);
+        random_layout(&b, &rng, dt, ndim, backward ? in : out);
+        th_tensor_alloc(&ref, dt, ndim, backward ? in : out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, th_uniform(&rng));
+        if (dt == CLRS_F64 && !clrs_context_device(be->ctx)->fp64) on_device = 0;
+        if (on_device) { /* the same layouts in device buffers */
+            cl_int err;
+            ma = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, a.bytes, a.base, &err);
+            mb = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, b.bytes, b.base, &err);
+            ck_assert(ma && mb);
+        }
+        {
+            clrs_tensor ta = a.t, tb = b.t;
+            if (on_device) ta.data = NULL, ta.mem = ma, tb.data = NULL, tb.mem = mb;
+            ck_assert_msg((backward ? clrs_interpolate_backward(be->ctx, &p, &ta, &tb)
+                                    : clrs_interpolate(be->ctx, &p, &ta, &tb)) == CLRS_OK,
+                          "trial %d: %s", trial, clrs_error_message());
+            if (on_device)
+                ck_assert_int_eq(clEnqueueReadBuffer(clrs_context_cl_queue(be->ctx), mb, CL_TRUE, 0, b.bytes, b.base, 0, NULL, NULL), CL_SUCCESS);
+        }
+        ck_assert_int_eq(backward ? clrs_interpolate_backward(host, &p, &a.t, &ref.t)
+                                  : clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        n = th_numel(&ref.t);
+        va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
+        for (i = 0; i < n; i++) va[i] = th_get(&b.t, i), vr[i] = th_get(&ref.t, i);
+        e = th_rel_error(va, vr, n);
+        if (e > worst[dt]) worst[dt] = e;
+        ck_assert_msg(e <= (dt == CLRS_F64 ? 1e-13 : dt == CLRS_F32 ? 1e-6 : dt == CLRS_F16 ? 1e-3 : 8e-3),
+                      "trial %d (mode %d aa %d %dd %s %s, %s): OpenCL vs host rel %g", trial, p.mode,
+                      p.antialias, nsd, backward ? "backward" : "forward",
+                      on_device ? "device memory" : "host memory", be->name, e);
+        free(va), free(vr);
+        if (ma) clReleaseMemObject(ma);
+        if (mb) clReleaseMemObject(mb);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    printf("opencl_vs_host [%s]: %d random layouts; worst rel f32 %.1e f64 %.1e f16 %.1e bf16 %.1e\n",
+           be->name, trials, worst[0], worst[1], worst[2], worst[3]);
+}
+END_TEST
+
+/* Backward is a gather: bit-identical from run to run. */
+START_TEST(backward_deterministic)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    const th_golden *c = &golden[ngolden / 2];
+    int k;
+    double *first = malloc(sizeof(double) * (size_t)c->nx), *again = malloc(sizeof(double) * (size_t)c->nx);
+    ck_assert_int_eq(run(be->ctx, &c->p, CLRS_F32, c->ndim, c->in_shape, c->out_shape, c->g, first, 1), CLRS_OK);
+    for (k = 0; k < 10; k++) {
+        ck_assert_int_eq(run(be->ctx, &c->p, CLRS_F32, c->ndim, c->in_shape, c->out_shape, c->g, again, 1), CLRS_OK);
+        ck_assert_msg(!memcmp(first, again, sizeof(double) * (size_t)c->nx), "run %d differs", k);
+    }
+    free(first), free(again);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("interpolate");
+    TCase *tc = tcase_create("all");
+    SRunner *sr;
+    int failed, n;
+    n = th_backend_count();
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 1200);
+    tcase_add_loop_test(tc, golden_f32_f64, 0, n);
+    tcase_add_loop_test(tc, golden_f16_bf16, 0, n);
+    tcase_add_loop_test(tc, adjoint_f64, 0, n);
+    tcase_add_loop_test(tc, opencl_vs_host, 0, n);
+    tcase_add_loop_test(tc, backward_deterministic, 0, n);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
