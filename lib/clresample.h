@@ -101,7 +101,8 @@ typedef struct {
     uint64_t disk_writes;     /* binaries written to the disk cache */
     uint64_t disk_rejects;    /* cache files that were corrupt, truncated or foreign */
     uint64_t host_fallbacks;  /* op calls run on the host although the context has a device */
-    int disk_enabled;         /* 0 when there is no cache directory or it is not writable */
+    int disk_enabled;         /* 0 when there is no cache directory, or once a write to it
+                                 failed (a read-only directory) */
 } clrs_cache_stats;
 
 /* options NULL: defaults (CLRS_CONTEXT_OPTIONS_INIT). */

@@ -210,11 +210,11 @@ static int read_all(const char *path, unsigned char **data, size_t *size)
     unsigned char *p;
     size_t got = 0;
     int fd = open(path, O_RDONLY);
-    if (fd < 0) return -1;
+    if (fd < 0) return errno == ENOENT ? -1 : -2;
     if (fstat(fd, &st) != 0 || st.st_size <= 0 || (uint64_t)st.st_size > MAX_FILE_BYTES ||
         !(p = malloc((size_t)st.st_size))) {
         close(fd);
-        return -1;
+        return -2;
     }
     while (got < (size_t)st.st_size) {
         ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
@@ -224,7 +224,7 @@ static int read_all(const char *path, unsigned char **data, size_t *size)
     close(fd);
     if (got != (size_t)st.st_size) {
         free(p);
-        return -1;
+        return -2;
     }
     *data = p;
     *size = got;
@@ -243,6 +243,9 @@ static void put_u64(unsigned char *p, uint64_t v)
     int i;
     for (i = 0; i < 8; i++, v >>= 8) p[i] = (unsigned char)(v & 0xff);
 }
+
+/* 0: read; -1: no such file; -2: a file that cannot be used (empty, huge, unreadable). */
+static int read_all(const char *path, unsigned char **data, size_t *size);
 
 /* File: magic[8] keylen[8] key binlen[8] binary checksum[8] (little-endian; FNV-1a of all
  * bytes before the checksum). Returns the binary inside `file` when everything matches. */
@@ -275,7 +278,11 @@ static cl_program load_from_disk(clrs_context *ctx, const char *path, const char
     cl_program prog = NULL;
 
     *rejected = 0;
-    if (read_all(path, &file, &size) != 0) return NULL; /* absent: not a reject */
+    switch (read_all(path, &file, &size)) {
+    case 0: break;
+    case -1: return NULL; /* absent: not a reject */
+    default: *rejected = 1; return NULL;
+    }
     if (parse_file(file, size, key, &bin, &bin_size) != 0) {
         *rejected = 1;
         free(file);

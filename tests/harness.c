@@ -41,6 +41,8 @@ void th_remove_tree(const char *dir)
     if (system(cmd) != 0) fprintf(stderr, "warning: could not remove %s\n", dir);
 }
 
+static char *backends_cache_dir; /* removed by th_backends_free */
+
 int th_backends(th_backend *out, int cap)
 {
     static clrs_device_info infos[32];
@@ -70,7 +72,7 @@ int th_backends(th_backend *out, int cap)
         snprintf(out[n].name, sizeof out[n].name, "opencl %s %s", out[n].spec, infos[i].name);
         n++;
     }
-    free(cache);
+    backends_cache_dir = cache;
     return n;
 }
 
@@ -85,6 +87,9 @@ void th_backends_free(th_backend *b, int n)
 {
     int i;
     for (i = 0; i < n; i++) clrs_context_destroy(b[i].ctx);
+    th_remove_tree(backends_cache_dir);
+    free(backends_cache_dir);
+    backends_cache_dir = NULL;
 }
 
 /* ---- tensors ---- */
@@ -227,7 +232,8 @@ double th_rel_error(const double *a, const double *b, int64_t n)
 
 /* ---- golden files ---- */
 
-static double *read_values(char *rest, int64_t *count)
+/* f32: the text is '%.9g' of a float32; round back to that float exactly. */
+static double *read_values(char *rest, int64_t *count, int f32)
 {
     char *end;
     int64_t n = strtoll(rest, &end, 10), i;
@@ -236,6 +242,7 @@ static double *read_values(char *rest, int64_t *count)
     for (i = 0; i < n; i++) {
         rest = end;
         v[i] = strtod(rest, &end);
+        if (f32) v[i] = (float)v[i];
         ck_assert_msg(end != rest, "golden: short value list");
     }
     *count = n;
@@ -317,17 +324,17 @@ int th_golden_load(const char *file, th_golden **cases)
                 rest = end;
             }
         } else if (!strcmp(key, "x")) {
-            c->x = read_values(rest, &c->nx);
+            c->x = read_values(rest, &c->nx, 1);
         } else if (!strcmp(key, "y32")) {
-            c->y32 = read_values(rest, &c->ny);
+            c->y32 = read_values(rest, &c->ny, 1);
         } else if (!strcmp(key, "y64")) {
-            c->y64 = read_values(rest, &cnt);
+            c->y64 = read_values(rest, &cnt, 0);
         } else if (!strcmp(key, "g")) {
-            c->g = read_values(rest, &cnt);
+            c->g = read_values(rest, &cnt, 1);
         } else if (!strcmp(key, "gx32")) {
-            c->gx32 = read_values(rest, &cnt);
+            c->gx32 = read_values(rest, &cnt, 1);
         } else if (!strcmp(key, "gx64")) {
-            c->gx64 = read_values(rest, &cnt);
+            c->gx64 = read_values(rest, &cnt, 0);
         }
     }
     free(line);

@@ -354,6 +354,8 @@ int main(void)
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
+    /* OpenCL runtimes do not survive fork(): run the tests in this process */
+    srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -295,12 +295,21 @@ clrs_status clrs__interp_plan_build(const clrs__interp_geom *g, int dbl, int bac
                                     clrs__interp_plan *plan)
 {
     axis_table tables[3];
+    clrs__interp_geom copy;
     size_t tab_len = CLRS_TAB_HEADER, wt_len = 0, ipos, wpos;
     clrs_status st = CLRS_OK;
     int a;
 
     memset(plan, 0, sizeof *plan);
     memset(tables, 0, sizeof tables);
+    if (backward && g->kind[2] == CLRS_AXIS_CUBIC && g->in[0] == g->out[0] &&
+        g->in[1] == g->out[1] && g->in[2] == g->out[2]) {
+        /* = UpSampleBicubic2d.cpp backward: "input/output same size, just copy", whatever
+         * scale_factor was given (the forward does interpolate with it) */
+        copy = *g;
+        for (a = 0; a < 3; a++) copy.kind[a] = CLRS_AXIS_NEAREST;
+        g = &copy;
+    }
     for (a = 0; a < 3 && st == CLRS_OK; a++) {
         axis_table f;
         memset(&f, 0, sizeof f);
