@@ -1,3 +1,400 @@
+/* clrs-probe — what can this machine do: OpenCL platforms and devices with their
+ * capabilities, a self-test of every interpolate mode on each device against the host, the
+ * measured copy bandwidth, the program-cache counters; a human table or --json.
+ * --demo then runs an interpolate on the best device and prints the device and the time. */
 #include "clresample.h"
+
+#include <math.h>
 #include <stdio.h>
-int main(void) { size_t n; clrs_device_list(NULL, 0, &n); printf("%zu\n", n); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_DEVICES 16
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static const char *type_name(clrs_device_type t)
+{
+    switch (t) {
+    case CLRS_DEVICE_HOST: return "host";
+    case CLRS_DEVICE_CPU: return "cpu";
+    case CLRS_DEVICE_GPU: return "gpu";
+    case CLRS_DEVICE_ACCELERATOR: return "accelerator";
+    default: return "other";
+    }
+}
+
+/* JSON string body: escapes quotes, backslashes and control characters. */
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+        else putchar(*s);
+    }
+    putchar('"');
+}
+
+/* Copy bandwidth in GB/s (bytes read + bytes written per second), best of 5. */
+static double copy_bandwidth(clrs_context *ctx)
+{
+    const size_t bytes = (size_t)64 << 20;
+    double best = 0;
+    int rep;
+    if (!clrs_context_cl_queue(ctx)) {
+        char *a = malloc(bytes), *b = malloc(bytes);
+        if (!a || !b) { free(a); free(b); return 0; }
+        memset(a, 1, bytes);
+        memset(b, 2, bytes);
+        for (rep = 0; rep < 5; rep++) {
+            double t0 = now_ms(), ms;
+            memcpy(b, a, bytes);
+            ms = now_ms() - t0;
+            if (ms > 0 && 2.0 * bytes / (ms * 1e6) > best) best = 2.0 * bytes / (ms * 1e6);
+        }
+        free(a);
+        free(b);
+        return best;
+    } else {
+        cl_context cl = clrs_context_cl_context(ctx);
+        cl_command_queue q = clrs_context_cl_queue(ctx);
+        cl_int err;
+        cl_mem a = clCreateBuffer(cl, CL_MEM_READ_WRITE, bytes, NULL, &err);
+        cl_mem b = clCreateBuffer(cl, CL_MEM_READ_WRITE, bytes, NULL, &err);
+        const cl_uint zero = 0;
+        if (!a || !b) goto out;
+        clEnqueueFillBuffer(q, a, &zero, sizeof zero, 0, bytes, 0, NULL, NULL);
+        clEnqueueFillBuffer(q, b, &zero, sizeof zero, 0, bytes, 0, NULL, NULL);
+        clFinish(q);
+        for (rep = 0; rep < 6; rep++) {
+            cl_event ev;
+            cl_ulong t0 = 0, t1 = 0;
+            if (clEnqueueCopyBuffer(q, a, b, 0, 0, bytes, 0, NULL, &ev) != CL_SUCCESS) break;
+            clWaitForEvents(1, &ev);
+            clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL);
+            clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL);
+            clReleaseEvent(ev);
+            if (rep > 0 && t1 > t0 && 2.0 * bytes / (double)(t1 - t0) > best)
+                best = 2.0 * bytes / (double)(t1 - t0); /* bytes per ns = GB/s */
+        }
+    out:
+        if (a) clReleaseMemObject(a);
+        if (b) clReleaseMemObject(b);
+        return best;
+    }
+}
+
+/* The self-test: every interpolate mode and spatial rank, forward and backward, f32, on the
+ * device against the host. Returns the number of failures; *checks counts the comparisons. */
+typedef struct {
+    const char *name;
+    clrs_mode mode;
+    int antialias, nsd;
+} selftest_case;
+
+static const selftest_case selftests[] = {
+    {"nearest 1d", CLRS_NEAREST, 0, 1},        {"nearest 2d", CLRS_NEAREST, 0, 2},
+    {"nearest 3d", CLRS_NEAREST, 0, 3},        {"nearest-exact 2d", CLRS_NEAREST_EXACT, 0, 2},
+    {"linear 1d", CLRS_LINEAR, 0, 1},          {"bilinear 2d", CLRS_LINEAR, 0, 2},
+    {"trilinear 3d", CLRS_LINEAR, 0, 3},       {"bicubic 2d", CLRS_CUBIC, 0, 2},
+    {"tricubic 3d", CLRS_CUBIC, 0, 3},         {"area 1d", CLRS_AREA, 0, 1},
+    {"area 2d", CLRS_AREA, 0, 2},              {"area 3d", CLRS_AREA, 0, 3},
+    {"antialias bilinear 2d", CLRS_LINEAR, 1, 2}, {"antialias bicubic 2d", CLRS_CUBIC, 1, 2},
+};
+#define NSELFTESTS (sizeof selftests / sizeof selftests[0])
+
+static double rel_error(const float *a, const float *b, size_t n)
+{
+    double md = 0, mr = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (fabs((double)a[i] - b[i]) > md) md = fabs((double)a[i] - b[i]);
+        if (fabs((double)b[i]) > mr) mr = fabs((double)b[i]);
+    }
+    return mr > 0 ? md / mr : md;
+}
+
+/* 0 pass, 1 mismatch, -1 error (message in clrs_error_message). */
+static int selftest_one(clrs_context *dev, clrs_context *host, const selftest_case *c, int backward,
+                        double *err)
+{
+    clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+    int64_t in[5] = {1, 3, 0, 0, 0}, out[5];
+    clrs_tensor a = {0}, b = {0}, r = {0};
+    size_t na = 1, nb = 1, i;
+    float *va, *vb, *vr;
+    int d, ndim = c->nsd + 2, rc = 0;
+    p.mode = c->mode;
+    p.antialias = c->antialias;
+    for (d = 0; d < c->nsd; d++) {
+        in[2 + d] = c->nsd == 3 ? 6 : 13;
+        p.scale_factor[d] = c->antialias ? 0.4 : 1.7;
+    }
+    if (clrs_interpolate_shape(&p, ndim, in, out) != CLRS_OK) return -1;
+    for (d = 0; d < ndim; d++) na *= (size_t)in[d], nb *= (size_t)out[d];
+    if (backward) { size_t t = na; na = nb; nb = t; }
+    va = malloc(na * 4), vb = malloc(nb * 4), vr = malloc(nb * 4);
+    if (!va || !vb || !vr) { free(va); free(vb); free(vr); return -1; }
+    for (i = 0; i < na; i++) va[i] = (float)sin(0.37 * (double)i) * 2.0f;
+    a.dtype = b.dtype = r.dtype = CLRS_F32;
+    a.ndim = b.ndim = r.ndim = ndim;
+    memcpy(a.shape, backward ? out : in, sizeof a.shape);
+    memcpy(b.shape, backward ? in : out, sizeof b.shape);
+    memcpy(r.shape, b.shape, sizeof r.shape);
+    a.data = va, b.data = vb, r.data = vr;
+    if ((backward ? clrs_interpolate_backward(dev, &p, &a, &b) : clrs_interpolate(dev, &p, &a, &b)) != CLRS_OK ||
+        (backward ? clrs_interpolate_backward(host, &p, &a, &r) : clrs_interpolate(host, &p, &a, &r)) != CLRS_OK) {
+        rc = -1;
+    } else {
+        *err = rel_error(vb, vr, nb);
+        rc = *err <= 1e-6 ? 0 : 1;
+    }
+    free(va), free(vb), free(vr);
+    return rc;
+}
+
+typedef struct {
+    clrs_device_info info;
+    int ok;                    /* context created */
+    char error[256];
+    double bandwidth;
+    int checks, failures;
+    double worst;
+    char failed[512];
+    clrs_cache_stats stats;
+} probe_result;
+
+static void probe_device(const clrs_device_info *info, clrs_context *host, probe_result *r)
+{
+    clrs_context_options o = CLRS_CONTEXT_OPTIONS_INIT;
+    char spec[32];
+    clrs_context *ctx = NULL;
+    size_t k;
+    memset(r, 0, sizeof *r);
+    r->info = *info;
+    if (info->type == CLRS_DEVICE_HOST) snprintf(spec, sizeof spec, "host");
+    else snprintf(spec, sizeof spec, "%d:%d", info->platform_index, info->device_index);
+    o.device = spec;
+    o.host_fallback = 0; /* a self-test must not pass by running on the host */
+    if (clrs_context_create(&ctx, &o) != CLRS_OK) {
+        snprintf(r->error, sizeof r->error, "%s", clrs_error_message());
+        return;
+    }
+    r->ok = 1;
+    r->bandwidth = copy_bandwidth(ctx);
+    for (k = 0; k < NSELFTESTS; k++) {
+        int backward;
+        for (backward = 0; backward < 2; backward++) {
+            double e = 0;
+            int rc = selftest_one(ctx, host, &selftests[k], backward, &e);
+            r->checks++;
+            if (e > r->worst) r->worst = e;
+            if (rc != 0) {
+                size_t n = strlen(r->failed);
+                r->failures++;
+                snprintf(r->failed + n, sizeof r->failed - n, "%s%s %s%s%s", n ? "; " : "",
+                         selftests[k].name, backward ? "backward" : "forward",
+                         rc < 0 ? ": " : "", rc < 0 ? clrs_error_message() : "");
+            }
+        }
+    }
+    clrs_context_cache_stats(ctx, &r->stats);
+    clrs_context_destroy(ctx);
+}
+
+/* The demo: bilinear 2x up of a 1x3x1024x1024 f32 image on the best device ("auto"). */
+static int demo(int json)
+{
+    clrs_context *ctx = NULL;
+    clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+    clrs_tensor in = {0}, out = {0};
+    const int64_t H = 1024, W = 1024;
+    float *x = malloc((size_t)(3 * H * W) * 4), *y = malloc((size_t)(3 * H * W) * 16);
+    double first = 0, best = 1e30, t0;
+    clrs_cache_stats st;
+    int rep, rc = 0;
+    size_t i;
+    if (!x || !y || clrs_context_create(&ctx, NULL) != CLRS_OK) {
+        fprintf(stderr, "clrs-probe: demo: %s\n", x && y ? clrs_error_message() : "out of memory");
+        free(x), free(y);
+        return 1;
+    }
+    for (i = 0; i < (size_t)(3 * H * W); i++) x[i] = (float)((i * 2654435761u) % 1000) / 999.0f;
+    p.mode = CLRS_LINEAR;
+    p.scale_factor[0] = p.scale_factor[1] = 2.0;
+    in.dtype = out.dtype = CLRS_F32;
+    in.ndim = out.ndim = 4;
+    in.shape[0] = out.shape[0] = 1;
+    in.shape[1] = out.shape[1] = 3;
+    in.shape[2] = H, in.shape[3] = W, out.shape[2] = 2 * H, out.shape[3] = 2 * W;
+    in.data = x, out.data = y;
+    for (rep = 0; rep < 6 && rc == 0; rep++) {
+        t0 = now_ms();
+        if (clrs_interpolate(ctx, &p, &in, &out) != CLRS_OK) {
+            fprintf(stderr, "clrs-probe: demo: %s\n", clrs_error_message());
+            rc = 1;
+        }
+        t0 = now_ms() - t0;
+        if (rep == 0) first = t0;
+        else if (t0 < best) best = t0;
+    }
+    clrs_context_cache_stats(ctx, &st);
+    if (rc == 0) {
+        const clrs_device_info *d = clrs_context_device(ctx);
+        if (json) {
+            printf("{\"demo\": {\"device\": ");
+            json_str(d->name);
+            printf(", \"op\": \"bilinear 2x up, 1x3x1024x1024 f32, host memory\", \"first_call_ms\": %.3f, "
+                   "\"best_ms\": %.3f, \"builds\": %llu, \"disk_hits\": %llu}}\n",
+                   first, best, (unsigned long long)st.builds, (unsigned long long)st.disk_hits);
+        } else {
+            printf("\ndemo: bilinear 2x up of a 1x3x1024x1024 f32 image (host memory) on %s (%s)\n",
+                   d->name, type_name(d->type));
+            printf("  first call %.1f ms (program builds %llu, disk-cache hits %llu), then best of 5: %.2f ms\n",
+                   first, (unsigned long long)st.builds, (unsigned long long)st.disk_hits, best);
+            printf("  output[0, 0, 1000:1003, 1000] = %.4f %.4f %.4f\n", y[1000 * 2 * W + 1000],
+                   y[1001 * 2 * W + 1000], y[1002 * 2 * W + 1000]);
+        }
+    }
+    clrs_context_destroy(ctx);
+    free(x), free(y);
+    return rc;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: clrs-probe [--json] [--demo] [--device D]\n"
+               "  Lists OpenCL platforms and devices (and the host backend) with their\n"
+               "  capabilities, self-tests every interpolate mode on each against the host,\n"
+               "  and measures copy bandwidth. --device limits the probe to one device\n"
+               "  (auto, gpu, cpu, host, P:D or part of a name). --demo then runs a bilinear\n"
+               "  resize on the best device and prints the time.\n");
+}
+
+int main(int argc, char **argv)
+{
+    clrs_device_info infos[MAX_DEVICES];
+    probe_result results[MAX_DEVICES];
+    clrs_context_options ho = CLRS_CONTEXT_OPTIONS_INIT;
+    clrs_context *host = NULL;
+    const char *only = NULL;
+    size_t count = 0, i, n;
+    int json = 0, want_demo = 0, a, failures = 0;
+
+    for (a = 1; a < argc; a++) {
+        if (!strcmp(argv[a], "--json")) json = 1;
+        else if (!strcmp(argv[a], "--demo")) want_demo = 1;
+        else if (!strcmp(argv[a], "--device") && a + 1 < argc) only = argv[++a];
+        else if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) { usage(stdout); return 0; }
+        else { usage(stderr); return 2; }
+    }
+    if (clrs_device_list(infos, MAX_DEVICES, &count) != CLRS_OK) {
+        fprintf(stderr, "clrs-probe: %s\n", clrs_error_message());
+        return 1;
+    }
+    n = count < MAX_DEVICES ? count : MAX_DEVICES;
+    ho.device = "host";
+    if (clrs_context_create(&host, &ho) != CLRS_OK) {
+        fprintf(stderr, "clrs-probe: %s\n", clrs_error_message());
+        return 1;
+    }
+    if (only) { /* keep the one device the selection rule picks */
+        clrs_context_options o = CLRS_CONTEXT_OPTIONS_INIT;
+        clrs_context *c = NULL;
+        const clrs_device_info *d;
+        o.device = only;
+        o.host_fallback = 0;
+        if (clrs_context_create(&c, &o) != CLRS_OK) {
+            fprintf(stderr, "clrs-probe: %s\n", clrs_error_message());
+            clrs_context_destroy(host);
+            return 1;
+        }
+        d = clrs_context_device(c);
+        for (i = 0; i < n; i++)
+            if (infos[i].platform_index == d->platform_index && infos[i].device_index == d->device_index) {
+                infos[0] = infos[i];
+                break;
+            }
+        n = 1;
+        clrs_context_destroy(c);
+    }
+    for (i = 0; i < n; i++) {
+        probe_result *r = &results[i];
+        probe_device(&infos[i], host, r);
+        failures += r->failures + !r->ok;
+    }
+    if (json) {
+        printf("{\"library\": \"clresample %s\", \"devices\": [\n", clrs_version());
+        for (i = 0; i < n; i++) {
+            const probe_result *r = &results[i];
+            const clrs_device_info *d = &r->info;
+            printf("  {\"platform_index\": %d, \"device_index\": %d, \"type\": \"%s\", \"name\": ",
+                   d->platform_index, d->device_index, type_name(d->type));
+            json_str(d->name);
+            printf(", \"vendor\": ");
+            json_str(d->vendor);
+            printf(", \"platform\": ");
+            json_str(d->platform);
+            printf(", \"version\": ");
+            json_str(d->version);
+            printf(", \"driver\": ");
+            json_str(d->driver);
+            printf(", \"opencl_c\": ");
+            json_str(d->opencl_c_version);
+            printf(",\n   \"compute_units\": %u, \"max_work_group_size\": %u, \"global_mem_bytes\": %llu, "
+                   "\"local_mem_bytes\": %llu, \"max_alloc_bytes\": %llu, \"fp16\": %s, \"fp64\": %s,\n",
+                   d->compute_units, d->max_work_group_size, (unsigned long long)d->global_mem_bytes,
+                   (unsigned long long)d->local_mem_bytes, (unsigned long long)d->max_alloc_bytes,
+                   d->fp16 ? "true" : "false", d->fp64 ? "true" : "false");
+            printf("   \"usable\": %s, \"error\": ", r->ok ? "true" : "false");
+            json_str(r->error);
+            printf(", \"copy_bandwidth_gbs\": %.2f, \"selftest\": {\"checks\": %d, \"failures\": %d, "
+                   "\"worst_rel_error\": %.3g, \"failed\": ",
+                   r->bandwidth, r->checks, r->failures, r->worst);
+            json_str(r->failed);
+            printf("},\n   \"cache\": {\"builds\": %llu, \"memory_hits\": %llu, \"disk_hits\": %llu, "
+                   "\"disk_writes\": %llu, \"disk_rejects\": %llu, \"host_fallbacks\": %llu, \"disk_enabled\": %s}}%s\n",
+                   (unsigned long long)r->stats.builds, (unsigned long long)r->stats.memory_hits,
+                   (unsigned long long)r->stats.disk_hits, (unsigned long long)r->stats.disk_writes,
+                   (unsigned long long)r->stats.disk_rejects, (unsigned long long)r->stats.host_fallbacks,
+                   r->stats.disk_enabled ? "true" : "false", i + 1 < n ? "," : "");
+        }
+        printf("]}\n");
+    } else {
+        printf("clresample %s: %zu device%s (OpenCL devices, then the host backend)\n\n", clrs_version(), n,
+               n == 1 ? "" : "s");
+        for (i = 0; i < n; i++) {
+            const probe_result *r = &results[i];
+            const clrs_device_info *d = &r->info;
+            if (d->type == CLRS_DEVICE_HOST) printf("[host] %s\n", d->name);
+            else printf("[%d:%d] %s (%s)\n", d->platform_index, d->device_index, d->name, type_name(d->type));
+            printf("  vendor %s; platform %s; %s; driver %s; %s\n", d->vendor, d->platform, d->version,
+                   d->driver, d->opencl_c_version[0] ? d->opencl_c_version : "-");
+            printf("  compute units %u, max work-group %u, memory %.1f GiB (max alloc %.1f GiB), local %llu KiB, fp16 %s, fp64 %s\n",
+                   d->compute_units, d->max_work_group_size, d->global_mem_bytes / 1073741824.0,
+                   d->max_alloc_bytes / 1073741824.0, (unsigned long long)(d->local_mem_bytes / 1024),
+                   d->fp16 ? "yes" : "no", d->fp64 ? "yes" : "no");
+            if (!r->ok) {
+                printf("  UNUSABLE: %s\n\n", r->error);
+                continue;
+            }
+            printf("  copy bandwidth %.1f GB/s (read + write)\n", r->bandwidth);
+            printf("  self-test vs host: %d/%d passed (worst rel error %.2g)%s%s\n", r->checks - r->failures,
+                   r->checks, r->worst, r->failures ? "; FAILED: " : "", r->failures ? r->failed : "");
+            printf("  program cache: builds %llu, memory hits %llu, disk hits %llu, disk writes %llu, rejects %llu, disk %s\n\n",
+                   (unsigned long long)r->stats.builds, (unsigned long long)r->stats.memory_hits,
+                   (unsigned long long)r->stats.disk_hits, (unsigned long long)r->stats.disk_writes,
+                   (unsigned long long)r->stats.disk_rejects, r->stats.disk_enabled ? "on" : "off");
+        }
+    }
+    clrs_context_destroy(host);
+    if (want_demo && demo(json) != 0) return 1;
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# quickstart.sh — the README's two commands on a fresh Debian 12 machine.
+#   bash tools/quickstart.sh demo   install packages, build, probe the devices, run the demo
+#   bash tools/quickstart.sh test   install packages, build, run the test suites (make check)
+# Installing needs root (CI and a fresh machine run as root); without root the packages must
+# already be there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what=${1:-demo}
+packages=(build-essential autoconf automake libtool pkg-config
+          ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
+          libclblast-dev check valgrind)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "quickstart: missing Debian packages: ${missing[*]} (run as root to install them)" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+if [[ ! -f Makefile ]]; then
+    autoreconf -fi
+    ./configure
+fi
+make -j"$jobs"
+
+case $what in
+demo)
+    ./tools/clrs-probe --demo
+    ;;
+test)
+    make -j"$jobs" check || { cat tests/*.log 2>/dev/null | tail -n 200; exit 1; }
+    for f in tests/test_*.log; do tail -n 1 "$f"; done
+    ;;
+*)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac
