@@ -851,8 +851,8 @@ static probe_result probe_devices(void)
 
 int main(void)
 {
-    Suite *s = suite_create("cache");
-    TCase *tc = tcase_create("all");
+    Suite *s;
+    TCase *tc;
     SRunner *sr;
     int failed;
     probe_result pr;
@@ -868,6 +868,8 @@ int main(void)
     snprintf(device_spec, sizeof device_spec, "%s", pr.spec);
     snprintf(device_name, sizeof device_name, "%s", pr.name);
     device_fp64 = pr.fp64;
+    s = suite_create("cache");
+    tc = tcase_create("all");
     printf("test_cache: OpenCL device %s (%s)%s\n", device_spec, device_name,
            device_fp64 ? "" : ", no fp64");
     fflush(stdout);
