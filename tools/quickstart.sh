@@ -38,8 +38,16 @@ demo)
     ./tools/clrs-probe --demo
     ;;
 test)
-    make -j"$jobs" check || { cat tests/*.log 2>/dev/null | tail -n 200; exit 1; }
-    for f in tests/test_*.log; do tail -n 1 "$f"; done
+    status=0
+    make -j"$jobs" check || status=$?
+    grep -h "Checks:" tests/test_*.log || true
+    results=$(cat tests/test_*.trs 2>/dev/null | grep '^:test-result:' || true)
+    pass=$(grep -c 'PASS' <<<"$results" || true)
+    fail=$(grep -c -E 'FAIL|ERROR' <<<"$results" || true)
+    skip=$(grep -c 'SKIP' <<<"$results" || true)
+    if ((status != 0)); then tail -n 100 tests/test_*.log; fi
+    echo "test suites: $pass passed, $fail failed, $skip skipped"
+    exit "$status"
     ;;
 *)
     echo "usage: $0 demo|test" >&2
