@@ -116,6 +116,10 @@ CLRS_API void clrs_context_destroy(clrs_context *ctx);  /* NULL is fine */
 CLRS_API clrs_status clrs_context_finish(clrs_context *ctx);
 CLRS_API const clrs_device_info *clrs_context_device(const clrs_context *ctx);
 CLRS_API clrs_status clrs_context_cache_stats(const clrs_context *ctx, clrs_cache_stats *stats);
+/* The device time of the last op this context enqueued on its device, in milliseconds, from
+ * OpenCL profiling events (waits for that op to finish). CLRS_ERR_UNSUPPORTED on the host
+ * backend, before any device op, or on a wrapped queue without profiling. */
+CLRS_API clrs_status clrs_context_last_kernel_ms(clrs_context *ctx, double *ms);
 /* The OpenCL objects of a context (NULL for the host backend), for applications that
  * allocate their own cl_mem tensors. */
 CLRS_API cl_context clrs_context_cl_context(const clrs_context *ctx);

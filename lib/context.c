@@ -179,6 +179,7 @@ void clrs_context_destroy(clrs_context *ctx)
     if (!ctx) return;
     if (ctx->queue) clFinish(ctx->queue);
     clrs__program_cache_free(ctx);
+    if (ctx->last_event) clReleaseEvent(ctx->last_event);
     if (ctx->queue) clReleaseCommandQueue(ctx->queue);
     if (ctx->cl) clReleaseContext(ctx->cl);
     free(ctx->cache_dir);
@@ -220,4 +221,38 @@ void clrs__count_fallback(clrs_context *ctx)
     pthread_mutex_lock(&ctx->lock);
     ctx->stats.host_fallbacks++;
     pthread_mutex_unlock(&ctx->lock);
+}
+
+void clrs__set_last_event(clrs_context *ctx, cl_event ev)
+{
+    pthread_mutex_lock(&ctx->lock);
+    if (ctx->last_event) clReleaseEvent(ctx->last_event);
+    ctx->last_event = ev;
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+clrs_status clrs_context_last_kernel_ms(clrs_context *ctx, double *ms)
+{
+    cl_event ev;
+    cl_ulong t0 = 0, t1 = 0;
+    if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "context_last_kernel_ms: ctx is NULL");
+    if (!ms) return clrs__fail(CLRS_ERR_ARGUMENT, "context_last_kernel_ms: ms is NULL");
+    pthread_mutex_lock(&ctx->lock);
+    ev = ctx->last_event;
+    if (ev) clRetainEvent(ev);
+    pthread_mutex_unlock(&ctx->lock);
+    if (!ev)
+        return clrs__fail(CLRS_ERR_UNSUPPORTED,
+                          "context_last_kernel_ms: no device op has run on this context");
+    if (clWaitForEvents(1, &ev) != CL_SUCCESS ||
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL) != CL_SUCCESS ||
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL) != CL_SUCCESS) {
+        clReleaseEvent(ev);
+        return clrs__fail(CLRS_ERR_UNSUPPORTED,
+                          "context_last_kernel_ms: the queue has no profiling information");
+    }
+    clReleaseEvent(ev);
+    *ms = (double)(t1 - t0) / 1e6;
+    clrs__clear_error();
+    return CLRS_OK;
 }

@@ -67,7 +67,11 @@ struct clrs_context {
     pthread_mutex_t lock;         /* guards programs and stats */
     clrs_cache_stats stats;
     clrs__program *programs;      /* the memory level of the program cache */
+    cl_event last_event;          /* the last op's kernel, for clrs_context_last_kernel_ms */
 };
+
+/* Keeps `ev` (taking over its reference) as the context's last kernel event. */
+void clrs__set_last_event(clrs_context *ctx, cl_event ev);
 
 void clrs__count_fallback(clrs_context *ctx);
 

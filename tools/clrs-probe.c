@@ -3,6 +3,7 @@
  * measured copy bandwidth, the program-cache counters; a human table or --json.
  * --demo then runs an interpolate on the best device and prints the device and the time. */
 #include "clresample.h"
+#include "workloads.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -40,55 +41,6 @@ static void json_str(const char *s)
         else putchar(*s);
     }
     putchar('"');
-}
-
-/* Copy bandwidth in GB/s (bytes read + bytes written per second), best of 5. */
-static double copy_bandwidth(clrs_context *ctx)
-{
-    const size_t bytes = (size_t)64 << 20;
-    double best = 0;
-    int rep;
-    if (!clrs_context_cl_queue(ctx)) {
-        char *a = malloc(bytes), *b = malloc(bytes);
-        if (!a || !b) { free(a); free(b); return 0; }
-        memset(a, 1, bytes);
-        memset(b, 2, bytes);
-        for (rep = 0; rep < 5; rep++) {
-            double t0 = now_ms(), ms;
-            memcpy(b, a, bytes);
-            ms = now_ms() - t0;
-            if (ms > 0 && 2.0 * bytes / (ms * 1e6) > best) best = 2.0 * bytes / (ms * 1e6);
-        }
-        free(a);
-        free(b);
-        return best;
-    } else {
-        cl_context cl = clrs_context_cl_context(ctx);
-        cl_command_queue q = clrs_context_cl_queue(ctx);
-        cl_int err;
-        cl_mem a = clCreateBuffer(cl, CL_MEM_READ_WRITE, bytes, NULL, &err);
-        cl_mem b = clCreateBuffer(cl, CL_MEM_READ_WRITE, bytes, NULL, &err);
-        const cl_uint zero = 0;
-        if (!a || !b) goto out;
-        clEnqueueFillBuffer(q, a, &zero, sizeof zero, 0, bytes, 0, NULL, NULL);
-        clEnqueueFillBuffer(q, b, &zero, sizeof zero, 0, bytes, 0, NULL, NULL);
-        clFinish(q);
-        for (rep = 0; rep < 6; rep++) {
-            cl_event ev;
-            cl_ulong t0 = 0, t1 = 0;
-            if (clEnqueueCopyBuffer(q, a, b, 0, 0, bytes, 0, NULL, &ev) != CL_SUCCESS) break;
-            clWaitForEvents(1, &ev);
-            clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL);
-            clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL);
-            clReleaseEvent(ev);
-            if (rep > 0 && t1 > t0 && 2.0 * bytes / (double)(t1 - t0) > best)
-                best = 2.0 * bytes / (double)(t1 - t0); /* bytes per ns = GB/s */
-        }
-    out:
-        if (a) clReleaseMemObject(a);
-        if (b) clReleaseMemObject(b);
-        return best;
-    }
 }
 
 /* The self-test: every interpolate mode and spatial rank, forward and backward, f32, on the
@@ -188,7 +140,7 @@ static void probe_device(const clrs_device_info *info, clrs_context *host, probe
         return;
     }
     r->ok = 1;
-    r->bandwidth = copy_bandwidth(ctx);
+    r->bandwidth = clrs_copy_bandwidth(ctx);
     for (k = 0; k < NSELFTESTS; k++) {
         int backward;
         for (backward = 0; backward < 2; backward++) {

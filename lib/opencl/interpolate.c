@@ -67,8 +67,10 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
     }
     {
         size_t global[3] = {(size_t)O2, (size_t)O1, (size_t)(planes * O0)};
-        err = clEnqueueNDRangeKernel(ctx->queue, k, 3, NULL, global, NULL, 0, NULL, NULL);
+        cl_event ev = NULL;
+        err = clEnqueueNDRangeKernel(ctx->queue, k, 3, NULL, global, NULL, 0, NULL, &ev);
         if (err != CL_SUCCESS) st = clrs__cl_fail(err, "interpolate", "clEnqueueNDRangeKernel");
+        else clrs__set_last_event(ctx, ev);
     }
 done:
     if (db.mem) {

@@ -1,0 +1,125 @@
+/* workloads.c — the benchmark workload list and its byte accounting (see workloads.h). */
+#include "workloads.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define P(mode, aa, s0, s1, s2) {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, -1, -1, (aa)}
+#define P_AC(mode, aa, s0, s1, s2) {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, 0, -1, (aa)}
+
+const clrs_workload clrs_workloads[] = {
+    {"bilinear_up2x", "bilinear 2x up, 8x64x128x128", 0, P_AC(CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"bilinear_up2x_bwd", "bilinear 2x up backward, 8x64x128x128", 1, P_AC(CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"nearest_up2x", "nearest 2x up, 8x64x128x128", 0, P(CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"nearest_up2x_bwd", "nearest 2x up backward, 8x64x128x128", 1, P(CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"bicubic_up2x", "bicubic 2x up, 8x64x128x128", 0, P_AC(CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"bicubic_up2x_bwd", "bicubic 2x up backward, 8x64x128x128", 1, P_AC(CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"aa_bilinear_down4x", "antialias bilinear 4x down, 1x3x2048x2048", 0, P_AC(CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
+    {"aa_bilinear_down4x_bwd", "antialias bilinear 4x down backward, 1x3x2048x2048", 1, P_AC(CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
+    {"aa_bicubic_down4x", "antialias bicubic 4x down, 1x3x2048x2048", 0, P_AC(CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
+    {"aa_bicubic_down4x_bwd", "antialias bicubic 4x down backward, 1x3x2048x2048", 1, P_AC(CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
+    {"area_down4x", "area 4x down, 8x64x224x224", 0, P(CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0},
+    {"area_down4x_bwd", "area 4x down backward, 8x64x224x224", 1, P(CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0},
+    {"trilinear_up2x", "trilinear 2x up, 1x16x32x64x64", 0, P_AC(CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
+    {"trilinear_up2x_bwd", "trilinear 2x up backward, 1x16x32x64x64", 1, P_AC(CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
+    {"bilinear_up2x_hwc", "bilinear 2x up, 2048x2048x3 channels-last (OpenCV's case)", 0, P_AC(CLRS_LINEAR, 0, 2, 2, 0), 4, {1, 3, 2048, 2048}, 1},
+};
+const int clrs_nworkloads = (int)(sizeof clrs_workloads / sizeof clrs_workloads[0]);
+
+clrs_status clrs_workload_out_shape(const clrs_workload *w, int64_t *out_shape)
+{
+    return clrs_interpolate_shape(&w->params, w->ndim, w->in_shape, out_shape);
+}
+
+double clrs_workload_bytes(const clrs_workload *w)
+{
+    int64_t out[5];
+    double ni = 1, no = 1;
+    int d;
+    if (clrs_workload_out_shape(w, out) != CLRS_OK) return 0;
+    for (d = 0; d < w->ndim; d++) ni *= (double)w->in_shape[d], no *= (double)out[d];
+    return (ni + no) * 4.0; /* f32; forward and backward move the same two tensors */
+}
+
+void clrs_workload_strides(const clrs_workload *w, const int64_t *shape, int64_t *strides)
+{
+    int d;
+    int64_t s = 1;
+    if (!w->channels_last) {
+        for (d = w->ndim - 1; d >= 0; d--) strides[d] = s, s *= shape[d];
+        return;
+    }
+    strides[1] = 1; /* C innermost, then W, H, (D), N */
+    s = shape[1];
+    for (d = w->ndim - 1; d >= 2; d--) strides[d] = s, s *= shape[d];
+    strides[0] = s;
+}
+
+clrs_workload clrs_workload_small(const clrs_workload *w, int div)
+{
+    clrs_workload s = *w;
+    int d;
+    s.in_shape[0] = 1;
+    s.in_shape[1] = w->channels_last ? w->in_shape[1] : 1;
+    for (d = 2; d < w->ndim; d++) {
+        s.in_shape[d] = w->in_shape[d] / div;
+        if (s.in_shape[d] < 1) s.in_shape[d] = 1;
+    }
+    return s;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+double clrs_copy_bandwidth(clrs_context *ctx)
+{
+    const size_t bytes = (size_t)64 << 20;
+    double best = 0;
+    int rep;
+    if (!clrs_context_cl_queue(ctx)) {
+        char *a = malloc(bytes), *b = malloc(bytes);
+        if (a && b) {
+            memset(a, 1, bytes);
+            memset(b, 2, bytes);
+            for (rep = 0; rep < 5; rep++) {
+                double t0 = now_ms(), ms;
+                memcpy(b, a, bytes);
+                ms = now_ms() - t0;
+                if (ms > 0 && 2.0 * bytes / (ms * 1e6) > best) best = 2.0 * bytes / (ms * 1e6);
+            }
+        }
+        free(a);
+        free(b);
+    } else {
+        cl_context cl = clrs_context_cl_context(ctx);
+        cl_command_queue q = clrs_context_cl_queue(ctx);
+        cl_int err;
+        cl_mem a = clCreateBuffer(cl, CL_MEM_READ_WRITE, bytes, NULL, &err);
+        cl_mem b = clCreateBuffer(cl, CL_MEM_READ_WRITE, bytes, NULL, &err);
+        const cl_uint zero = 0;
+        if (a && b) {
+            clEnqueueFillBuffer(q, a, &zero, sizeof zero, 0, bytes, 0, NULL, NULL);
+            clEnqueueFillBuffer(q, b, &zero, sizeof zero, 0, bytes, 0, NULL, NULL);
+            clFinish(q);
+            for (rep = 0; rep < 6; rep++) {
+                cl_event ev;
+                cl_ulong t0 = 0, t1 = 0;
+                if (clEnqueueCopyBuffer(q, a, b, 0, 0, bytes, 0, NULL, &ev) != CL_SUCCESS) break;
+                clWaitForEvents(1, &ev);
+                clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL);
+                clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL);
+                clReleaseEvent(ev);
+                if (rep > 0 && t1 > t0 && 2.0 * bytes / (double)(t1 - t0) > best)
+                    best = 2.0 * bytes / (double)(t1 - t0); /* bytes per ns = GB/s */
+            }
+        }
+        if (a) clReleaseMemObject(a);
+        if (b) clReleaseMemObject(b);
+    }
+    return best;
+}
