@@ -2,6 +2,7 @@
  * (f32, f64; f16 and bf16 against the f32 goldens), adjoint identities in f64, and OpenCL
  * against the host on random shapes, strides, offsets, dtypes and memory kinds. */
 #include "harness.h"
+#include "workloads.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -338,6 +339,47 @@ START_TEST(backward_deterministic)
 }
 END_TEST
 
+/* Every benchmark workload (tools/workloads.c), scaled down, on this backend against the host:
+ * the benchmark's shapes and parameters are exercised by the tests, not only timed. */
+START_TEST(bench_workloads)
+{
+    th_backend *be = &backends[_i];
+    clrs_context *host = backends[0].ctx;
+    int k;
+    TH_SKIP_MISSING_BACKEND();
+    for (k = 0; k < clrs_nworkloads; k++) {
+        clrs_workload w = clrs_workload_small(&clrs_workloads[k], 16);
+        int64_t out[5], n, i;
+        th_tensor a, b, r;
+        double *va, *vr, e;
+        uint64_t rng = 7 + (uint64_t)k;
+        ck_assert_int_eq(clrs_workload_out_shape(&w, out), CLRS_OK);
+        ck_assert_msg(clrs_workload_bytes(&clrs_workloads[k]) > 0, "%s: no bytes", w.name);
+        th_tensor_alloc(&a, CLRS_F32, w.ndim, w.backward ? out : w.in_shape);
+        th_tensor_alloc(&b, CLRS_F32, w.ndim, w.backward ? w.in_shape : out);
+        th_tensor_alloc(&r, CLRS_F32, w.ndim, w.backward ? w.in_shape : out);
+        clrs_workload_strides(&w, a.t.shape, a.t.strides);
+        clrs_workload_strides(&w, b.t.shape, b.t.strides);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, th_uniform(&rng));
+        ck_assert_msg((w.backward ? clrs_interpolate_backward(be->ctx, &w.params, &a.t, &b.t)
+                                  : clrs_interpolate(be->ctx, &w.params, &a.t, &b.t)) == CLRS_OK,
+                      "%s [%s]: %s", w.name, be->name, clrs_error_message());
+        ck_assert_int_eq(w.backward ? clrs_interpolate_backward(host, &w.params, &a.t, &r.t)
+                                    : clrs_interpolate(host, &w.params, &a.t, &r.t), CLRS_OK);
+        n = th_numel(&r.t);
+        va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
+        for (i = 0; i < n; i++) va[i] = th_get(&b.t, i), vr[i] = th_get(&r.t, i);
+        e = th_rel_error(va, vr, n);
+        ck_assert_msg(e <= 1e-6, "%s [%s]: rel %g against the host", w.name, be->name, e);
+        free(va), free(vr);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&r);
+    }
+    printf("bench workloads [%s]: %d scaled-down workloads agree with the host\n", be->name,
+           clrs_nworkloads);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("interpolate");
@@ -352,6 +394,7 @@ int main(void)
     tcase_add_loop_test(tc, adjoint_f64, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
+    tcase_add_loop_test(tc, bench_workloads, 0, n);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     /* OpenCL runtimes do not survive fork(): run the tests in this process */

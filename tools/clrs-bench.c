@@ -176,7 +176,7 @@ done:
 int main(int argc, char **argv)
 {
     const char *devices = "host,auto", *only = NULL;
-    int reps = 7, json = 0, a, i, failures = 0, first = 1;
+    int reps = 7, json = 0, want_list = 0, a, i, failures = 0, first = 1;
     char *specs, *spec, *save = NULL;
     clrs_context *host = NULL;
     clrs_context_options ho = CLRS_CONTEXT_OPTIONS_INIT;
@@ -186,9 +186,13 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "--workload") && a + 1 < argc) only = argv[++a];
         else if (!strcmp(argv[a], "--reps") && a + 1 < argc) reps = atoi(argv[++a]);
         else if (!strcmp(argv[a], "--json")) json = 1;
-        else if (!strcmp(argv[a], "--list")) { list(json); return 0; }
+        else if (!strcmp(argv[a], "--list")) want_list = 1;
         else if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) { usage(stdout); return 0; }
         else { usage(stderr); return 2; }
+    }
+    if (want_list) {
+        list(json);
+        return 0;
     }
     if (reps < 1 || reps > 1000) {
         fprintf(stderr, "clrs-bench: --reps must be 1..1000\n");

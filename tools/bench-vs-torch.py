@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Side-by-side benchmark: PyTorch (CPU) against clresample, in one run.
+
+Reads the workload list from `clrs-bench --list --json` (the one description of each
+workload), times the same shapes with torch.nn.functional.interpolate on the CPU with the
+same thread count, runs `clrs-bench --json` on the requested backends, and prints one table:
+workload, PyTorch ms, clresample ms per backend, speed-up over PyTorch (PyTorch ms / ours),
+and our share of the device's copy bandwidth. With --markdown the table is Markdown (for
+docs/PERFORMANCE.md). When torch is missing it says so and prints clresample's numbers only.
+
+Usage: /usr/bin/python3 tools/bench-vs-torch.py [--bench tools/clrs-bench]
+           [--device host,auto] [--reps 7] [--threads N] [--workload NAME] [--markdown]
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_json(cmd):
+    out = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    if out.returncode not in (0, 1) or not out.stdout.strip():
+        sys.exit(f"bench-vs-torch: {' '.join(cmd)} failed:\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def torch_time(torch, w, reps):
+    """Median and min ms of PyTorch's forward or backward for one workload."""
+    F = torch.nn.functional
+    shape = w["in_shape"]
+    x = torch.rand(shape, dtype=torch.float32) * 2 - 1
+    if w["channels_last"]:
+        x = x.contiguous(memory_format=torch.channels_last if len(shape) == 4 else torch.channels_last_3d)
+    mode = w["mode"]
+    if mode == "linear":
+        mode = {3: "linear", 4: "bilinear", 5: "trilinear"}[len(shape)]
+    elif mode == "cubic":
+        mode = "bicubic"
+    kwargs = {"scale_factor": tuple(w["scale_factor"]), "mode": mode}
+    if mode in ("linear", "bilinear", "trilinear", "bicubic"):
+        kwargs["align_corners"] = bool(w["align_corners"]) if w["align_corners"] >= 0 else None
+    if w["antialias"]:
+        kwargs["antialias"] = True
+    if mode == "area":
+        kwargs["recompute_scale_factor"] = True
+    times = []
+    if w["backward"]:
+        x.requires_grad_(True)
+        y = F.interpolate(x, **kwargs)
+        g = torch.rand_like(y)
+        for rep in range(reps + 1):
+            t0 = time.perf_counter()
+            torch.autograd.grad(y, x, g, retain_graph=True)
+            if rep:
+                times.append((time.perf_counter() - t0) * 1e3)
+    else:
+        with torch.no_grad():
+            for rep in range(reps + 1):
+                t0 = time.perf_counter()
+                F.interpolate(x, **kwargs)
+                if rep:
+                    times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times), min(times)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bench", default=os.path.join(here, "clrs-bench"))
+    ap.add_argument("--device", default="host,auto")
+    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--workload")
+    ap.add_argument("--markdown", action="store_true")
+    args = ap.parse_args()
+
+    workloads = run_json([args.bench, "--list", "--json"])
+    if args.workload:
+        workloads = [w for w in workloads if w["name"] == args.workload]
+    try:
+        import torch
+        torch.set_num_threads(args.threads)
+        torch_note = f"PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads"
+    except ImportError:
+        torch = None
+        torch_note = "PyTorch is not installed (Debian: python3-torch): clresample numbers only"
+
+    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+    cmd = [args.bench, "--json", "--device", args.device, "--reps", str(args.reps)]
+    if args.workload:
+        cmd += ["--workload", args.workload]
+    ours = json.loads(subprocess.run(cmd, capture_output=True, text=True, env=env).stdout or "[]")
+    backends = []
+    for r in ours:
+        key = (r["backend"], r["device"])
+        if key not in backends:
+            backends.append(key)
+
+    ref = {}
+    if torch is not None:
+        for w in workloads:
+            ref[w["name"]] = torch_time(torch, w, args.reps)
+
+    head = ["workload", "PyTorch ms"]
+    for b, dev in backends:
+        label = "host" if b == "host" else f"OpenCL {dev}"
+        head += [f"{label} ms", "speed-up", "of copy bw"]
+    rows = []
+    for w in workloads:
+        row = [w["name"], f"{ref[w['name']][0]:.2f}" if w["name"] in ref else "-"]
+        for b, dev in backends:
+            r = next((r for r in ours if r["workload"] == w["name"] and r["backend"] == b and r["device"] == dev), None)
+            if r is None or not r["ok"]:
+                row += ["FAILED" if r else "-", "-", "-"]
+                continue
+            sp = f"{ref[w['name']][0] / r['median_ms']:.2f}x" if w["name"] in ref else "-"
+            row += [f"{r['median_ms']:.2f}", sp, f"{100 * r['share_of_copy']:.0f}%"]
+        rows.append(row)
+
+    print(f"# {torch_note}; clresample via {os.path.basename(args.bench)} --device {args.device}; "
+          f"median of {args.reps} after a warm-up; {platform.node()}, {os.cpu_count()} CPUs")
+    copies = sorted({(r["backend"], r["device"], r["copy_gbs"]) for r in ours})
+    for b, dev, gbs in copies:
+        print(f"# copy bandwidth measured in this run: {b} {dev}: {gbs:.1f} GB/s")
+    if args.markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "|".join("---" for _ in head) + "|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    else:
+        widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+        for row in [head] + rows:
+            print("  ".join(str(x).rjust(wd) if i else str(x).ljust(wd) for i, (x, wd) in enumerate(zip(row, widths))))
+    print("# speed-up = PyTorch ms / clresample ms (above 1: clresample is faster)")
+
+
+if __name__ == "__main__":
+    main()
