@@ -145,9 +145,16 @@ CLRS_INLINE clrs_i64 clrs_nearest_exact_idx(clrs_i64 o, clrs_i64 in, clrs_i64 ou
 #define CLRS_AXIS_AA_LINEAR 5
 #define CLRS_AXIS_AA_CUBIC 6
 
+#define CLRS_R float
+#define CLRS_RS(name) name##_f
+#include "resample_math_coord.h"
+#undef CLRS_R
+#undef CLRS_RS
+
 #if CLRS_HAVE_DOUBLE
 #define CLRS_R double
 #define CLRS_RS(name) name##_d
+#include "resample_math_coord.h"
 #include "resample_math_real.h"
 #undef CLRS_R
 #undef CLRS_RS

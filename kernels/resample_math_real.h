@@ -30,26 +30,6 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_source_index)(CLRS_R scale, clrs_i64 dst, int al
     return (!cubic && src < (CLRS_R)0) ? (CLRS_R)0 : src;
 }
 
-/* = ATen UpSample.h cubic_convolution1 / cubic_convolution2 (Keys kernel, parameter A) */
-CLRS_INLINE CLRS_R CLRS_RS(clrs_cubic_conv1)(CLRS_R x, CLRS_R A)
-{
-    return ((A + 2) * x - (A + 3)) * x * x + 1;
-}
-CLRS_INLINE CLRS_R CLRS_RS(clrs_cubic_conv2)(CLRS_R x, CLRS_R A)
-{
-    return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
-}
-
-/* = ATen UpSample.h get_cubic_upsample_coefficients (A = -0.75) */
-CLRS_INLINE void CLRS_RS(clrs_cubic_coeffs)(CLRS_R t, CLRS_R c[4])
-{
-    const CLRS_R A = (CLRS_R)-0.75;
-    c[0] = CLRS_RS(clrs_cubic_conv2)((CLRS_R)(t + 1.0), A);
-    c[1] = CLRS_RS(clrs_cubic_conv1)(t, A);
-    c[2] = CLRS_RS(clrs_cubic_conv1)((CLRS_R)(1.0 - t), A);
-    c[3] = CLRS_RS(clrs_cubic_conv2)((CLRS_R)((CLRS_R)(1.0 - t) + 1.0), A);
-}
-
 /* = ATen UpSampleKernel.cpp HelperInterpLinear::aa_filter (triangle) and
  * HelperInterpCubic::aa_filter (Keys with a = -0.5, as PIL), with ATen's literal types. */
 CLRS_INLINE CLRS_R CLRS_RS(clrs_aa_filter)(int cubic, CLRS_R x)

@@ -1,19 +1,25 @@
 #!/usr/bin/python3
-"""Golden reference data for clresample's interpolate tests.
+"""Golden reference data for clresample's interpolate, grid_sample and affine_grid tests.
 
-This script owns tests/golden/interpolate.txt.  It runs PyTorch's
-torch.nn.functional.interpolate (forward and backward, in float32 and in
-float64) on small random tensors over a fixed list of cases and writes the
-inputs, outputs and gradients as text for the C test to compare against.
+This script owns tests/golden/interpolate.txt, tests/golden/grid_sample.txt and
+tests/golden/affine_grid.txt.  It runs PyTorch's torch.nn.functional.interpolate,
+grid_sample and affine_grid (forward and backward, in float32 and in float64)
+on small random tensors over fixed lists of cases and writes the inputs,
+outputs and gradients as text for the C tests to compare against.
 
 Usage:
-    /usr/bin/python3 tools/gen-golden.py [OUTDIR]          write OUTDIR/interpolate.txt
-    /usr/bin/python3 tools/gen-golden.py --check [OUTDIR]  re-read it and check it
+    /usr/bin/python3 tools/gen-golden.py [OUTDIR]          write the three files into OUTDIR
+    /usr/bin/python3 tools/gen-golden.py --check [OUTDIR]  re-read them and check them
 
 OUTDIR defaults to <repo>/tests/golden.  The output is deterministic: every
-case seeds its own generator from a CRC of its name.
+case seeds its own torch.Generator from zlib.crc32 of its name.  Each file
+starts with '#' header lines (torch version, notes, and '# cases <count>');
+'#' lines are comments and may appear anywhere.  A value list is
+'<tag> <count> <v>...' with float32 values as '%.9g' (they round-trip through
+a float32) and float64 values as '%.17g'; multi-dimensional tensors are listed
+in C (row-major) order.  Every record ends with 'end'.
 
-File format, one record per line, '#' lines are comments:
+interpolate.txt:
     case <name>
     mode <nearest|nearest-exact|linear|cubic|area>
     antialias <0|1>
@@ -30,8 +36,62 @@ File format, one record per line, '#' lines are comments:
     gx32 <count> <v>...             input gradient, float32 run ('%.9g')
     gx64 <count> <v>...             input gradient, float64 run ('%.17g')
     end
-"""
 
+grid_sample.txt (F.grid_sample(x, grid, mode, padding_mode, align_corners)):
+    case <name>
+    mode <bilinear|nearest|bicubic>
+    padding <zeros|border|reflection>
+    align_corners <0|1>
+    in_shape <N> <C> <H> <W>        or N C D H W (5-D)
+    grid_shape <N> <Ho> <Wo> 2      or N Do Ho Wo 3; grid[..., 0] is x (W),
+                                    grid[..., 1] is y (H), grid[..., 2] is z (D)
+    out_shape <N> <C> <Ho> <Wo>     or N C Do Ho Wo
+    x <count> <v>...                float32 input ('%.9g')
+    grid <count> <v>...             float32 grid ('%.9g')
+    y32 <count> <v>...              output of the float32 run ('%.9g')
+    y64 <count> <v>...              output of the float64 run on x.double(),
+                                    grid.double() ('%.17g')
+    g <count> <v>...                float32 grad_output ('%.9g')
+    gx32 <count> <v>...             input gradient, float32 run ('%.9g')
+    gg32 <count> <v>...             grid gradient, float32 run ('%.9g')
+    gx64 <count> <v>...             input gradient, float64 run ('%.17g')
+    gg64 <count> <v>...             grid gradient, float64 run ('%.17g')
+    end
+  Case names are gs<2|3>d_<mode>_<padding>_ac<0|1>_<kind>_in<spatial>_out<spatial>_n<N>c<C>
+  with kind one of:
+    rand     grid uniform in [-1.3, 1.3]
+    centres  every multiple of 0.5 from -0.5 to size-0.5 in unnormalized
+             coordinates (pixel centres and the points halfway between them),
+             per axis, crossed; each grid value is the float32 whose
+             unnormalized coordinate is exactly that multiple of 0.5 in float32
+             under every usual evaluation order (with and without a fused
+             multiply-add).  Two comments precede the case, per axis (x y [z]):
+             '# not-exact-in-float32 <list|->' names the multiples no float32
+             grid value can hit (e.g. u=0 and 0.5 for size 5, align_corners=0;
+             those get the nearest value all evaluation orders agree on), and
+             '# ties-exact-in-float64 <yes|no>...' says whether the points are
+             exact in float64 too; where not, the float64 run sees k+0.5 plus
+             or minus a tiny amount, so nearest's y64 and bilinear's gg64 can
+             differ from y32/gg32 by O(1) there.
+             The 4-D nearest kernel rounds ties half to even; the 5-D one
+             half away from zero (see the probe lines in the file's header).
+    affine   F.affine_grid of a small random rotation + scale + shift
+    extreme  per-axis values from -10.3 .. 10.3, exactly -1, 0 and 1
+             included (crossed for 4-D, drawn at random for 5-D)
+
+affine_grid.txt (F.affine_grid(theta, size, align_corners)):
+    case <name>
+    align_corners <0|1>
+    size <N> <C> <H> <W>            or N C D H W
+    theta <count> <v>...            float32 theta, N x 2 x 3 or N x 3 x 4 ('%.9g')
+    grid32 <count> <v>...           output of the float32 run, N x H x W x 2 or
+                                    N x D x H x W x 3 ('%.9g')
+    grid64 <count> <v>...           output of the float64 run on theta.double() ('%.17g')
+    g <count> <v>...                float32 grad wrt the grid output ('%.9g')
+    gt32 <count> <v>...             theta gradient, float32 run ('%.9g')
+    gt64 <count> <v>...             theta gradient, float64 run ('%.17g')
+    end
+"""
 import math
 import os
 import sys
@@ -355,8 +415,489 @@ def generate(outdir):
 
 
 # ---------------------------------------------------------------------------
-# Checking the file
+# grid_sample
 # ---------------------------------------------------------------------------
+
+GS_FILENAME = "grid_sample.txt"
+GS_MODES = ("bilinear", "nearest", "bicubic")
+GS_PADDINGS = ("zeros", "border", "reflection")
+GS_KINDS = ("rand", "centres", "affine", "extreme")
+
+# Per rank: (kind, N, C, input spatial, output spatial).  Output spatial is
+# ignored for 'centres' (it follows from the input) and for 4-D 'extreme'
+# (the crossed value list fixes it).
+GS_SHAPES = {
+    2: [
+        ("rand", 1, 1, (4, 5), (3, 4)),
+        ("rand", 2, 3, (1, 3), (2, 2)),
+        ("rand", 1, 2, (6, 6), (5, 3)),
+        ("centres", 1, 2, (4, 5), None),
+        ("centres", 1, 1, (6, 6), None),
+        ("centres", 2, 3, (1, 3), None),
+        ("affine", 2, 2, (4, 5), (3, 4)),
+        ("affine", 1, 1, (6, 6), (5, 6)),
+        ("extreme", 1, 1, (4, 5), None),
+    ],
+    3: [
+        ("rand", 1, 2, (3, 4, 5), (2, 2, 3)),
+        ("rand", 2, 1, (1, 3, 4), (2, 3, 2)),
+        ("centres", 1, 1, (2, 3, 4), None),
+        ("centres", 2, 1, (3, 1, 2), None),
+        ("affine", 2, 1, (3, 4, 5), (2, 2, 3)),
+        ("extreme", 1, 1, (3, 4, 5), (3, 4, 6)),
+    ],
+}
+
+# Grid values for the 'extreme' kind: far outside (reflection wraps several
+# times), the corners -1/1 exactly, just inside, and some inside points.
+GS_EXTREME = (-10.3, -7.9, -3.7, -3.0, -1.5, -1.0, 0.0, 0.4, 1.0, 1.5, 3.0, 3.7, 5.25)
+
+
+def gs_case_name(nd, mode, pad, ac, kind, n, c, in_sp, out_sp):
+    return "gs%dd_%s_%s_ac%d_%s_in%s_out%s_n%dc%d" % (
+        nd, mode, pad, ac, kind, "x".join(map(str, in_sp)), "x".join(map(str, out_sp)), n, c)
+
+
+def round_f32(r):
+    """Fraction -> the nearest float32 (ties to even), without double rounding."""
+    f = np.float32(float(r))
+    best = None
+    for cand in (np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))):
+        d = abs(Fraction(float(cand)) - r)
+        even = (int(np.array(cand, dtype=np.float32).view(np.int32)) & 1) == 0
+        if best is None or d < best[0] or (d == best[0] and even):
+            best = (d, cand)
+    return np.float32(best[1])
+
+
+def unnormalize_variants(x, size, ac):
+    """float32 unnormalized coordinates of grid value x, several evaluation orders.
+
+    torch 1.13's CPU 2-D kernel (AVX2) computes (x+1)*(size-1)/2 and, for
+    align_corners=0, fma(x+1, size/2, -0.5); the 3-D kernel computes
+    ((x+1)/2)*(size-1) and ((x+1)*size-1)/2 with separate roundings.
+    """
+    f32 = np.float32
+    t = x + f32(1)
+    if ac:
+        return {t * f32((size - 1) / 2.0), (t / f32(2)) * f32(size - 1), (t * f32(size - 1)) / f32(2)}
+    return {
+        t * f32(size / 2.0) - f32(0.5),
+        round_f32(Fraction(float(t)) * Fraction(size, 2) - Fraction(1, 2)),
+        (t * f32(size) - f32(1)) / f32(2),
+        round_f32(Fraction(float(t)) * size - 1) / f32(2),
+    }
+
+
+def grid_value_for(u, size, ac):
+    """A float32 grid value whose unnormalized coordinate is u (a multiple of 0.5).
+
+    Prefers a value that maps to exactly u in float32 under every evaluation
+    order of unnormalize_variants; when none exists (e.g. u=0 for size 5,
+    align_corners=0: no float32 x has (x+1)*2.5 rounding to 0.5), takes the
+    nearest one on which all the orders agree.  Returns (value, exact in
+    float32, exact in float64 (rational arithmetic)).
+    """
+    u = Fraction(u)
+    if ac and size == 1:
+        # (x+1)/2*0: every x maps to 0.
+        assert u == 0
+        return np.float32(0.0), True, True
+    ideal = 2 * u / (size - 1) - 1 if ac else (2 * u + 1) / size - 1
+    start = round_f32(ideal)
+    want = np.float32(float(u))
+    cands = [start]
+    for sgn in (1, -1):
+        x = start
+        for _ in range(64):
+            x = np.nextafter(x, np.float32(sgn * np.inf))
+            cands.append(x)
+    cands.sort(key=lambda c: abs(Fraction(float(c)) - ideal))
+    agreeing = []
+    for x in cands:
+        got = unnormalize_variants(x, size, ac)
+        if got == {want}:
+            return np.float32(x), True, Fraction(float(x)) == ideal
+        if len(got) == 1:
+            agreeing.append((abs(Fraction(float(next(iter(got)))) - u), x))
+    if not agreeing:
+        raise SystemExit("no float32 grid value maps to %s (size %d, align_corners %d)" % (u, size, ac))
+    return np.float32(min(agreeing, key=lambda t: t[0])[1]), False, False
+
+
+def centre_values(size, ac):
+    """Per-axis grid values for the 'centres' kind, with the multiples of 0.5
+    (unnormalized) that are not hit exactly in float32, and whether every one is
+    exact in float64 too."""
+    if ac and size == 1:
+        return [np.float32(-1.0), np.float32(0.0), np.float32(1.0)], [], True
+    vals, missed, exact64 = [], [], True
+    for k2 in range(-1, 2 * size):
+        v, e32, e64 = grid_value_for(Fraction(k2, 2), size, ac)
+        vals.append(v)
+        if not e32:
+            missed.append(k2 / 2.0)
+        exact64 = exact64 and e64
+    return vals, missed, exact64
+
+
+def theta_small(gen, n, nd):
+    """n small rotation + scale + shift matrices (float32), 2x3 or 3x4."""
+    def uni(lo, hi, shape):
+        return torch.rand(shape, generator=gen, dtype=torch.float64) * (hi - lo) + lo
+    thetas = []
+    for _ in range(n):
+        if nd == 2:
+            a = float(uni(-0.5, 0.5, ()))
+            rot = torch.tensor([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]],
+                               dtype=torch.float64)
+        else:
+            a, b = (float(v) for v in uni(-0.5, 0.5, (2,)))
+            rz = torch.tensor([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0],
+                               [0, 0, 1]], dtype=torch.float64)
+            rx = torch.tensor([[1, 0, 0], [0, math.cos(b), -math.sin(b)],
+                               [0, math.sin(b), math.cos(b)]], dtype=torch.float64)
+            rot = rz @ rx
+        scale = torch.diag(uni(0.8, 1.25, (nd,)))
+        shift = uni(-0.2, 0.2, (nd, 1))
+        thetas.append(torch.cat([rot @ scale, shift], dim=1))
+    return torch.stack(thetas).to(torch.float32)
+
+
+def gs_build_cases():
+    cases = []
+    for nd in (2, 3):
+        modes = GS_MODES if nd == 2 else ("bilinear", "nearest")
+        for mode in modes:
+            for pad in GS_PADDINGS:
+                for ac in (0, 1):
+                    for kind, n, c, in_sp, out_sp in GS_SHAPES[nd]:
+                        if kind == "centres":
+                            out_sp = tuple(len(centre_values(s, ac)[0]) for s in in_sp)
+                        elif kind == "extreme" and nd == 2:
+                            out_sp = (len(GS_EXTREME), len(GS_EXTREME))
+                        cases.append({
+                            "name": gs_case_name(nd, mode, pad, ac, kind, n, c, in_sp, out_sp),
+                            "nd": nd, "mode": mode, "padding": pad, "align_corners": ac,
+                            "kind": kind, "in_shape": (n, c) + tuple(in_sp),
+                            "out_sp": tuple(out_sp),
+                        })
+    return cases
+
+
+def gs_make_grid(case, gen):
+    """The float32 grid of a case; also a comment line or None."""
+    nd, ac, kind = case["nd"], case["align_corners"], case["kind"]
+    n = case["in_shape"][0]
+    in_sp = case["in_shape"][2:]
+    out_sp = case["out_sp"]
+    shape = (n,) + out_sp + (nd,)
+    if kind == "rand":
+        return torch.rand(shape, generator=gen, dtype=torch.float32) * 2.6 - 1.3, None
+    if kind == "affine":
+        theta = theta_small(gen, n, nd)
+        size = (n, 1) + out_sp
+        return F.affine_grid(theta, size, align_corners=bool(ac)), None
+    if kind == "centres":
+        # grid[..., 0] indexes the last (W) axis; per-axis lists crossed.
+        axes, exact, missed = [], [], []
+        for s in reversed(in_sp):               # x (W), y (H), z (D)
+            vals, miss, e = centre_values(s, ac)
+            axes.append(torch.tensor(np.array(vals, dtype=np.float32)))
+            exact.append(e)
+            missed.append(",".join("%g" % m for m in miss) or "-")
+        mesh = torch.meshgrid(*reversed(axes), indexing="ij")   # D/H/W order
+        grid = torch.stack(list(reversed(mesh)), dim=-1)        # last dim: x, y, z
+        grid = grid.unsqueeze(0).expand(shape).contiguous()
+        note = ("# ties-exact-in-float64 %s\n# not-exact-in-float32 %s"
+                % (" ".join("yes" if e else "no" for e in exact), " ".join(missed)))
+        return grid, note
+    # extreme
+    ext = torch.tensor(GS_EXTREME, dtype=torch.float32)
+    if nd == 2:
+        gy, gx = torch.meshgrid(ext, ext, indexing="ij")
+        grid = torch.stack([gx, gy], dim=-1).unsqueeze(0).expand(shape).contiguous()
+        return grid, None
+    idx = torch.randint(0, len(GS_EXTREME), shape, generator=gen)
+    return ext[idx], None
+
+
+def run_gs(x, grid, case, g):
+    x = x.detach().clone().requires_grad_(True)
+    grid = grid.detach().clone().requires_grad_(True)
+    y = F.grid_sample(x, grid, mode=case["mode"], padding_mode=case["padding"],
+                      align_corners=bool(case["align_corners"]))
+    y.backward(g.to(y.dtype))
+    gg = grid.grad if grid.grad is not None else torch.zeros_like(grid)
+    return y, x.grad, gg
+
+
+def gs_compute(case):
+    gen = torch.Generator().manual_seed(zlib.crc32(case["name"].encode()))
+    x32 = torch.randn(case["in_shape"], generator=gen, dtype=torch.float32)
+    grid32, note = gs_make_grid(case, gen)
+    out_shape = case["in_shape"][:2] + case["out_sp"]
+    g = torch.randn(out_shape, generator=gen, dtype=torch.float32)
+    y32, gx32, gg32 = run_gs(x32, grid32, case, g)
+    y64, gx64, gg64 = run_gs(x32.double(), grid32.double(), case, g)
+    assert tuple(y32.shape) == out_shape, case["name"]
+    for t in (grid32, y32, y64, gx32, gg32, gx64, gg64):
+        assert torch.isfinite(t).all(), case["name"]
+    return note, (x32, grid32, y32, y64, g, gx32, gg32, gx64, gg64)
+
+
+def gs_case_text(case, note, tensors):
+    x32, grid32, y32, y64, g, gx32, gg32, gx64, gg64 = tensors
+    lines = [note] if note else []
+    lines += [
+        "case " + case["name"],
+        "mode " + case["mode"],
+        "padding " + case["padding"],
+        "align_corners %d" % case["align_corners"],
+        "in_shape " + " ".join(str(s) for s in x32.shape),
+        "grid_shape " + " ".join(str(s) for s in grid32.shape),
+        "out_shape " + " ".join(str(s) for s in y32.shape),
+        fmt_values("x", x32, "%.9g"),
+        fmt_values("grid", grid32, "%.9g"),
+        fmt_values("y32", y32, "%.9g"),
+        fmt_values("y64", y64, "%.17g"),
+        fmt_values("g", g, "%.9g"),
+        fmt_values("gx32", gx32, "%.9g"),
+        fmt_values("gg32", gg32, "%.9g"),
+        fmt_values("gx64", gx64, "%.17g"),
+        fmt_values("gg64", gg64, "%.17g"),
+        "end",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _gs_line(nd, vals, xs, mode, pad, ac, dtype=torch.float32):
+    """grid_sample along W of a 1 x ... x len(vals) input; returns (y, gx, gg_x) lists."""
+    w = len(vals)
+    x = torch.tensor(vals, dtype=dtype).view((1, 1) + (1,) * (nd - 1) + (w,)).requires_grad_(True)
+    grid = torch.zeros((1,) + (1,) * (nd - 1) + (len(xs), nd), dtype=dtype)
+    grid[..., 0] = torch.tensor(xs, dtype=torch.float32).to(dtype)
+    grid.requires_grad_(True)
+    y = F.grid_sample(x, grid, mode=mode, padding_mode=pad, align_corners=bool(ac))
+    y.sum().backward()
+    gg = grid.grad if grid.grad is not None else torch.zeros_like(grid)
+    return (y.reshape(-1).tolist(), x.grad.reshape(-1).tolist(), gg[..., 0].reshape(-1).tolist())
+
+
+def gs_probes():
+    """Observed torch behaviour worth knowing, as header comment lines."""
+    def fl(vs):
+        return " ".join("%.9g" % v for v in vs)
+    notes = []
+    vals = [10.0, 11.0, 12.0, 13.0, 14.0]
+    # ties at u = -0.5, 0.5, ..., 4.5 with align_corners=1 on W=5 (x = -1 + (2k+1)/4, exact)
+    ties = [-1.0 + (2 * k + 1) / 4.0 for k in range(-1, 5)]
+    notes.append("# probe: input [10 11 12 13 14] (W=5), align_corners=1, nearest, zeros padding,")
+    notes.append("#   x = %s (unnormalized u = -0.5 0.5 1.5 2.5 3.5 4.5 exactly):" % fl(ties))
+    for nd in (2, 3):
+        y, gx, gg = _gs_line(nd, vals, ties, "nearest", "zeros", 1)
+        notes.append("#   %d-D: y = %s, grad_input (g=1) = %s, grad_grid = %s"
+                     % (nd + 2, fl(y), fl(gx), fl(gg)))
+    y2 = _gs_line(2, vals, ties, "nearest", "zeros", 1)[0]
+    y3 = _gs_line(3, vals, ties, "nearest", "zeros", 1)[0]
+    notes.append("#   so 4-D nearest rounds ties half to even%s; 5-D rounds them half away from zero%s"
+                 % (" (u=-0.5 -> index -0 = 0, in bounds)" if y2[0] == 10.0 else "",
+                    " (u=-0.5 -> -1, out of bounds)" if y3[0] == 0.0 else ""))
+    notes.append("#   (torch 1.13 CPU: 2-D kernel uses round-to-nearest-even, 3-D uses std::round).")
+    # 2-D align_corners=0 unnormalize: fused or not?
+    w = 7
+    xs = np.linspace(-1, 1, 2001).astype(np.float32)
+    sep = [(x + np.float32(1)) * np.float32(w / 2.0) - np.float32(0.5) for x in xs]
+    fused = [round_f32(Fraction(float(x + np.float32(1))) * Fraction(w, 2) - Fraction(1, 2)) for x in xs]
+    diff = [i for i in range(len(xs)) if sep[i] != fused[i] and 0 < fused[i] < w - 1]
+    if diff:
+        i = diff[0]
+        ramp = [float(k) for k in range(w)]
+        y2 = _gs_line(2, ramp, [float(xs[i])], "bilinear", "border", 0)[0][0]
+        y3 = _gs_line(3, ramp, [float(xs[i])], "bilinear", "border", 0)[0][0]
+        notes.append("# probe: align_corners=0, W=7, x=%.9g: (x+1)*3.5-0.5 is %.9g rounded twice, %.9g"
+                     " rounded once (fma);" % (xs[i], sep[i], fused[i]))
+        notes.append("#   bilinear on [0 1 .. 6] gives %.9g in 4-D and %.9g in 5-D (%d of %d points"
+                     " in [-1,1] differ)" % (y2, y3, len(diff), len(xs)))
+    # reflection far outside
+    for ac in (1, 0):
+        xs = [-10.3, -3.7, 3.7, 10.3]
+        ramp = [0.0, 1.0, 2.0, 3.0, 4.0]
+        y, gx, gg = _gs_line(2, ramp, xs, "bilinear", "reflection", ac)
+        notes.append("# probe: reflection, align_corners=%d, bilinear on [0 1 2 3 4] at x = %s:"
+                     " y = %s, grad_grid = %s" % (ac, fl(xs), fl(y), fl(gg)))
+    # gradients at the exact corners
+    for pad in GS_PADDINGS:
+        y, gx, gg = _gs_line(2, [0.0, 1.0, 2.0, 3.0, 4.0], [-1.0, 1.0], "bilinear", pad, 1)
+        y3, gx3, gg3 = _gs_line(3, [0.0, 1.0, 2.0, 3.0, 4.0], [-1.0, 1.0], "bilinear", pad, 1)
+        notes.append("# probe: %s, align_corners=1, bilinear on [0 1 2 3 4] at x = -1 1: y = %s,"
+                     " grad_grid = %s (4-D) %s (5-D)" % (pad, fl(y), fl(gg), fl(gg3)))
+    # bicubic pads each of the 4x4 taps, not the source coordinate
+    for pad in GS_PADDINGS:
+        y, gx, gg = _gs_line(2, [0.0, 1.0, 2.0, 3.0, 4.0], [1.25, 3.7], "bicubic", pad, 1)
+        yl = _gs_line(2, [0.0, 1.0, 2.0, 3.0, 4.0], [1.25, 3.7], "bilinear", pad, 1)[0]
+        notes.append("# probe: %s, align_corners=1, on [0 1 2 3 4] at x = 1.25 3.7 (u = 4.5 9.4):"
+                     " bicubic y = %s, grad_grid = %s; bilinear y = %s" % (pad, fl(y), fl(gg), fl(yl)))
+    notes.append("#   (bicubic applies the padding to each tap index, so border can overshoot the input"
+                 " range and reflection differs from reflecting u)")
+    return notes
+
+
+def generate_grid_sample(outdir):
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore")
+    cases = gs_build_cases()
+    names = [c["name"] for c in cases]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise SystemExit("duplicate case names: %s" % dup)
+    body = []
+    for case in cases:
+        note, tensors = gs_compute(case)
+        body.append(gs_case_text(case, note, tensors))
+    header = [
+        "# clresample golden data: torch.nn.functional.grid_sample forward and backward",
+        "# torch %s, numpy %s, %s" % (torch.__version__, np.__version__, cpu_capability()),
+        "# command: /usr/bin/python3 tools/gen-golden.py",
+        "# format: see the docstring of tools/gen-golden.py",
+        "# note: grad_grid for mode nearest is all zeros (torch returns zeros).",
+    ]
+    header += gs_probes()
+    header.append("# cases %d" % len(body))
+    path = os.path.join(outdir, GS_FILENAME)
+    with open(path, "w", newline="\n") as f:
+        f.write("\n".join(header) + "\n")
+        f.writelines(body)
+    for line in header:
+        if line.startswith("# probe") or line.startswith("#   "):
+            print(line)
+    print("wrote %d cases to %s (%d bytes)" % (len(body), path, os.path.getsize(path)))
+    return path
+
+
+def cpu_capability():
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage" in line:
+            return line.strip(" -")
+    return "CPU capability unknown"
+
+
+# ---------------------------------------------------------------------------
+# affine_grid
+# ---------------------------------------------------------------------------
+
+AG_FILENAME = "affine_grid.txt"
+AG_SIZES = [
+    (1, 1, 4, 5), (2, 3, 1, 6), (3, 1, 5, 1), (1, 2, 1, 1), (2, 1, 7, 3), (3, 2, 2, 2),
+    (1, 1, 3, 8),
+    (1, 1, 2, 3, 4), (2, 2, 1, 3, 5), (3, 1, 4, 1, 2), (1, 1, 1, 1, 1), (2, 1, 3, 4, 1),
+    (1, 3, 2, 2, 6), (3, 1, 1, 5, 3),
+]
+# (size, align_corners) pairs that also get a rotation + scale + shift theta.
+AG_ROT = [((1, 1, 4, 5), 0), ((2, 1, 7, 3), 1), ((1, 1, 2, 3, 4), 1), ((2, 2, 1, 3, 5), 0)]
+
+
+def ag_build_cases():
+    cases = []
+    for size in AG_SIZES:
+        for ac in (0, 1):
+            kinds = ("rand", "rot") if (size, ac) in AG_ROT else ("rand",)
+            for kind in kinds:
+                name = "ag%dd_ac%d_%s_size%s" % (len(size) - 2, ac, kind, "x".join(map(str, size)))
+                cases.append({"name": name, "size": size, "align_corners": ac, "kind": kind})
+    return cases
+
+
+def run_ag(theta, case, g):
+    theta = theta.detach().clone().requires_grad_(True)
+    grid = F.affine_grid(theta, list(case["size"]), align_corners=bool(case["align_corners"]))
+    grid.backward(g.to(grid.dtype))
+    return grid, theta.grad
+
+
+def ag_compute(case):
+    gen = torch.Generator().manual_seed(zlib.crc32(case["name"].encode()))
+    size = case["size"]
+    n, nd = size[0], len(size) - 2
+    if case["kind"] == "rand":
+        theta = torch.randn((n, nd, nd + 1), generator=gen, dtype=torch.float32)
+    else:
+        theta = theta_small(gen, n, nd)
+    g = torch.randn((n,) + tuple(size[2:]) + (nd,), generator=gen, dtype=torch.float32)
+    grid32, gt32 = run_ag(theta, case, g)
+    grid64, gt64 = run_ag(theta.double(), case, g)
+    return theta, grid32, grid64, g, gt32, gt64
+
+
+def ag_case_text(case, tensors):
+    theta, grid32, grid64, g, gt32, gt64 = tensors
+    lines = [
+        "case " + case["name"],
+        "align_corners %d" % case["align_corners"],
+        "size " + " ".join(str(s) for s in case["size"]),
+        fmt_values("theta", theta, "%.9g"),
+        fmt_values("grid32", grid32, "%.9g"),
+        fmt_values("grid64", grid64, "%.17g"),
+        fmt_values("g", g, "%.9g"),
+        fmt_values("gt32", gt32, "%.9g"),
+        fmt_values("gt64", gt64, "%.17g"),
+        "end",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def generate_affine_grid(outdir):
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore")
+    cases = ag_build_cases()
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), "duplicate affine_grid case names"
+    body = [ag_case_text(c, ag_compute(c)) for c in cases]
+    header = [
+        "# clresample golden data: torch.nn.functional.affine_grid forward and backward",
+        "# torch %s, numpy %s" % (torch.__version__, np.__version__),
+        "# command: /usr/bin/python3 tools/gen-golden.py",
+        "# format: see the docstring of tools/gen-golden.py",
+        "# note: the base grid along an axis of size s is torch.linspace(-1, 1, s) in theta's dtype",
+        "#   for align_corners=1 and that times (s-1), then divided by s, for align_corners=0;",
+        "#   an axis of size 1 gives 0.  The float32 linspace values are not always the nearest",
+        "#   floats (torch 1.13's CPU kernel mixes start + i*step, end - (s-1-i)*step, vector",
+        "#   chunks and fused multiply-adds), so compare grid32 with a tolerance of a few ulps:",
+    ]
+    for ac, s in ((1, 4), (0, 4), (1, 7), (1, 11)):
+        eye = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]], dtype=torch.float32)
+        base = F.affine_grid(eye, [1, 1, 1, s], align_corners=bool(ac))[0, 0, :, 0].tolist()
+        header.append("#   probe: identity theta, size 1x1x1x%d, align_corners=%d: x = %s"
+                      % (s, ac, " ".join("%.9g" % v for v in base)))
+    header.append("# cases %d" % len(body))
+    path = os.path.join(outdir, AG_FILENAME)
+    with open(path, "w", newline="\n") as f:
+        f.write("\n".join(header) + "\n")
+        f.writelines(body)
+    print("wrote %d cases to %s (%d bytes)" % (len(body), path, os.path.getsize(path)))
+    return path
+
+
+# ---------------------------------------------------------------------------
+# Checking the files
+# ---------------------------------------------------------------------------
+
+def check_values(name, rec, k, want, f32):
+    """Checks one value list: count, expected length, finite, round-trip."""
+    cnt = int(rec[k][0])
+    toks = rec[k][1:]
+    vals = [float(v) for v in toks]
+    assert cnt == len(vals), "%s: %s count %d != %d values" % (name, k, cnt, len(vals))
+    assert cnt == want, "%s: %s count %d, shape says %d" % (name, k, cnt, want)
+    assert all(math.isfinite(v) for v in vals), "%s: %s not finite" % (name, k)
+    # Each value must round-trip: float32 ones through a float32.
+    if f32:
+        back = ["%.9g" % float(v) for v in np.array(vals, dtype=np.float32)]
+    else:
+        back = ["%.17g" % v for v in vals]
+    assert back == toks, "%s: %s values do not round-trip" % (name, k)
+    return vals
+
 
 REQUIRED = ("mode", "antialias", "align_corners", "recompute", "in_shape", "out_shape",
             "x", "y32", "y64", "g", "gx32", "gx64")
@@ -410,8 +951,61 @@ def check_case(rec):
         assert back == toks, "%s: %s values do not round-trip" % (name, k)
 
 
-def check(outdir):
-    path = os.path.join(outdir, FILENAME)
+GS_REQUIRED = ("mode", "padding", "align_corners", "in_shape", "grid_shape", "out_shape",
+               "x", "grid", "y32", "y64", "g", "gx32", "gg32", "gx64", "gg64")
+GS_F32_KEYS = ("x", "grid", "y32", "g", "gx32", "gg32")
+
+
+def gs_check_case(rec):
+    name = rec["case"][0]
+    for k in GS_REQUIRED:
+        assert k in rec, "%s: missing %s" % (name, k)
+    extra = set(rec) - set(GS_REQUIRED) - {"case"}
+    assert not extra, "%s: unknown keys %s" % (name, sorted(extra))
+    mode, pad = rec["mode"][0], rec["padding"][0]
+    ac = int(rec["align_corners"][0])
+    assert mode in GS_MODES and pad in GS_PADDINGS and ac in (0, 1), name
+    ins = [int(v) for v in rec["in_shape"]]
+    gshape = [int(v) for v in rec["grid_shape"]]
+    outs = [int(v) for v in rec["out_shape"]]
+    nd = len(ins) - 2
+    assert nd in (2, 3), "%s: bad rank" % name
+    assert not (nd == 3 and mode == "bicubic"), "%s: 5-D bicubic" % name
+    assert len(gshape) == nd + 2 and gshape[0] == ins[0] and gshape[-1] == nd, "%s: grid_shape" % name
+    assert outs == ins[:2] + gshape[1:-1], "%s: out_shape" % name
+    assert all(s >= 1 for s in ins + gshape), name
+    n_in, n_grid, n_out = math.prod(ins), math.prod(gshape), math.prod(outs)
+    want = {"x": n_in, "gx32": n_in, "gx64": n_in, "grid": n_grid, "gg32": n_grid,
+            "gg64": n_grid, "y32": n_out, "y64": n_out, "g": n_out}
+    vals = {k: check_values(name, rec, k, want[k], k in GS_F32_KEYS) for k in want}
+    if mode == "nearest":
+        assert not any(vals["gg32"]) and not any(vals["gg64"]), "%s: nearest grad_grid" % name
+
+
+AG_REQUIRED = ("align_corners", "size", "theta", "grid32", "grid64", "g", "gt32", "gt64")
+AG_F32_KEYS = ("theta", "grid32", "g", "gt32")
+
+
+def ag_check_case(rec):
+    name = rec["case"][0]
+    for k in AG_REQUIRED:
+        assert k in rec, "%s: missing %s" % (name, k)
+    extra = set(rec) - set(AG_REQUIRED) - {"case"}
+    assert not extra, "%s: unknown keys %s" % (name, sorted(extra))
+    ac = int(rec["align_corners"][0])
+    assert ac in (0, 1), name
+    size = [int(v) for v in rec["size"]]
+    nd = len(size) - 2
+    assert nd in (2, 3) and all(s >= 1 for s in size), "%s: bad size" % name
+    n_theta = size[0] * nd * (nd + 1)
+    n_grid = math.prod(size[:1] + size[2:]) * nd
+    want = {"theta": n_theta, "gt32": n_theta, "gt64": n_theta,
+            "grid32": n_grid, "grid64": n_grid, "g": n_grid}
+    for k in want:
+        check_values(name, rec, k, want[k], k in AG_F32_KEYS)
+
+
+def check_file(path, check_one):
     declared = None
     names = set()
     rec = None
@@ -431,10 +1025,11 @@ def check(outdir):
                 assert rec is None, "case inside case: %s" % line
                 rec = {"case": fields}
                 assert len(fields) == 1 and fields[0] not in names, "bad/duplicate name %s" % rest
+                assert len(fields[0]) < 160, "name too long for the C harness: %s" % rest
                 names.add(fields[0])
             elif key == "end":
                 assert rec is not None, "end without case"
-                check_case(rec)
+                check_one(rec)
                 count += 1
                 rec = None
             else:
@@ -445,6 +1040,12 @@ def check(outdir):
     print("check ok: %d cases in %s" % (count, path))
 
 
+def check(outdir):
+    check_file(os.path.join(outdir, FILENAME), check_case)
+    check_file(os.path.join(outdir, GS_FILENAME), gs_check_case)
+    check_file(os.path.join(outdir, AG_FILENAME), ag_check_case)
+
+
 def main(argv):
     args = [a for a in argv if a != "--check"]
     if len(args) > 1:
@@ -453,6 +1054,8 @@ def main(argv):
     outdir = args[0] if args else os.path.join(repo, "tests", "golden")
     if "--check" not in argv:
         generate(outdir)
+        generate_grid_sample(outdir)
+        generate_affine_grid(outdir)
     check(outdir)
 
 
