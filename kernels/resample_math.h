@@ -186,6 +186,7 @@ CLRS_INLINE clrs_i64 clrs_nearest_exact_idx(clrs_i64 o, clrs_i64 in, clrs_i64 ou
 #define CLRS_SFX f32
 #define CLRS_ST float
 #define CLRS_ACC float
+#define CLRS_RFN(name) name##_f
 #define CLRS_LOAD(p, i) ((p)[i])
 #define CLRS_STORE(p, i, v) ((p)[i] = (v))
 #include "resample_math_body.h"
@@ -194,10 +195,12 @@ CLRS_INLINE clrs_i64 clrs_nearest_exact_idx(clrs_i64 o, clrs_i64 in, clrs_i64 ou
 #undef CLRS_ACC
 #undef CLRS_LOAD
 #undef CLRS_STORE
+#undef CLRS_RFN
 
 #define CLRS_SFX bf16
 #define CLRS_ST clrs_u16
 #define CLRS_ACC float
+#define CLRS_RFN(name) name##_f
 #define CLRS_LOAD(p, i) clrs_bf16_to_float((p)[i])
 #define CLRS_STORE(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
 #include "resample_math_body.h"
@@ -206,10 +209,12 @@ CLRS_INLINE clrs_i64 clrs_nearest_exact_idx(clrs_i64 o, clrs_i64 in, clrs_i64 ou
 #undef CLRS_ACC
 #undef CLRS_LOAD
 #undef CLRS_STORE
+#undef CLRS_RFN
 
 #define CLRS_SFX f16
 #define CLRS_ST clrs_f16_t
 #define CLRS_ACC float
+#define CLRS_RFN(name) name##_f
 #ifdef __OPENCL_VERSION__
 #define CLRS_LOAD(p, i) vload_half((size_t)(i), (p))
 #define CLRS_STORE(p, i, v) vstore_half_rte((v), (size_t)(i), (p))
@@ -223,11 +228,13 @@ CLRS_INLINE clrs_i64 clrs_nearest_exact_idx(clrs_i64 o, clrs_i64 in, clrs_i64 ou
 #undef CLRS_ACC
 #undef CLRS_LOAD
 #undef CLRS_STORE
+#undef CLRS_RFN
 
 #if CLRS_HAVE_DOUBLE
 #define CLRS_SFX f64
 #define CLRS_ST double
 #define CLRS_ACC double
+#define CLRS_RFN(name) name##_d
 #define CLRS_LOAD(p, i) ((p)[i])
 #define CLRS_STORE(p, i, v) ((p)[i] = (v))
 #include "resample_math_body.h"
@@ -236,6 +243,7 @@ CLRS_INLINE clrs_i64 clrs_nearest_exact_idx(clrs_i64 o, clrs_i64 in, clrs_i64 ou
 #undef CLRS_ACC
 #undef CLRS_LOAD
 #undef CLRS_STORE
+#undef CLRS_RFN
 #endif
 
 #endif /* CLRS_RESAMPLE_MATH_H */

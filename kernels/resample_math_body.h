@@ -1,4 +1,5 @@
-/* resample_math_body.h — the separable gather for one storage dtype.
+/* resample_math_body.h — the per-element bodies for one storage dtype: the separable gather
+ * (interpolate), grid_sample taps, sample and gradient, affine_grid.
  *
  * Included by resample_math.h once per dtype with CLRS_SFX (name suffix), CLRS_ST (storage
  * type), CLRS_ACC (accumulation and weight type), CLRS_LOAD and CLRS_STORE; never on its own.
@@ -42,6 +43,126 @@ CLRS_INLINE void CLRS_FN(clrs_gather_point)(const CLRS_GLOBAL CLRS_ST *src, clrs
         acc0 += w0[t0] * acc1;
     }
     CLRS_STORE(dst, dst_base + o0 * d0 + o1 * d1 + o2 * d2, acc0);
+}
+
+/* ---- grid_sample ----------------------------------------------------------------------------
+ * A grid point's taps along W, H and D (axis 0, 1, 2); a 4-D sample has a unit D axis. */
+typedef struct {
+    int n[3];
+    clrs_i64 idx[3][4];
+    CLRS_ACC w[3][4], dw[3][4], dcoord[3];
+} CLRS_FN(clrs_grid_taps);
+
+/* The taps of the grid point at grid[gbase + a * gs] (a = x, y[, z]); size = (W, H, D). */
+CLRS_INLINE void CLRS_FN(clrs_grid_point_taps)(const CLRS_GLOBAL CLRS_ST *grid, clrs_i64 gbase,
+                                               clrs_i64 gs, int dims, clrs_i64 W, clrs_i64 H,
+                                               clrs_i64 D, int mode, int padding, int align_corners,
+                                               CLRS_FN(clrs_grid_taps) *t)
+{
+    const clrs_i64 size[3] = {W, H, D};
+    int a;
+    for (a = 0; a < 3; a++) {
+        if (a < dims) {
+            t->n[a] = CLRS_RFN(clrs_grid_axis_taps)((CLRS_ACC)CLRS_LOAD(grid, gbase + a * gs), size[a],
+                                                    mode, padding, align_corners, t->idx[a],
+                                                    t->w[a], t->dw[a], &t->dcoord[a]);
+        } else {
+            t->n[a] = 1;
+            t->idx[a][0] = 0;
+            t->w[a][0] = (CLRS_ACC)1;
+            t->dw[a][0] = (CLRS_ACC)0;
+            t->dcoord[a] = (CLRS_ACC)0;
+        }
+    }
+}
+
+/* Taps outside the input contribute nothing (zeros padding; the other paddings never leave). */
+#define CLRS_GRID_INB(i, n) ((i) >= 0 && (i) < (n))
+
+/* The sample of one channel: sum_z wz * (sum_y wy * (sum_x wx * in)); base = (n, c) offset,
+ * sx, sy, sz the strides of W, H, D. */
+CLRS_INLINE CLRS_ACC CLRS_FN(clrs_grid_value)(const CLRS_GLOBAL CLRS_ST *in, clrs_i64 base,
+                                              clrs_i64 sx, clrs_i64 sy, clrs_i64 sz, clrs_i64 W,
+                                              clrs_i64 H, clrs_i64 D,
+                                              const CLRS_FN(clrs_grid_taps) *t)
+{
+    CLRS_ACC acc = (CLRS_ACC)0;
+    int a, b, c;
+    for (c = 0; c < t->n[2]; c++) {
+        CLRS_ACC accy = (CLRS_ACC)0;
+        if (!CLRS_GRID_INB(t->idx[2][c], D)) continue;
+        for (b = 0; b < t->n[1]; b++) {
+            CLRS_ACC accx = (CLRS_ACC)0;
+            if (!CLRS_GRID_INB(t->idx[1][b], H)) continue;
+            for (a = 0; a < t->n[0]; a++)
+                if (CLRS_GRID_INB(t->idx[0][a], W))
+                    accx += t->w[0][a] * CLRS_LOAD(in, base + t->idx[2][c] * sz + t->idx[1][b] * sy +
+                                                           t->idx[0][a] * sx);
+            accy += t->w[1][b] * accx;
+        }
+        acc += t->w[2][c] * accy;
+    }
+    return acc;
+}
+
+/* One channel's share of d loss / d (x, y, z): gout * sum of dw * w * w * in over the taps. */
+CLRS_INLINE void CLRS_FN(clrs_grid_grad)(const CLRS_GLOBAL CLRS_ST *in, clrs_i64 base,
+                                         clrs_i64 sx, clrs_i64 sy, clrs_i64 sz, clrs_i64 W,
+                                         clrs_i64 H, clrs_i64 D, const CLRS_FN(clrs_grid_taps) *t,
+                                         CLRS_ACC gout, CLRS_ACC g[3])
+{
+    int a, b, c;
+    for (c = 0; c < t->n[2]; c++) {
+        if (!CLRS_GRID_INB(t->idx[2][c], D)) continue;
+        for (b = 0; b < t->n[1]; b++) {
+            if (!CLRS_GRID_INB(t->idx[1][b], H)) continue;
+            for (a = 0; a < t->n[0]; a++) {
+                CLRS_ACC v;
+                if (!CLRS_GRID_INB(t->idx[0][a], W)) continue;
+                v = CLRS_LOAD(in, base + t->idx[2][c] * sz + t->idx[1][b] * sy + t->idx[0][a] * sx) * gout;
+                g[0] += t->w[2][c] * t->w[1][b] * t->dw[0][a] * v;
+                g[1] += t->w[2][c] * t->dw[1][b] * t->w[0][a] * v;
+                g[2] += t->dw[2][c] * t->w[1][b] * t->w[0][a] * v;
+            }
+        }
+    }
+}
+
+/* The weight of tap (a, b, c) of a point: what the sample multiplies that input by. */
+CLRS_INLINE CLRS_ACC CLRS_FN(clrs_grid_tap_weight)(const CLRS_FN(clrs_grid_taps) *t, int a, int b,
+                                                   int c)
+{
+    return t->w[2][c] * (t->w[1][b] * t->w[0][a]);
+}
+
+/* grad_input of grid_sample as a gather over a CSR list (plan/grid_sample.c): the input pixel
+ * `row` = n * T + t sums weight * grad_output over the grid points that sampled it, in order. */
+CLRS_INLINE void CLRS_FN(clrs_grid_csr_gather)(const CLRS_GLOBAL CLRS_ST *gout, clrs_i64 gbase,
+                                               clrs_i64 sz, clrs_i64 sy, clrs_i64 sx, clrs_i64 oW,
+                                               clrs_i64 oH, const CLRS_GLOBAL clrs_i64 *start,
+                                               const CLRS_GLOBAL clrs_i32 *point,
+                                               const CLRS_GLOBAL CLRS_ACC *weight, clrs_i64 row,
+                                               CLRS_GLOBAL CLRS_ST *gin, clrs_i64 gin_off)
+{
+    CLRS_ACC acc = (CLRS_ACC)0;
+    clrs_i64 e;
+    for (e = start[row]; e < start[row + 1]; e++) {
+        const clrs_i64 p = point[e], ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
+        acc += weight[e] * CLRS_LOAD(gout, gbase + oz * sz + oy * sy + ox * sx);
+    }
+    CLRS_STORE(gin, gin_off, acc);
+}
+
+/* ---- affine_grid -------------------------------------------------------------------------
+ * grid[n, (d,) h, w, i] = sum_j theta[n, i, j] * base_j with base = (x_w, y_h[, z_d], 1). */
+CLRS_INLINE CLRS_ACC CLRS_FN(clrs_affine_point)(const CLRS_GLOBAL CLRS_ST *theta, clrs_i64 tbase,
+                                                clrs_i64 ts_i, clrs_i64 ts_j, int dims, int i,
+                                                const CLRS_ACC base[4])
+{
+    CLRS_ACC acc = (CLRS_ACC)0;
+    int j;
+    for (j = 0; j <= dims; j++) acc += base[j] * CLRS_LOAD(theta, tbase + i * ts_i + j * ts_j);
+    return acc;
 }
 
 #undef CLRS_FN

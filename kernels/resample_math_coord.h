@@ -129,7 +129,7 @@ CLRS_INLINE void CLRS_RS(clrs_cubic_coeffs_grad)(CLRS_R t, CLRS_R c[4])
 }
 
 /* The taps of one grid point along one axis: up to 4 (index, weight, d weight / d coordinate)
- * for bilinear (2), nearest (1), bicubic (4). Out-of-range taps keep their index (the caller
+ * for bilinear (mode 0: 2 taps), nearest (1 and 3: 1 tap), bicubic (2: 4 taps). Out-of-range taps keep their index (the caller
  * skips them: zeros padding); bicubic taps are padded one by one (= get_value_bounded).
  * *dcoord: d(coordinate)/d(grid value) for the gradient. Returns the tap count; 0 when the
  * coordinate is not finite (such a point samples nothing). */
@@ -157,8 +157,10 @@ CLRS_INLINE int CLRS_RS(clrs_grid_axis_taps)(CLRS_R g, clrs_i64 size, int mode, 
     }
     x = CLRS_RS(clrs_grid_source)(g, size, padding, align_corners, dcoord);
     if (!(x == x) || x > (CLRS_R)1e15 || x < (CLRS_R)-1e15) return 0;
-    if (mode == 1) { /* nearest: round half to even (= std::nearbyint) */
-        idx[0] = (clrs_i64)rint(x);
+    if (mode == 1 || mode == 3) {
+        /* nearest: ATen's 4-D kernel rounds half to even (nearbyint / Vec::round); its 5-D
+         * kernel rounds half away from zero (std::round) — mode 3 */
+        idx[0] = (clrs_i64)(mode == 1 ? rint(x) : round(x));
         w[0] = (CLRS_R)1;
         dw[0] = (CLRS_R)0;
         return 1;

@@ -90,8 +90,10 @@ typedef struct {
                                $HOME/.cache/clresample; "" turns the disk cache off. */
     int host_fallback;      /* 1: run an op on the host when the device cannot (no fp64,
                                kernel build failure); 0: fail with the device's status. */
+    int deterministic;      /* 1: scatters (grid_sample's grad_input) are bit-reproducible by
+                               default; 0: they use atomics where that is faster. */
 } clrs_context_options;
-#define CLRS_CONTEXT_OPTIONS_INIT { NULL, NULL, 1 }
+#define CLRS_CONTEXT_OPTIONS_INIT { NULL, NULL, 1, 0 }
 
 /* Program-cache and fallback counters of a context (since creation). */
 typedef struct {
@@ -176,6 +178,43 @@ CLRS_API clrs_status clrs_interpolate_backward(clrs_context *ctx,
                                                const clrs_interpolate_params *params,
                                                const clrs_tensor *grad_output,
                                                const clrs_tensor *grad_input);
+
+/* ---- grid_sample and affine_grid -------------------------------------------------------- */
+
+typedef enum { CLRS_GRID_BILINEAR = 0, CLRS_GRID_NEAREST = 1, CLRS_GRID_BICUBIC = 2 } clrs_grid_mode;
+typedef enum { CLRS_PADDING_ZEROS = 0, CLRS_PADDING_BORDER = 1,
+               CLRS_PADDING_REFLECTION = 2 } clrs_padding_mode;
+
+/* torch.nn.functional.grid_sample's arguments. Input (N, C, H, W) with grid (N, Ho, Wo, 2),
+ * or (N, C, D, H, W) with grid (N, Do, Ho, Wo, 3); grid's last axis is (x, y[, z]). Bicubic
+ * on 5-D input is tricubic, an extension PyTorch refuses. align_corners: 0 or 1 (PyTorch's
+ * None is 0). deterministic: -1 takes the context's option; 1 makes grad_input bit-identical
+ * from run to run; 0 allows atomics. */
+typedef struct {
+    clrs_grid_mode mode;
+    clrs_padding_mode padding_mode;
+    int align_corners;
+    int deterministic;
+} clrs_grid_sample_params;
+#define CLRS_GRID_SAMPLE_PARAMS_INIT { CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, 0, -1 }
+
+CLRS_API clrs_status clrs_grid_sample(clrs_context *ctx, const clrs_grid_sample_params *params,
+                                      const clrs_tensor *input, const clrs_tensor *grid,
+                                      const clrs_tensor *output);
+/* grad_input and grad_grid may each be NULL to skip that work; both are overwritten. */
+CLRS_API clrs_status clrs_grid_sample_backward(clrs_context *ctx,
+                                               const clrs_grid_sample_params *params,
+                                               const clrs_tensor *grad_output,
+                                               const clrs_tensor *input, const clrs_tensor *grid,
+                                               const clrs_tensor *grad_input,
+                                               const clrs_tensor *grad_grid);
+/* torch.nn.functional.affine_grid: theta (N, 2, 3) -> grid (N, H, W, 2), or theta (N, 3, 4)
+ * -> grid (N, D, H, W, 3); the grid's shape gives the size. */
+CLRS_API clrs_status clrs_affine_grid(clrs_context *ctx, int align_corners,
+                                      const clrs_tensor *theta, const clrs_tensor *grid);
+CLRS_API clrs_status clrs_affine_grid_backward(clrs_context *ctx, int align_corners,
+                                               const clrs_tensor *grad_grid,
+                                               const clrs_tensor *grad_theta);
 
 #ifdef __cplusplus
 }

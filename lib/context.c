@@ -68,6 +68,7 @@ static clrs_status context_alloc(clrs_context **out, const clrs_context_options 
         return clrs__fail(CLRS_ERR_MEMORY, "context: cannot create a mutex");
     }
     ctx->host_fallback = options->host_fallback ? 1 : 0;
+    ctx->deterministic = options->deterministic ? 1 : 0;
     *out = ctx;
     return CLRS_OK;
 }

@@ -63,6 +63,7 @@ struct clrs_context {
     cl_context cl;
     cl_command_queue queue;
     int host_fallback;
+    int deterministic;            /* default for scatters */
     char *cache_dir;              /* NULL: no disk cache */
     pthread_mutex_t lock;         /* guards programs and stats */
     clrs_cache_stats stats;

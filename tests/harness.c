@@ -58,7 +58,7 @@ int th_backends(th_backend *out, int cap)
     static clrs_device_info infos[32];
     size_t count = 0, i;
     int n = 0;
-    clrs_context_options o;
+    clrs_context_options o = CLRS_CONTEXT_OPTIONS_INIT;
     clrs_status st;
     char *cache = th_temp_dir("cache");
 

@@ -8,4 +8,16 @@
 clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__view *src,
                                      const clrs__view *dst);
 
+/* grid_sample / affine_grid on host views (see plan.h for the geometry). grad_input and
+ * grad_grid may be NULL. grad_input is a deterministic gather over the plan's lists. */
+clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *input,
+                                   const clrs__view *grid, const clrs__view *out);
+clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs__view *gout,
+                                            const clrs__view *input, const clrs__view *grid,
+                                            const clrs__view *ginput, const clrs__view *ggrid);
+clrs_status clrs__host_affine_grid(const clrs__grid_geom *g, const clrs__view *theta,
+                                   const clrs__view *grid);
+clrs_status clrs__host_affine_grid_backward(const clrs__grid_geom *g, const clrs__view *ggrid,
+                                            const clrs__view *gtheta);
+
 #endif /* CLRS_HOST_H */

@@ -4,10 +4,57 @@
 
 #include "plan/plan.h"
 
+/* Kernel arguments in order; the first failure is kept. */
+typedef struct {
+    cl_kernel k;
+    cl_uint n;
+    cl_int err;
+} clrs__args;
+
+static inline void clrs__arg(clrs__args *a, size_t size, const void *v)
+{
+    if (a->err == CL_SUCCESS) a->err = clSetKernelArg(a->k, a->n, size, v);
+    a->n++;
+}
+static inline void clrs__arg_long(clrs__args *a, int64_t v)
+{
+    cl_long x = v;
+    clrs__arg(a, sizeof x, &x);
+}
+static inline void clrs__arg_int(clrs__args *a, int v)
+{
+    cl_int x = v;
+    clrs__arg(a, sizeof x, &x);
+}
+static inline void clrs__arg_mem(clrs__args *a, cl_mem m) { clrs__arg(a, sizeof m, &m); }
+/* A tensor as (buffer, element offset, 5 strides). */
+static inline void clrs__arg_tensor(clrs__args *a, const clrs__cl_buffer *b, const int64_t s[5])
+{
+    int i;
+    clrs__arg_mem(a, b->mem);
+    clrs__arg_long(a, (int64_t)b->elem_offset);
+    for (i = 0; i < 5; i++) clrs__arg_long(a, s[i]);
+}
+
 /* Runs an interpolate gather plan on the context's device. src and dst may be host views
  * (wrapped, and synchronised before return) or device views (enqueued only). Returns
  * CLRS_ERR_BUILD when the kernel cannot be built, before anything is enqueued. */
 clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *plan,
                                    const clrs__view *src, const clrs__view *dst);
+
+/* grid_sample / affine_grid on the context's device (views as for interpolate). grad_input
+ * uses float atomics for f32 when g->deterministic is 0, else the deterministic gather over
+ * the plan's lists (built on the host from a host copy of the grid). */
+clrs_status clrs__cl_grid_sample(clrs_context *ctx, const clrs__grid_geom *g,
+                                 const clrs__view *input, const clrs__view *grid,
+                                 const clrs__view *out);
+clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_geom *g,
+                                          const clrs__view *gout, const clrs__view *input,
+                                          const clrs__view *grid, const clrs__view *ginput,
+                                          const clrs__view *ggrid);
+clrs_status clrs__cl_affine_grid(clrs_context *ctx, const clrs__grid_geom *g,
+                                 const clrs__view *theta, const clrs__view *grid);
+clrs_status clrs__cl_affine_grid_backward(clrs_context *ctx, const clrs__grid_geom *g,
+                                          const clrs__view *ggrid, const clrs__view *gtheta);
 
 #endif /* CLRS_OPENCL_H */

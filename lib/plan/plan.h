@@ -47,4 +47,44 @@ static inline void clrs__interp_strides(const clrs__view *v, int64_t s[5])
     for (a = 0; a < 3; a++) s[2 + a] = a >= 3 - nsd ? v->strides[2 + a - (3 - nsd)] : 0;
 }
 
+/* grid_sample / affine_grid, resolved. Views are normalised to 5 strides: tensors (N, C, D,
+ * H, W) as [n, c, z, y, x] and grids (N, D, H, W, k) as [n, z, y, x, k], with 0 for the
+ * z axis of 4-D ones. */
+typedef struct {
+    int dims;                /* spatial dims: 2 or 3 */
+    int mode;                /* axis mode of clrs_grid_axis_taps: 0 bilinear, 1 nearest
+                                (half to even), 3 nearest (half away: ATen's 5-D), 2 bicubic */
+    int padding, align_corners, deterministic;
+    int64_t N, C, W, H, D;   /* the input */
+    int64_t oW, oH, oD, P;   /* the grid's points: P = oD * oH * oW per batch entry */
+} clrs__grid_geom;
+
+/* Validates grid_sample's params and tensors (grad_* may be NULL; for the forward call pass
+ * output as `out` and NULLs). Fills geom. */
+clrs_status clrs__grid_resolve(const char *op, const clrs_context *ctx,
+                               const clrs_grid_sample_params *params, const clrs__view *input,
+                               const clrs__view *grid, const clrs__view *out,
+                               clrs__grid_geom *geom);
+/* Validates affine_grid's tensors: theta (N, dims, dims + 1) and grid (N, [D,] H, W, dims). */
+clrs_status clrs__affine_resolve(const char *op, int align_corners, const clrs__view *theta,
+                                 const clrs__view *grid, clrs__grid_geom *geom);
+/* [n, c, z, y, x] strides of a 4-D / 5-D image view; [n, z, y, x, k] of a grid view. */
+void clrs__grid_strides(const clrs__view *v, int64_t s[5]);
+void clrs__grid_point_strides(const clrs__view *v, int64_t s[5]);
+
+/* grid_sample's grad_input as a gather (deterministic): for each batch entry and input pixel
+ * (z * H + y) * W + x, the (grid point, weight) pairs that sample it, in increasing point order.
+ * Built on the host from a host copy of the grid. */
+typedef struct {
+    int64_t *start;          /* N * T + 1 offsets, T = D * H * W */
+    int32_t *point;          /* entry -> grid point (within its batch entry) */
+    void *weight;            /* entry -> weight (float, or double when dbl) */
+    int64_t entries;
+    int dbl;
+} clrs__grid_csr;
+
+clrs_status clrs__grid_csr_build(const clrs__grid_geom *g, const clrs__view *grid,
+                                 clrs__grid_csr *csr);
+void clrs__grid_csr_free(clrs__grid_csr *csr);
+
 #endif /* CLRS_PLAN_H */

@@ -1,0 +1,204 @@
+/* grid_sample.cl — grid_sample forward and backward, and affine_grid, on OpenCL devices.
+ *
+ * Work-items per grid point (forward, grad_grid, atomic grad_input), per input pixel
+ * (deterministic grad_input gather) or per theta entry; all arithmetic is in
+ * resample_math.h. CLRS_DTYPE: 0 f32, 1 f64, 2 f16, 3 bf16 (the clrs_dtype values).
+ * Strides are 5 per tensor: [n, c, z, y, x] for images, [n, z, y, x, k] for grids. */
+#ifndef CLRS_DTYPE
+#define CLRS_DTYPE 0
+#endif
+
+#include "resample_math.h"
+
+#if CLRS_DTYPE == 1
+#define ST double
+#define ACC double
+#define SFX(name) name##_f64
+#define RFN(name) name##_d
+#elif CLRS_DTYPE == 2
+#define ST half
+#define ACC float
+#define SFX(name) name##_f16
+#define RFN(name) name##_f
+#elif CLRS_DTYPE == 3
+#define ST ushort
+#define ACC float
+#define SFX(name) name##_bf16
+#define RFN(name) name##_f
+#else
+#define ST float
+#define ACC float
+#define SFX(name) name##_f32
+#define RFN(name) name##_f
+#endif
+
+#if CLRS_DTYPE == 2
+#define LOAD(p, i) vload_half((size_t)(i), (p))
+#define STORE(p, i, v) vstore_half_rte((v), (size_t)(i), (p))
+#elif CLRS_DTYPE == 3
+#define LOAD(p, i) clrs_bf16_to_float((p)[i])
+#define STORE(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
+#else
+#define LOAD(p, i) ((p)[i])
+#define STORE(p, i, v) ((p)[i] = (v))
+#endif
+
+typedef SFX(clrs_grid_taps) taps_t;
+
+/* Global range (P, N): one grid point, every channel. */
+__kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long is0, long is1,
+                                       long is2, long is3, long is4,
+                                       __global const ST *grid, long g_off, long gs0, long gs1,
+                                       long gs2, long gs3, long gs4,
+                                       __global ST *out, long o_off, long os0, long os1, long os2,
+                                       long os3, long os4,
+                                       long C, long W, long H, long D, long oW, long oH, long P,
+                                       int dims, int mode, int padding, int align_corners)
+{
+    const long p = (long)get_global_id(0), n = (long)get_global_id(1);
+    const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
+    taps_t t;
+    long c;
+    if (p >= P) return;
+    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
+                              H, D, mode, padding, align_corners, &t);
+    for (c = 0; c < C; c++)
+        STORE(out, o_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4,
+              SFX(clrs_grid_value)(in, in_off + n * is0 + c * is1, is4, is3, is2, W, H, D, &t));
+}
+
+#if CLRS_DTYPE == 0
+/* float atomic add through a 32-bit compare-exchange (OpenCL 1.1+ core) */
+inline void atomic_add_f32(volatile __global float *p, float v)
+{
+    union { uint u; float f; } old, upd;
+    do {
+        old.f = *p;
+        upd.f = old.f + v;
+    } while (atomic_cmpxchg((volatile __global uint *)p, old.u, upd.u) != old.u);
+}
+#endif
+
+/* Global range (P, N): grad_grid of one grid point (a gather over channels) and, with
+ * atomic_input (f32 only), its scatter into grad_input. */
+__kernel void clrs_grid_sample_backward(__global const ST *gout, long go_off, long os0, long os1,
+                                        long os2, long os3, long os4,
+                                        __global const ST *in, long in_off, long is0, long is1,
+                                        long is2, long is3, long is4,
+                                        __global const ST *grid, long g_off, long gs0, long gs1,
+                                        long gs2, long gs3, long gs4,
+                                        __global ST *ggrid, long gg_off, long ggs0, long ggs1,
+                                        long ggs2, long ggs3, long ggs4,
+                                        __global ST *ginput, long gi_off, long gis0, long gis1,
+                                        long gis2, long gis3, long gis4,
+                                        long C, long W, long H, long D, long oW, long oH, long P,
+                                        int dims, int mode, int padding, int align_corners,
+                                        int want_grid, int atomic_input)
+{
+    const long p = (long)get_global_id(0), n = (long)get_global_id(1);
+    const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
+    taps_t t;
+    ACC acc[3] = {0, 0, 0};
+    long c;
+    int a;
+    if (p >= P) return;
+    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
+                              H, D, mode, padding, align_corners, &t);
+    for (c = 0; c < C; c++) {
+        const ACC g = LOAD(gout, go_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4);
+        if (want_grid)
+            SFX(clrs_grid_grad)(in, in_off + n * is0 + c * is1, is4, is3, is2, W, H, D, &t, g, acc);
+#if CLRS_DTYPE == 0
+        if (atomic_input) {
+            int ta, tb, tc;
+            for (tc = 0; tc < t.n[2]; tc++)
+                for (tb = 0; tb < t.n[1]; tb++)
+                    for (ta = 0; ta < t.n[0]; ta++) {
+                        if (!CLRS_GRID_INB(t.idx[2][tc], D) || !CLRS_GRID_INB(t.idx[1][tb], H) ||
+                            !CLRS_GRID_INB(t.idx[0][ta], W))
+                            continue;
+                        atomic_add_f32(ginput + gi_off + n * gis0 + c * gis1 + t.idx[2][tc] * gis2 +
+                                           t.idx[1][tb] * gis3 + t.idx[0][ta] * gis4,
+                                       SFX(clrs_grid_tap_weight)(&t, ta, tb, tc) * g);
+                    }
+        }
+#endif
+    }
+    if (want_grid)
+        for (a = 0; a < dims; a++)
+            STORE(ggrid, gg_off + n * ggs0 + oz * ggs1 + oy * ggs2 + ox * ggs3 + a * ggs4,
+                  acc[a] * t.dcoord[a]);
+}
+
+/* Global range (T, C, N): the deterministic grad_input gather of one input pixel. */
+__kernel void clrs_grid_sample_gather_input(__global const ST *gout, long go_off, long os0,
+                                            long os1, long os2, long os3, long os4,
+                                            __global const long *start, __global const int *point,
+                                            __global const ACC *weight,
+                                            __global ST *ginput, long gi_off, long gis0, long gis1,
+                                            long gis2, long gis3, long gis4,
+                                            long W, long H, long T, long oW, long oH)
+{
+    const long t = (long)get_global_id(0), c = (long)get_global_id(1), n = (long)get_global_id(2);
+    const long x = t % W, y = (t / W) % H, z = t / (W * H);
+    if (t >= T) return;
+    SFX(clrs_grid_csr_gather)(gout, go_off + n * os0 + c * os1, os2, os3, os4, oW, oH, start, point,
+                              weight, n * T + t, ginput,
+                              gi_off + n * gis0 + c * gis1 + z * gis2 + y * gis3 + x * gis4);
+}
+
+/* Global range (W, H, N * C * D): zeroes a strided [n, c, z, y, x] view. */
+__kernel void clrs_zero5(__global ST *p, long off, long s0, long s1, long s2, long s3, long s4,
+                         long C, long D, long H, long W)
+{
+    const long x = (long)get_global_id(0), y = (long)get_global_id(1), r = (long)get_global_id(2);
+    const long z = r % D, c = (r / D) % C, n = r / (D * C);
+    if (x >= W || y >= H) return;
+    STORE(p, off + n * s0 + c * s1 + z * s2 + y * s3 + x * s4, (ACC)0);
+}
+
+/* The base coordinates (x_w, y_h[, z_d], 1) of grid point p. */
+inline void affine_base(long p, long oW, long oH, long oD, int dims, int align_corners, ACC base[4])
+{
+    const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
+    base[0] = RFN(clrs_affine_base)(ox, oW, align_corners);
+    base[1] = RFN(clrs_affine_base)(oy, oH, align_corners);
+    base[2] = dims == 3 ? RFN(clrs_affine_base)(oz, oD, align_corners) : (ACC)1;
+    base[dims] = (ACC)1;
+}
+
+/* Global range (P, N). */
+__kernel void clrs_affine_grid_forward(__global const ST *theta, long t_off, long ts0, long ts1,
+                                       long ts2, __global ST *grid, long g_off, long gs0, long gs1,
+                                       long gs2, long gs3, long gs4, long oW, long oH, long oD,
+                                       long P, int dims, int align_corners)
+{
+    const long p = (long)get_global_id(0), n = (long)get_global_id(1);
+    const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
+    ACC base[4];
+    int i;
+    if (p >= P) return;
+    affine_base(p, oW, oH, oD, dims, align_corners, base);
+    for (i = 0; i < dims; i++)
+        STORE(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3 + i * gs4,
+              SFX(clrs_affine_point)(theta, t_off + n * ts0, ts1, ts2, dims, i, base));
+}
+
+/* Global range (dims * (dims + 1), N): one theta entry, summed over the points in order. */
+__kernel void clrs_affine_grid_backward(__global const ST *ggrid, long g_off, long gs0, long gs1,
+                                        long gs2, long gs3, long gs4, __global ST *gtheta,
+                                        long t_off, long ts0, long ts1, long ts2, long oW, long oH,
+                                        long oD, long P, int dims, int align_corners)
+{
+    const int e = (int)get_global_id(0), i = e / (dims + 1), j = e % (dims + 1);
+    const long n = (long)get_global_id(1);
+    ACC acc = (ACC)0, base[4];
+    long p;
+    if (e >= dims * (dims + 1)) return;
+    for (p = 0; p < P; p++) {
+        const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
+        affine_base(p, oW, oH, oD, dims, align_corners, base);
+        acc += LOAD(ggrid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3 + i * gs4) * base[j];
+    }
+    STORE(gtheta, t_off + n * ts0 + i * ts1 + j * ts2, acc);
+}

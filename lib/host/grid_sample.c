@@ -1,0 +1,220 @@
+/* host/grid_sample.c — the host backend of grid_sample and affine_grid: OpenMP loops over
+ * grid points (forward, grad_grid), input pixels (grad_input, a deterministic gather over the
+ * plan's lists) and theta entries (grad_theta), calling the bodies of resample_math.h. */
+#include "host/host.h"
+#include "resample_math.h"
+
+#define POINT_COORDS(p)                                                                        \
+    const int64_t ox = (p) % g->oW, oy = ((p) / g->oW) % g->oH, oz = (p) / (g->oW * g->oH)
+
+#define HOST_FORWARD(SFX, ST)                                                                  \
+    do {                                                                                       \
+        const ST *x = (const ST *)input->host, *gp = (const ST *)grid->host;                   \
+        ST *y = (ST *)out->host;                                                               \
+        int64_t z;                                                                             \
+        _Pragma("omp parallel for schedule(static)")                                           \
+        for (z = 0; z < g->N * g->P; z++) {                                                    \
+            const int64_t n = z / g->P, p = z % g->P;                                          \
+            POINT_COORDS(p);                                                                   \
+            clrs_grid_taps_##SFX t;                                                            \
+            int64_t c;                                                                         \
+            clrs_grid_point_taps_##SFX(gp, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3], gs[4], \
+                                       g->dims, g->W, g->H, g->D, g->mode, g->padding,          \
+                                       g->align_corners, &t);                                  \
+            for (c = 0; c < g->C; c++)                                                         \
+                CLRS_STORE_##SFX(y, n * os[0] + c * os[1] + oz * os[2] + oy * os[3] + ox * os[4], \
+                                 clrs_grid_value_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], \
+                                                       g->W, g->H, g->D, &t));                  \
+        }                                                                                      \
+    } while (0)
+
+/* host stores, named per dtype for the macros above */
+#define CLRS_STORE_f32(p, i, v) ((p)[i] = (v))
+#define CLRS_STORE_f64(p, i, v) ((p)[i] = (v))
+#define CLRS_STORE_f16(p, i, v) ((p)[i] = clrs_float_to_half(v))
+#define CLRS_STORE_bf16(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
+#define CLRS_LOAD_f32(p, i) ((p)[i])
+#define CLRS_LOAD_f64(p, i) ((p)[i])
+#define CLRS_LOAD_f16(p, i) clrs_half_to_float((p)[i])
+#define CLRS_LOAD_bf16(p, i) clrs_bf16_to_float((p)[i])
+
+clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *input,
+                                   const clrs__view *grid, const clrs__view *out)
+{
+    int64_t is[5], gs[5], os[5];
+    clrs__grid_strides(input, is);
+    clrs__grid_point_strides(grid, gs);
+    clrs__grid_strides(out, os);
+    switch (input->dtype) {
+    case CLRS_F32: HOST_FORWARD(f32, float); break;
+    case CLRS_F64: HOST_FORWARD(f64, double); break;
+    case CLRS_F16: HOST_FORWARD(f16, clrs_f16_t); break;
+    case CLRS_BF16: HOST_FORWARD(bf16, clrs_u16); break;
+    default: break;
+    }
+    return CLRS_OK;
+}
+
+#define HOST_GRAD_GRID(SFX, ST, ACC)                                                           \
+    do {                                                                                       \
+        const ST *x = (const ST *)input->host, *gp = (const ST *)grid->host;                   \
+        const ST *go = (const ST *)gout->host;                                                 \
+        ST *gg = (ST *)ggrid->host;                                                            \
+        int64_t z;                                                                             \
+        _Pragma("omp parallel for schedule(static)")                                           \
+        for (z = 0; z < g->N * g->P; z++) {                                                    \
+            const int64_t n = z / g->P, p = z % g->P;                                          \
+            POINT_COORDS(p);                                                                   \
+            const int64_t gb = n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3];               \
+            clrs_grid_taps_##SFX t;                                                            \
+            ACC acc[3] = {0, 0, 0};                                                            \
+            int64_t c;                                                                         \
+            int a;                                                                             \
+            clrs_grid_point_taps_##SFX(gp, gb, gs[4], g->dims, g->W, g->H, g->D, g->mode,      \
+                                       g->padding, g->align_corners, &t);                      \
+            for (c = 0; c < g->C; c++)                                                         \
+                clrs_grid_grad_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], g->W, g->H, g->D, &t, \
+                                     CLRS_LOAD_##SFX(go, n * os[0] + c * os[1] + oz * os[2] + oy * os[3] + ox * os[4]), \
+                                     acc);                                                     \
+            for (a = 0; a < g->dims; a++)                                                      \
+                CLRS_STORE_##SFX(gg, n * ggs[0] + oz * ggs[1] + oy * ggs[2] + ox * ggs[3] + a * ggs[4], \
+                                 acc[a] * t.dcoord[a]);                                        \
+        }                                                                                      \
+    } while (0)
+
+#define HOST_GRAD_INPUT(SFX, ST, ACC)                                                          \
+    do {                                                                                       \
+        const ST *go = (const ST *)gout->host;                                                 \
+        ST *gi = (ST *)ginput->host;                                                           \
+        const int64_t T = g->D * g->H * g->W;                                                  \
+        int64_t z;                                                                             \
+        _Pragma("omp parallel for schedule(static)")                                           \
+        for (z = 0; z < g->N * g->C * T; z++) {                                                \
+            const int64_t t = z % T, c = (z / T) % g->C, n = z / (T * g->C);                   \
+            const int64_t x = t % g->W, y = (t / g->W) % g->H, d = t / (g->W * g->H);          \
+            clrs_grid_csr_gather_##SFX(go, n * os[0] + c * os[1], os[2], os[3], os[4], g->oW, g->oH, \
+                                       csr->start, csr->point, (const ACC *)csr->weight, n * T + t, gi, \
+                                       n * is[0] + c * is[1] + d * is[2] + y * is[3] + x * is[4]); \
+        }                                                                                      \
+    } while (0)
+
+clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs__view *gout,
+                                            const clrs__view *input, const clrs__view *grid,
+                                            const clrs__view *ginput, const clrs__view *ggrid)
+{
+    int64_t is[5], gs[5], os[5], ggs[5];
+    clrs__grid_strides(input, is);
+    clrs__grid_point_strides(grid, gs);
+    clrs__grid_strides(gout, os);
+    if (ggrid) {
+        clrs__grid_point_strides(ggrid, ggs);
+        switch (input->dtype) {
+        case CLRS_F32: HOST_GRAD_GRID(f32, float, float); break;
+        case CLRS_F64: HOST_GRAD_GRID(f64, double, double); break;
+        case CLRS_F16: HOST_GRAD_GRID(f16, clrs_f16_t, float); break;
+        case CLRS_BF16: HOST_GRAD_GRID(bf16, clrs_u16, float); break;
+        default: break;
+        }
+    }
+    if (ginput) {
+        clrs__grid_csr csr_, *csr = &csr_;
+        clrs_status st = clrs__grid_csr_build(g, grid, csr);
+        if (st != CLRS_OK) return st;
+        clrs__grid_strides(ginput, is);
+        switch (input->dtype) {
+        case CLRS_F32: HOST_GRAD_INPUT(f32, float, float); break;
+        case CLRS_F64: HOST_GRAD_INPUT(f64, double, double); break;
+        case CLRS_F16: HOST_GRAD_INPUT(f16, clrs_f16_t, float); break;
+        case CLRS_BF16: HOST_GRAD_INPUT(bf16, clrs_u16, float); break;
+        default: break;
+        }
+        clrs__grid_csr_free(csr);
+    }
+    return CLRS_OK;
+}
+
+/* The base coordinates of a grid point: (x_w, y_h[, z_d], 1). */
+#define AFFINE_BASE(R, base, p)                                                                \
+    do {                                                                                       \
+        POINT_COORDS(p);                                                                       \
+        base[0] = clrs_affine_base_##R(ox, g->oW, g->align_corners);                           \
+        base[1] = clrs_affine_base_##R(oy, g->oH, g->align_corners);                           \
+        base[2] = g->dims == 3 ? clrs_affine_base_##R(oz, g->oD, g->align_corners) : 1;        \
+        base[g->dims] = 1;                                                                     \
+    } while (0)
+
+#define HOST_AFFINE(SFX, ST, ACC, R)                                                           \
+    do {                                                                                       \
+        const ST *th = (const ST *)theta->host;                                                \
+        ST *gr = (ST *)grid->host;                                                             \
+        int64_t z;                                                                             \
+        _Pragma("omp parallel for schedule(static)")                                           \
+        for (z = 0; z < g->N * g->P; z++) {                                                    \
+            const int64_t n = z / g->P, p = z % g->P;                                          \
+            ACC base[4];                                                                       \
+            int i;                                                                             \
+            AFFINE_BASE(R, base, p);                                                           \
+            {                                                                                  \
+                POINT_COORDS(p);                                                               \
+                for (i = 0; i < g->dims; i++)                                                  \
+                    CLRS_STORE_##SFX(gr, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3] + i * gs[4], \
+                                     clrs_affine_point_##SFX(th, n * theta->strides[0], theta->strides[1], \
+                                                             theta->strides[2], g->dims, i, base)); \
+            }                                                                                  \
+        }                                                                                      \
+    } while (0)
+
+clrs_status clrs__host_affine_grid(const clrs__grid_geom *g, const clrs__view *theta,
+                                   const clrs__view *grid)
+{
+    int64_t gs[5];
+    clrs__grid_point_strides(grid, gs);
+    switch (theta->dtype) {
+    case CLRS_F32: HOST_AFFINE(f32, float, float, f); break;
+    case CLRS_F64: HOST_AFFINE(f64, double, double, d); break;
+    case CLRS_F16: HOST_AFFINE(f16, clrs_f16_t, float, f); break;
+    case CLRS_BF16: HOST_AFFINE(bf16, clrs_u16, float, f); break;
+    default: break;
+    }
+    return CLRS_OK;
+}
+
+/* grad_theta[n, i, j] = sum over points of grad_grid[n, p, i] * base_j(p), in point order. */
+#define HOST_AFFINE_BWD(SFX, ST, ACC, R)                                                       \
+    do {                                                                                       \
+        const ST *gg = (const ST *)ggrid->host;                                                \
+        ST *gt = (ST *)gtheta->host;                                                           \
+        const int rows = g->dims, cols = g->dims + 1;                                          \
+        int64_t z;                                                                             \
+        _Pragma("omp parallel for schedule(static)")                                           \
+        for (z = 0; z < g->N * rows * cols; z++) {                                             \
+            const int64_t n = z / (rows * cols);                                               \
+            const int i = (int)((z / cols) % rows), j = (int)(z % cols);                       \
+            ACC acc = 0, base[4];                                                              \
+            int64_t p;                                                                         \
+            for (p = 0; p < g->P; p++) {                                                       \
+                AFFINE_BASE(R, base, p);                                                       \
+                {                                                                              \
+                    POINT_COORDS(p);                                                           \
+                    acc += CLRS_LOAD_##SFX(gg, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3] + i * gs[4]) * \
+                           base[j];                                                            \
+                }                                                                              \
+            }                                                                                  \
+            CLRS_STORE_##SFX(gt, n * gtheta->strides[0] + i * gtheta->strides[1] + j * gtheta->strides[2], acc); \
+        }                                                                                      \
+    } while (0)
+
+clrs_status clrs__host_affine_grid_backward(const clrs__grid_geom *g, const clrs__view *ggrid,
+                                            const clrs__view *gtheta)
+{
+    int64_t gs[5];
+    clrs__grid_point_strides(ggrid, gs);
+    switch (ggrid->dtype) {
+    case CLRS_F32: HOST_AFFINE_BWD(f32, float, float, f); break;
+    case CLRS_F64: HOST_AFFINE_BWD(f64, double, double, d); break;
+    case CLRS_F16: HOST_AFFINE_BWD(f16, clrs_f16_t, float, f); break;
+    case CLRS_BF16: HOST_AFFINE_BWD(bf16, clrs_u16, float, f); break;
+    default: break;
+    }
+    return CLRS_OK;
+}

@@ -1,0 +1,532 @@
+/* test_grid_sample.c — grid_sample and affine_grid on every backend: PyTorch goldens
+ * (forward, grad_input, grad_grid, grad_theta; f32 and f64), finite differences of grad_grid
+ * and grad_theta and the adjoint identity of grad_input in f64, bit-identical deterministic
+ * grad_input over repeated runs, atomics against it, and the argument rules. */
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BACKENDS 8
+static th_backend backends[MAX_BACKENDS];
+static int nbackends;
+
+/* ---- a generic reader of the golden records ("key v v v" lines, "case" ... "end") ---- */
+#define MAX_KEYS 16
+typedef struct {
+    char name[160];
+    char key[MAX_KEYS][16];
+    char text[MAX_KEYS][24];    /* the first word, for words like "bilinear" */
+    double *val[MAX_KEYS];
+    int64_t n[MAX_KEYS];
+    int nkeys;
+} record;
+
+static record *records;
+static int nrecords;
+
+static int load(const char *file)
+{
+    const char *dir = getenv("CLRS_GOLDEN_DIR");
+    char path[600], *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    FILE *f;
+    record *r = NULL;
+    int n = 0, rcap = 0;
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "tests/golden", file);
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    while ((len = getline(&line, &cap, f)) > 0) {
+        char *sp, *rest, *end;
+        int64_t i, cnt = 0;
+        if (line[0] == '#' || line[0] == '\n') continue;
+        if (line[len - 1] == '\n') line[len - 1] = '\0';
+        sp = strchr(line, ' ');
+        rest = sp ? sp + 1 : line + strlen(line);
+        if (sp) *sp = '\0';
+        if (!strcmp(line, "case")) {
+            if (n == rcap) {
+                rcap = rcap ? 2 * rcap : 256;
+                records = realloc(records, sizeof *records * (size_t)rcap);
+            }
+            r = &records[n++];
+            memset(r, 0, sizeof *r);
+            snprintf(r->name, sizeof r->name, "%s", rest);
+            continue;
+        }
+        if (!strcmp(line, "end") || !r) continue;
+        ck_assert_int_lt(r->nkeys, MAX_KEYS);
+        snprintf(r->key[r->nkeys], sizeof r->key[0], "%s", line);
+        snprintf(r->text[r->nkeys], sizeof r->text[0], "%s", rest);
+        /* numbers: "count v v v" for value lists, plain numbers for shapes */
+        {
+            double *v = malloc(sizeof *v * (strlen(rest) / 2 + 2));
+            char *p = rest;
+            for (i = 0;; i++) {
+                double d = strtod(p, &end);
+                if (end == p) break;
+                v[i] = d;
+                p = end;
+            }
+            cnt = i;
+            r->val[r->nkeys] = v;
+            r->n[r->nkeys] = cnt;
+        }
+        r->nkeys++;
+    }
+    free(line);
+    fclose(f);
+    nrecords = n;
+    return n;
+}
+
+static void unload(void)
+{
+    int i, k;
+    for (i = 0; i < nrecords; i++)
+        for (k = 0; k < records[i].nkeys; k++) free(records[i].val[k]);
+    free(records);
+    records = NULL;
+    nrecords = 0;
+}
+
+static int find(const record *r, const char *key)
+{
+    int k;
+    for (k = 0; k < r->nkeys; k++)
+        if (!strcmp(r->key[k], key)) return k;
+    return -1;
+}
+
+/* A value list "count v v ...": returns values (past the count) and sets *n. f32 lists are
+ * rounded back to the float32 they print. */
+static const double *values(record *r, const char *key, int64_t *n, int f32)
+{
+    int k = find(r, key), i;
+    ck_assert_msg(k >= 0, "%s: no %s", r->name, key);
+    *n = (int64_t)r->val[k][0];
+    ck_assert_int_eq(*n, r->n[k] - 1);
+    if (f32)
+        for (i = 1; i <= *n; i++) r->val[k][i] = (float)r->val[k][i];
+    return r->val[k] + 1;
+}
+
+static int shape(const record *r, const char *key, int64_t *s)
+{
+    int k = find(r, key), i;
+    ck_assert_msg(k >= 0, "%s: no %s", r->name, key);
+    for (i = 0; i < r->n[k]; i++) s[i] = (int64_t)r->val[k][i];
+    return (int)r->n[k];
+}
+
+static void setup(void) { nbackends = th_backends(backends, MAX_BACKENDS); }
+static void teardown(void) { th_backends_free(backends, nbackends); }
+
+static void make(th_tensor *t, clrs_dtype dt, int ndim, const int64_t *s, const double *v)
+{
+    int64_t i, n;
+    th_tensor_alloc(t, dt, ndim, s);
+    n = th_numel(&t->t);
+    if (v)
+        for (i = 0; i < n; i++) th_set(&t->t, i, v[i]);
+}
+
+static double err_of(const th_tensor *t, const double *ref, int64_t n, int exact)
+{
+    double *v = malloc(sizeof *v * (size_t)n), e;
+    int64_t i, bad = 0;
+    for (i = 0; i < n; i++) {
+        v[i] = th_get(&t->t, i);
+        if (v[i] != ref[i]) bad++;
+    }
+    e = exact ? (double)bad : th_rel_error(v, ref, n);
+    free(v);
+    return e;
+}
+
+static clrs_grid_sample_params params_of(record *r)
+{
+    clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+    const char *m = r->text[find(r, "mode")], *pad = r->text[find(r, "padding")];
+    p.mode = !strcmp(m, "bilinear") ? CLRS_GRID_BILINEAR : !strcmp(m, "nearest") ? CLRS_GRID_NEAREST : CLRS_GRID_BICUBIC;
+    p.padding_mode = !strcmp(pad, "zeros") ? CLRS_PADDING_ZEROS : !strcmp(pad, "border") ? CLRS_PADDING_BORDER
+                                                                                          : CLRS_PADDING_REFLECTION;
+    p.align_corners = (int)r->val[find(r, "align_corners")][0];
+    return p;
+}
+
+START_TEST(golden_grid_sample)
+{
+    th_backend *be;
+    int k, failures = 0, checks = 0, dt, det;
+    double worst[3][2][2]; /* [mode][f32,f64][fwd,gin/ggrid] */
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    memset(worst, 0, sizeof worst);
+    load("grid_sample.txt");
+    for (k = 0; k < nrecords; k++) {
+        record *r = &records[k];
+        clrs_grid_sample_params p = params_of(r);
+        int64_t is[5], gs[5], os[5], nx, ng, ny, n;
+        int nd = shape(r, "in_shape", is);
+        shape(r, "grid_shape", gs);
+        shape(r, "out_shape", os);
+        for (dt = 0; dt < 2; dt++) {
+            const int f64 = dt == 1;
+            const clrs_dtype type = f64 ? CLRS_F64 : CLRS_F32;
+            const double tol = f64 ? 1e-12 : 1e-5;
+            const double *x = values(r, "x", &nx, 1), *gr = values(r, "grid", &ng, 1);
+            const double *y = values(r, f64 ? "y64" : "y32", &ny, !f64), *g = values(r, "g", &n, 1);
+            const double *gx = values(r, f64 ? "gx64" : "gx32", &n, !f64);
+            const double *gg = values(r, f64 ? "gg64" : "gg32", &n, !f64);
+            th_tensor tx, tg, ty, tgo, tgx, tgg;
+            double e;
+            if (f64 && !clrs_context_device(be->ctx)->fp64) continue;
+            make(&tx, type, nd, is, x);
+            make(&tg, type, nd, gs, gr);
+            make(&ty, type, nd, os, NULL);
+            make(&tgo, type, nd, os, g);
+            make(&tgx, type, nd, is, NULL);
+            make(&tgg, type, nd, gs, NULL);
+            ck_assert_msg(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t) == CLRS_OK, "%s: %s", r->name,
+                          clrs_error_message());
+            e = err_of(&ty, y, ny, p.mode == CLRS_GRID_NEAREST);
+            checks++;
+            if (p.mode != CLRS_GRID_NEAREST && e > worst[p.mode][dt][0]) worst[p.mode][dt][0] = e;
+            if (e > (p.mode == CLRS_GRID_NEAREST ? 0 : tol)) {
+                failures++;
+                fprintf(stderr, "FAIL %s %s forward: %g\n", r->name, f64 ? "f64" : "f32", e);
+            }
+            for (det = 0; det < 2; det++) {
+                p.deterministic = det;
+                ck_assert_msg(clrs_grid_sample_backward(be->ctx, &p, &tgo.t, &tx.t, &tg.t, &tgx.t, &tgg.t) == CLRS_OK,
+                              "%s: %s", r->name, clrs_error_message());
+                e = err_of(&tgx, gx, nx, 0);
+                checks++;
+                if (e > worst[p.mode][dt][1]) worst[p.mode][dt][1] = e;
+                if (e > tol) {
+                    failures++;
+                    fprintf(stderr, "FAIL %s %s grad_input (%s): %g\n", r->name, f64 ? "f64" : "f32",
+                            det ? "deterministic" : "atomic", e);
+                }
+                e = err_of(&tgg, gg, ng, 0);
+                checks++;
+                if (e > worst[p.mode][dt][1]) worst[p.mode][dt][1] = e;
+                if (e > tol) {
+                    failures++;
+                    fprintf(stderr, "FAIL %s %s grad_grid: %g\n", r->name, f64 ? "f64" : "f32", e);
+                }
+            }
+            th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
+            th_tensor_free(&tgo), th_tensor_free(&tgx), th_tensor_free(&tgg);
+        }
+    }
+    printf("grid_sample golden [%s]: %d cases, %d comparisons, worst rel error\n", be->name, nrecords, checks);
+    for (k = 0; k < 3; k++)
+        printf("  %-9s forward f32 %.2e f64 %.2e | grads f32 %.2e f64 %.2e%s\n",
+               k == 0 ? "bilinear" : k == 1 ? "nearest" : "bicubic", worst[k][0][0], worst[k][1][0],
+               worst[k][0][1], worst[k][1][1], k == 1 ? " (forward picks exact)" : "");
+    unload();
+    ck_assert_msg(failures == 0, "%d grid_sample golden comparisons failed on %s", failures, be->name);
+}
+END_TEST
+
+START_TEST(golden_affine_grid)
+{
+    th_backend *be;
+    int k, dt, failures = 0;
+    double worst[2] = {0, 0};
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    load("affine_grid.txt");
+    for (k = 0; k < nrecords; k++) {
+        record *r = &records[k];
+        int64_t size[5], gshape[5], tshape[3], n, i;
+        int nd = shape(r, "size", size), ac = (int)r->val[find(r, "align_corners")][0];
+        gshape[0] = size[0];
+        for (i = 2; i < nd; i++) gshape[i - 1] = size[i];
+        gshape[nd - 1] = nd - 2;
+        tshape[0] = size[0], tshape[1] = nd - 2, tshape[2] = nd - 1;
+        for (dt = 0; dt < 2; dt++) {
+            const int f64 = dt == 1;
+            const clrs_dtype type = f64 ? CLRS_F64 : CLRS_F32;
+            /* torch's float32 linspace is not the correctly rounded one: a few ulps */
+            const double tol = f64 ? 1e-12 : 2e-6;
+            const double *th = values(r, "theta", &n, 1), *gref = values(r, f64 ? "grid64" : "grid32", &n, !f64);
+            const double *g = values(r, "g", &n, 1), *gt = values(r, f64 ? "gt64" : "gt32", &n, !f64);
+            th_tensor tt, tg, tgo, tgt;
+            double e;
+            if (f64 && !clrs_context_device(be->ctx)->fp64) continue;
+            make(&tt, type, 3, tshape, th);
+            make(&tg, type, nd, gshape, NULL);
+            make(&tgo, type, nd, gshape, g);
+            make(&tgt, type, 3, tshape, NULL);
+            ck_assert_msg(clrs_affine_grid(be->ctx, ac, &tt.t, &tg.t) == CLRS_OK, "%s: %s", r->name, clrs_error_message());
+            e = err_of(&tg, gref, th_numel(&tg.t), 0);
+            if (e > worst[0]) worst[0] = e;
+            if (e > tol) failures++, fprintf(stderr, "FAIL %s %s grid: %g\n", r->name, f64 ? "f64" : "f32", e);
+            ck_assert_msg(clrs_affine_grid_backward(be->ctx, ac, &tgo.t, &tgt.t) == CLRS_OK, "%s: %s", r->name,
+                          clrs_error_message());
+            e = err_of(&tgt, gt, th_numel(&tgt.t), 0);
+            if (e > worst[1]) worst[1] = e;
+            if (e > (f64 ? 1e-12 : 1e-5)) failures++, fprintf(stderr, "FAIL %s %s grad_theta: %g\n", r->name, f64 ? "f64" : "f32", e);
+            th_tensor_free(&tt), th_tensor_free(&tg), th_tensor_free(&tgo), th_tensor_free(&tgt);
+        }
+    }
+    printf("affine_grid golden [%s]: %d cases; worst rel error grid %.2e, grad_theta %.2e\n", be->name, nrecords,
+           worst[0], worst[1]);
+    unload();
+    ck_assert_msg(failures == 0, "%d affine_grid comparisons failed", failures);
+}
+END_TEST
+
+/* <grid_sample(x), g> against <x, grad_input> (adjoint) and finite differences of
+ * <grid_sample(x, grid), g> in the grid (grad_grid), f64, every mode x padding x dims. */
+START_TEST(adjoint_and_fd)
+{
+    th_backend *be;
+    uint64_t rng;
+    int combo, checks = 0;
+    double worst_adj = 0, worst_fd = 0;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    if (!clrs_context_device(be->ctx)->fp64) {
+        printf("adjoint/fd [%s]: no fp64: skipped (the host covers it)\n", be->name);
+        return;
+    }
+    rng = th_seed("grid adjoint/fd");
+    for (combo = 0; combo < 3 * 3 * 2 * 2; combo++) {
+        clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+        const int dims = 2 + combo % 2;
+        int64_t is[5] = {2, 2, 4, 5, 6}, gs[5] = {2, 3, 4, 5, 0}, os[5], nx, ng, ny, i, j;
+        th_tensor tx, tg, ty, tgo, tgx, tgg;
+        double lhs = 0, rhs = 0, e;
+        p.mode = (clrs_grid_mode)(combo / 2 % 3);
+        p.padding_mode = (clrs_padding_mode)(combo / 6 % 3);
+        p.align_corners = combo / 18;
+        p.deterministic = 1;
+        gs[dims + 1] = dims;
+        os[0] = 2, os[1] = 2;
+        for (i = 0; i < dims; i++) os[2 + i] = gs[1 + i];
+        make(&tx, CLRS_F64, dims + 2, is, NULL);
+        make(&tg, CLRS_F64, dims + 2, gs, NULL);
+        make(&ty, CLRS_F64, dims + 2, os, NULL);
+        make(&tgo, CLRS_F64, dims + 2, os, NULL);
+        make(&tgx, CLRS_F64, dims + 2, is, NULL);
+        make(&tgg, CLRS_F64, dims + 2, gs, NULL);
+        nx = th_numel(&tx.t), ng = th_numel(&tg.t), ny = th_numel(&ty.t);
+        for (i = 0; i < nx; i++) th_set(&tx.t, i, th_uniform(&rng));
+        for (i = 0; i < ny; i++) th_set(&tgo.t, i, th_uniform(&rng));
+        for (i = 0; i < ng; i++) { /* away from pixel boundaries and borders, so FD is smooth */
+            double u = th_uniform(&rng) * 1.4;
+            th_set(&tg.t, i, u);
+        }
+        ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
+        ck_assert_int_eq(clrs_grid_sample_backward(be->ctx, &p, &tgo.t, &tx.t, &tg.t, &tgx.t, &tgg.t), CLRS_OK);
+        for (i = 0; i < ny; i++) lhs += th_get(&ty.t, i) * th_get(&tgo.t, i);
+        for (i = 0; i < nx; i++) rhs += th_get(&tx.t, i) * th_get(&tgx.t, i);
+        e = fabs(lhs - rhs) / fmax(1, fabs(lhs));
+        if (e > worst_adj) worst_adj = e;
+        ck_assert_msg(e < 1e-12, "adjoint mode %d pad %d ac %d %dd: %.17g vs %.17g", p.mode, p.padding_mode,
+                      p.align_corners, dims, lhs, rhs);
+        /* central differences of L = <y, g> in each grid entry */
+        if (p.mode != CLRS_GRID_NEAREST) {
+            for (j = 0; j < ng; j++) {
+                const double h = 1e-7, g0 = th_get(&tg.t, j), an = th_get(&tgg.t, j);
+                double lp = 0, lm = 0, fd, scale;
+                th_set(&tg.t, j, g0 + h);
+                ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
+                for (i = 0; i < ny; i++) lp += th_get(&ty.t, i) * th_get(&tgo.t, i);
+                th_set(&tg.t, j, g0 - h);
+                ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
+                for (i = 0; i < ny; i++) lm += th_get(&ty.t, i) * th_get(&tgo.t, i);
+                th_set(&tg.t, j, g0);
+                fd = (lp - lm) / (2 * h);
+                scale = fmax(1, fabs(an));
+                /* a kink (pixel boundary, clip, reflection) inside [g-h, g+h] has measure ~0
+                 * but is tolerated at 1e-3; smooth points agree to ~1e-7 */
+                e = fabs(fd - an) / scale;
+                if (e < 1e-3 && e > worst_fd) worst_fd = e;
+                ck_assert_msg(e < 1e-3, "fd mode %d pad %d ac %d %dd entry %lld: fd %.10g analytic %.10g",
+                              p.mode, p.padding_mode, p.align_corners, dims, (long long)j, fd, an);
+                checks++;
+            }
+        } else {
+            for (j = 0; j < ng; j++) ck_assert(th_get(&tgg.t, j) == 0.0);
+        }
+        th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
+        th_tensor_free(&tgo), th_tensor_free(&tgx), th_tensor_free(&tgg);
+    }
+    printf("grid_sample [%s]: adjoint worst gap %.2e over 36 configurations; %d finite-difference checks of "
+           "grad_grid, worst %.2e\n", be->name, worst_adj, checks, worst_fd);
+}
+END_TEST
+
+/* grad_theta against finite differences (affine_grid is linear in theta: exact up to rounding). */
+START_TEST(affine_fd)
+{
+    th_backend *be;
+    int dims, ac;
+    double worst = 0;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    if (!clrs_context_device(be->ctx)->fp64) return;
+    for (dims = 2; dims <= 3; dims++)
+        for (ac = 0; ac < 2; ac++) {
+            int64_t ts[3] = {2, dims, dims + 1}, gs[5] = {2, 3, 4, 5, 0}, i, j, ng, nt;
+            th_tensor tt, tg, tgo, tgt;
+            uint64_t rng = 99;
+            gs[dims + 1] = dims;
+            make(&tt, CLRS_F64, 3, ts, NULL);
+            make(&tg, CLRS_F64, dims + 2, gs, NULL);
+            make(&tgo, CLRS_F64, dims + 2, gs, NULL);
+            make(&tgt, CLRS_F64, 3, ts, NULL);
+            nt = th_numel(&tt.t), ng = th_numel(&tg.t);
+            for (i = 0; i < nt; i++) th_set(&tt.t, i, th_uniform(&rng));
+            for (i = 0; i < ng; i++) th_set(&tgo.t, i, th_uniform(&rng));
+            ck_assert_int_eq(clrs_affine_grid_backward(be->ctx, ac, &tgo.t, &tgt.t), CLRS_OK);
+            for (j = 0; j < nt; j++) {
+                const double h = 1e-3, t0 = th_get(&tt.t, j);
+                double lp = 0, lm = 0, e;
+                th_set(&tt.t, j, t0 + h);
+                ck_assert_int_eq(clrs_affine_grid(be->ctx, ac, &tt.t, &tg.t), CLRS_OK);
+                for (i = 0; i < ng; i++) lp += th_get(&tg.t, i) * th_get(&tgo.t, i);
+                th_set(&tt.t, j, t0 - h);
+                ck_assert_int_eq(clrs_affine_grid(be->ctx, ac, &tt.t, &tg.t), CLRS_OK);
+                for (i = 0; i < ng; i++) lm += th_get(&tg.t, i) * th_get(&tgo.t, i);
+                th_set(&tt.t, j, t0);
+                e = fabs((lp - lm) / (2 * h) - th_get(&tgt.t, j)) / fmax(1, fabs(th_get(&tgt.t, j)));
+                if (e > worst) worst = e;
+                ck_assert_msg(e < 1e-9, "grad_theta %dd ac %d entry %lld: %g", dims, ac, (long long)j, e);
+            }
+            th_tensor_free(&tt), th_tensor_free(&tg), th_tensor_free(&tgo), th_tensor_free(&tgt);
+        }
+    printf("affine_grid [%s]: grad_theta vs finite differences, worst %.2e\n", be->name, worst);
+}
+END_TEST
+
+/* The deterministic mode gives identical bits over 20 runs; atomics agree with it. */
+START_TEST(deterministic_grad_input)
+{
+    th_backend *be;
+    clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+    int64_t is[4] = {2, 3, 16, 16}, gs[4] = {2, 40, 40, 2}, os[4] = {2, 3, 40, 40}, i, nx;
+    th_tensor tx, tg, tgo, tgx, ref;
+    uint64_t rng = 5;
+    int run;
+    double e;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    make(&tx, CLRS_F32, 4, is, NULL);
+    make(&tg, CLRS_F32, 4, gs, NULL);
+    make(&tgo, CLRS_F32, 4, os, NULL);
+    make(&tgx, CLRS_F32, 4, is, NULL);
+    make(&ref, CLRS_F32, 4, is, NULL);
+    nx = th_numel(&tx.t);
+    for (i = 0; i < nx; i++) th_set(&tx.t, i, th_uniform(&rng));
+    for (i = 0; i < th_numel(&tg.t); i++) th_set(&tg.t, i, th_uniform(&rng) * 0.3); /* many points per pixel */
+    for (i = 0; i < th_numel(&tgo.t); i++) th_set(&tgo.t, i, th_uniform(&rng));
+    p.deterministic = 1;
+    ck_assert_int_eq(clrs_grid_sample_backward(be->ctx, &p, &tgo.t, &tx.t, &tg.t, &ref.t, NULL), CLRS_OK);
+    for (run = 0; run < 20; run++) {
+        ck_assert_int_eq(clrs_grid_sample_backward(be->ctx, &p, &tgo.t, &tx.t, &tg.t, &tgx.t, NULL), CLRS_OK);
+        ck_assert_msg(!memcmp(tgx.base, ref.base, tgx.bytes), "deterministic run %d differs [%s]", run, be->name);
+    }
+    p.deterministic = 0;
+    ck_assert_int_eq(clrs_grid_sample_backward(be->ctx, &p, &tgo.t, &tx.t, &tg.t, &tgx.t, NULL), CLRS_OK);
+    {
+        double *a = malloc(sizeof *a * (size_t)nx), *b = malloc(sizeof *b * (size_t)nx);
+        for (i = 0; i < nx; i++) a[i] = th_get(&tgx.t, i), b[i] = th_get(&ref.t, i);
+        e = th_rel_error(a, b, nx);
+        free(a), free(b);
+    }
+    ck_assert_msg(e < 1e-5, "atomic vs deterministic: %g [%s]", e, be->name);
+    printf("grid_sample [%s]: deterministic grad_input bit-identical over 20 runs; atomic mode within %.1e\n",
+           be->name, e);
+    th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&tgo), th_tensor_free(&tgx), th_tensor_free(&ref);
+}
+END_TEST
+
+/* Argument rules: status, a message naming the argument, outputs untouched. */
+START_TEST(argument_rules)
+{
+    th_backend *be;
+    clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+    int64_t is[4] = {1, 2, 4, 4}, gs[4] = {1, 3, 3, 2}, os[4] = {1, 2, 3, 3}, bad[4] = {1, 2, 3, 4};
+    th_tensor tx, tg, ty, tbad, tt;
+    int64_t ts[3] = {1, 2, 3};
+    unsigned char *canary;
+    int rules = 0;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    make(&tx, CLRS_F32, 4, is, NULL);
+    make(&tg, CLRS_F32, 4, gs, NULL);
+    make(&ty, CLRS_F32, 4, os, NULL);
+    make(&tbad, CLRS_F32, 4, bad, NULL);
+    make(&tt, CLRS_F32, 3, ts, NULL);
+    memset(ty.base, 0xA5, ty.bytes);
+    canary = malloc(ty.bytes);
+    memcpy(canary, ty.base, ty.bytes);
+#define EXPECT(call, word)                                                                       \
+    do {                                                                                         \
+        clrs_status st_ = (call);                                                                \
+        ck_assert_msg(st_ == CLRS_ERR_ARGUMENT, "%s: status %s", #call, clrs_status_name(st_));  \
+        ck_assert_msg(strstr(clrs_error_message(), word) != NULL, "%s: message '%s' lacks '%s'", \
+                      #call, clrs_error_message(), word);                                        \
+        ck_assert_msg(!memcmp(ty.base, canary, ty.bytes), "%s wrote to the output", #call);      \
+        rules++;                                                                                 \
+    } while (0)
+    EXPECT(clrs_grid_sample(be->ctx, NULL, &tx.t, &tg.t, &ty.t), "params");
+    p.mode = (clrs_grid_mode)7;
+    EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), "mode");
+    p.mode = CLRS_GRID_BILINEAR, p.padding_mode = (clrs_padding_mode)9;
+    EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), "padding_mode");
+    p.padding_mode = CLRS_PADDING_ZEROS, p.align_corners = -1;
+    EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), "align_corners");
+    p.align_corners = 0;
+    EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &tbad.t, &ty.t), "grid");
+    EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &tbad.t), "output");
+    EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, NULL), "output");
+    EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &tx.t), "output");
+    EXPECT(clrs_grid_sample(be->ctx, &p, &tt.t, &tg.t, &ty.t), "input");
+    {
+        clrs_tensor half = tg.t;
+        half.dtype = CLRS_F64;
+        EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &half, &ty.t), "grid");
+    }
+    EXPECT(clrs_grid_sample_backward(be->ctx, &p, &tbad.t, &tx.t, &tg.t, &ty.t, NULL), "output");
+    EXPECT(clrs_affine_grid(be->ctx, 2, &tt.t, &ty.t), "align_corners");
+    EXPECT(clrs_affine_grid(be->ctx, 0, &tx.t, &ty.t), "theta");
+    EXPECT(clrs_affine_grid(be->ctx, 0, &tt.t, &ty.t), "grid");
+#undef EXPECT
+    printf("grid_sample/affine_grid argument rules [%s]: %d checked, outputs untouched\n", be->name, rules);
+    free(canary);
+    th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty), th_tensor_free(&tbad), th_tensor_free(&tt);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("grid_sample");
+    TCase *tc = tcase_create("all");
+    SRunner *sr;
+    int failed, n = th_backend_count();
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 1200);
+    tcase_add_loop_test(tc, golden_grid_sample, 0, n);
+    tcase_add_loop_test(tc, golden_affine_grid, 0, n);
+    tcase_add_loop_test(tc, adjoint_and_fd, 0, n);
+    tcase_add_loop_test(tc, affine_fd, 0, n);
+    tcase_add_loop_test(tc, deterministic_grad_input, 0, n);
+    tcase_add_loop_test(tc, argument_rules, 0, n);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK); /* OpenCL runtimes do not survive fork() */
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
