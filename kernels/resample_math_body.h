@@ -64,8 +64,8 @@ CLRS_INLINE void CLRS_FN(clrs_grid_point_taps)(const CLRS_GLOBAL CLRS_ST *grid, 
     for (a = 0; a < 3; a++) {
         if (a < dims) {
             t->n[a] = CLRS_RFN(clrs_grid_axis_taps)((CLRS_ACC)CLRS_LOAD(grid, gbase + a * gs), size[a],
-                                                    mode, padding, align_corners, t->idx[a],
-                                                    t->w[a], t->dw[a], &t->dcoord[a]);
+                                                    mode, padding, align_corners, dims == 2,
+                                                    t->idx[a], t->w[a], t->dw[a], &t->dcoord[a]);
         } else {
             t->n[a] = 1;
             t->idx[a][0] = 0;

@@ -41,10 +41,20 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_unnormalize)(CLRS_R g, clrs_i64 size, int a
     return ((g + 1) * (CLRS_R)size - 1) / 2;
 }
 
-/* = clip_coordinates_set_grad: borders count as out of bounds for the gradient. */
-CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_clip)(CLRS_R x, clrs_i64 size, CLRS_R *grad)
+/* The two CPU kernels of ATen 1.13 treat a coordinate that is not finite differently, and the
+ * library reproduces both: `vec` = 1 for the vectorised 4-D kernel (GridSamplerKernel.cpp),
+ * 0 for the scalar 5-D one (GridSampler.cpp). */
+
+/* = clip_coordinates_set_grad: borders count as out of bounds for the gradient. A NaN clips
+ * to 0 in the 4-D kernel (vector max/min) and to size - 1 in the 5-D one
+ * (std::min(size - 1, std::max(NaN, 0))). */
+CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_clip)(CLRS_R x, clrs_i64 size, int vec, CLRS_R *grad)
 {
     CLRS_R hi = (CLRS_R)(size - 1);
+    if (x != x) {
+        *grad = (CLRS_R)0;
+        return vec ? (CLRS_R)0 : hi;
+    }
     if (x <= (CLRS_R)0) {
         *grad = (CLRS_R)0;
         return (CLRS_R)0;
@@ -57,7 +67,8 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_clip)(CLRS_R x, clrs_i64 size, CLRS_R *grad
     return x;
 }
 
-/* = reflect_coordinates_set_grad, with the bounds given doubled (integers). */
+/* = reflect_coordinates_set_grad, with the bounds given doubled (integers). An infinite or
+ * NaN coordinate reflects to NaN (fmod), which the clip that follows then places. */
 CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_reflect)(CLRS_R x, clrs_i64 twice_low, clrs_i64 twice_high,
                                               CLRS_R *grad)
 {
@@ -75,6 +86,10 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_reflect)(CLRS_R x, clrs_i64 twice_low, clrs
         x = -x;
     }
     extra = fmod(x, span);
+    if (extra != extra) {
+        *grad = (CLRS_R)0;
+        return extra;
+    }
     flips = (int)CLRS_FLOOR(x / span);
     if (flips % 2 == 0) {
         *grad = (CLRS_R)sign;
@@ -90,27 +105,17 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_reflect)(CLRS_R x, clrs_i64 twice_low, clrs
 
 /* = compute_coordinates_set_grad (padding applied to an unnormalized coordinate). */
 CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_pad)(CLRS_R x, clrs_i64 size, int padding, int align_corners,
-                                          CLRS_R *grad)
+                                          int vec, CLRS_R *grad)
 {
     CLRS_R gc = (CLRS_R)1, gr = (CLRS_R)1;
     if (padding == CLRS_PAD_BORDER_) {
-        x = CLRS_RS(clrs_grid_clip)(x, size, &gc);
+        x = CLRS_RS(clrs_grid_clip)(x, size, vec, &gc);
     } else if (padding == CLRS_PAD_REFLECTION_) {
         x = align_corners ? CLRS_RS(clrs_grid_reflect)(x, 0, 2 * (size - 1), &gr)
                           : CLRS_RS(clrs_grid_reflect)(x, -1, 2 * size - 1, &gr);
-        x = CLRS_RS(clrs_grid_clip)(x, size, &gc);
+        x = CLRS_RS(clrs_grid_clip)(x, size, vec, &gc);
     }
     *grad = gr * gc;
-    return x;
-}
-
-/* = grid_sampler_compute_source_index_set_grad */
-CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_source)(CLRS_R g, clrs_i64 size, int padding,
-                                             int align_corners, CLRS_R *grad)
-{
-    CLRS_R gu, gp, x = CLRS_RS(clrs_grid_unnormalize)(g, size, align_corners, &gu);
-    x = CLRS_RS(clrs_grid_pad)(x, size, padding, align_corners, &gp);
-    *grad = gu * gp;
     return x;
 }
 
@@ -129,38 +134,59 @@ CLRS_INLINE void CLRS_RS(clrs_cubic_coeffs_grad)(CLRS_R t, CLRS_R c[4])
 }
 
 /* The taps of one grid point along one axis: up to 4 (index, weight, d weight / d coordinate)
- * for bilinear (mode 0: 2 taps), nearest (1 and 3: 1 tap), bicubic (2: 4 taps). Out-of-range taps keep their index (the caller
- * skips them: zeros padding); bicubic taps are padded one by one (= get_value_bounded).
- * *dcoord: d(coordinate)/d(grid value) for the gradient. Returns the tap count; 0 when the
- * coordinate is not finite (such a point samples nothing). */
+ * for mode 0 bilinear (2 taps), 1 nearest (1 tap), 2 bicubic (4 taps). Out-of-range taps keep
+ * their index (the caller skips them: zeros padding); bicubic taps are padded one by one
+ * (= get_value_bounded). *dcoord: d(coordinate)/d(grid value) for the gradient. Returns the
+ * tap count. A coordinate that is not finite behaves as in ATen: in the 4-D kernel (vec)
+ * bilinear with zeros padding and bicubic give NaN (one tap of NaN weight), nearest with
+ * zeros padding gives 0; in the 5-D kernel zeros padding gives 0; border and reflection place
+ * it where clrs_grid_clip says. Its gradient is 0. */
 CLRS_INLINE int CLRS_RS(clrs_grid_axis_taps)(CLRS_R g, clrs_i64 size, int mode, int padding,
-                                             int align_corners, clrs_i64 *idx, CLRS_R *w,
+                                             int align_corners, int vec, clrs_i64 *idx, CLRS_R *w,
                                              CLRS_R *dw, CLRS_R *dcoord)
 {
-    CLRS_R x, f;
+    const CLRS_R big = (CLRS_R)4611686018427387904.0; /* 2^62: integer casts stay defined */
+    CLRS_R x, f, gp;
     int k;
+    x = CLRS_RS(clrs_grid_unnormalize)(g, size, align_corners, dcoord);
     if (mode == 2) { /* bicubic: the centre is not padded, each tap is */
         CLRS_R c[4], dc[4], t;
-        x = CLRS_RS(clrs_grid_unnormalize)(g, size, align_corners, dcoord);
-        if (!(x == x) || x > (CLRS_R)1e15 || x < (CLRS_R)-1e15) return 0;
+        if (x - x != (CLRS_R)0 || (padding == CLRS_PAD_ZEROS_ && !(x > -big && x < big))) {
+            /* NaN or infinite: NaN in the 4-D kernel; far outside with zeros: nothing */
+            *dcoord = (CLRS_R)0;
+            if (!vec || x - x == (CLRS_R)0) return 0;
+            idx[0] = 0;
+            w[0] = x - x; /* NaN */
+            dw[0] = (CLRS_R)0;
+            return 1;
+        }
         f = CLRS_FLOOR(x);
         t = x - f;
         CLRS_RS(clrs_cubic_coeffs)(t, c);
         CLRS_RS(clrs_cubic_coeffs_grad)(t, dc); /* ATen's sign: minus the derivative */
         for (k = 0; k < 4; k++) {
-            CLRS_R gdummy, p = CLRS_RS(clrs_grid_pad)(f - 1 + k, size, padding, align_corners, &gdummy);
+            CLRS_R p = CLRS_RS(clrs_grid_pad)(f - 1 + k, size, padding, align_corners, vec, &gp);
             idx[k] = (clrs_i64)p;
             w[k] = c[k];
             dw[k] = -dc[k];
         }
         return 4;
     }
-    x = CLRS_RS(clrs_grid_source)(g, size, padding, align_corners, dcoord);
-    if (!(x == x) || x > (CLRS_R)1e15 || x < (CLRS_R)-1e15) return 0;
-    if (mode == 1 || mode == 3) {
-        /* nearest: ATen's 4-D kernel rounds half to even (nearbyint / Vec::round); its 5-D
-         * kernel rounds half away from zero (std::round) — mode 3 */
-        idx[0] = (clrs_i64)(mode == 1 ? rint(x) : round(x));
+    if (!(x > -big && x < big) && padding == CLRS_PAD_ZEROS_) {
+        /* NaN, infinite or far outside: nothing, but NaN for the 4-D kernel's bilinear */
+        *dcoord = (CLRS_R)0;
+        if (!vec || mode == 1 || x - x == (CLRS_R)0) return 0;
+        idx[0] = 0;
+        w[0] = x - x; /* NaN, as ATen's vectorised bilinear */
+        dw[0] = (CLRS_R)0;
+        return 1;
+    }
+    x = CLRS_RS(clrs_grid_pad)(x, size, padding, align_corners, vec, &gp);
+    *dcoord = *dcoord * gp;
+    if (mode == 1) {
+        /* nearest: the 4-D kernel rounds half to even (Vec::round / nearbyint), the 5-D kernel
+         * half away from zero (std::round) */
+        idx[0] = (clrs_i64)(vec ? rint(x) : round(x));
         w[0] = (CLRS_R)1;
         dw[0] = (CLRS_R)0;
         return 1;

@@ -450,6 +450,72 @@ START_TEST(deterministic_grad_input)
 }
 END_TEST
 
+/* NaN and infinite grid coordinates, as PyTorch 1.13 treats them (its 4-D and 5-D CPU kernels
+ * differ). Expected values printed by torch 1.13 for input arange(20).view(1,1,4,5) (4-D) and
+ * arange(40).view(1,1,2,4,5) (5-D), align_corners False, grid points (nan, 0), (inf, 0.1),
+ * (-inf, 0.2), (0.3, nan) [5-D: z = 0]. */
+START_TEST(nonfinite_grid)
+{
+    static const struct {
+        int dims, mode, pad;
+        double y[4]; /* NAN: expect NaN */
+    } cases[] = {
+        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, {NAN, NAN, NAN, NAN}},
+        {2, CLRS_GRID_NEAREST, CLRS_PADDING_ZEROS, {0, 0, 0, 0}},
+        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_ZEROS, {NAN, NAN, NAN, NAN}},
+        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_BORDER, {7.5, 12.5, 9.5, 2.75}},
+        {2, CLRS_GRID_NEAREST, CLRS_PADDING_BORDER, {10, 14, 10, 3}},
+        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_BORDER, {NAN, NAN, NAN, NAN}},
+        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_REFLECTION, {7.5, 8.5, 9.5, 2.75}},
+        {2, CLRS_GRID_NEAREST, CLRS_PADDING_REFLECTION, {10, 10, 10, 3}},
+        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_REFLECTION, {NAN, NAN, NAN, NAN}},
+        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, {0, 0, 0, 0}},
+        {3, CLRS_GRID_NEAREST, CLRS_PADDING_ZEROS, {0, 0, 0, 0}},
+        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_BORDER, {21.5, 22.5, 19.5, 27.75}},
+        {3, CLRS_GRID_NEAREST, CLRS_PADDING_BORDER, {34, 34, 30, 38}},
+        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_REFLECTION, {21.5, 22.5, 23.5, 27.75}},
+        {3, CLRS_GRID_NEAREST, CLRS_PADDING_REFLECTION, {34, 34, 34, 38}},
+    };
+    const double pts[4][2] = {{NAN, 0.0}, {INFINITY, 0.1}, {-INFINITY, 0.2}, {0.3, NAN}};
+    th_backend *be;
+    size_t k;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const int dims = cases[k].dims;
+        int64_t is[5] = {1, 1, 4, 5, 0}, gs[5] = {1, 1, 4, dims, 0}, os[5] = {1, 1, 1, 4, 0}, i;
+        th_tensor tx, tg, ty;
+        clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+        if (dims == 3) { /* (1,1,2,4,5), grid (1,1,1,4,3), out (1,1,1,1,4) */
+            is[2] = 2, is[3] = 4, is[4] = 5;
+            gs[2] = 1, gs[3] = 4, gs[4] = 3;
+            os[2] = 1, os[3] = 1, os[4] = 4;
+        }
+        make(&tx, CLRS_F32, dims + 2, is, NULL);
+        make(&tg, CLRS_F32, dims + 2, gs, NULL);
+        make(&ty, CLRS_F32, dims + 2, os, NULL);
+        for (i = 0; i < th_numel(&tx.t); i++) th_set(&tx.t, i, (double)i);
+        for (i = 0; i < 4; i++) {
+            th_set(&tg.t, i * dims + 0, pts[i][0]);
+            th_set(&tg.t, i * dims + 1, pts[i][1]);
+            if (dims == 3) th_set(&tg.t, i * dims + 2, 0.0);
+        }
+        p.mode = (clrs_grid_mode)cases[k].mode;
+        p.padding_mode = (clrs_padding_mode)cases[k].pad;
+        ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
+        for (i = 0; i < 4; i++) {
+            double got = th_get(&ty.t, i), want = cases[k].y[i];
+            ck_assert_msg(isnan(want) ? isnan(got) : fabs(got - want) <= 1e-5 * fmax(1, fabs(want)),
+                          "%dd mode %d pad %d point %lld: got %g, torch %g [%s]", dims, cases[k].mode,
+                          cases[k].pad, (long long)i, got, want, be->name);
+        }
+        th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
+    }
+    printf("grid_sample [%s]: NaN / inf grid points match torch in %d configurations\n", be->name,
+           (int)(sizeof cases / sizeof cases[0]));
+}
+END_TEST
+
 /* Argument rules: status, a message naming the argument, outputs untouched. */
 START_TEST(argument_rules)
 {
@@ -522,6 +588,7 @@ int main(void)
     tcase_add_loop_test(tc, affine_fd, 0, n);
     tcase_add_loop_test(tc, deterministic_grad_input, 0, n);
     tcase_add_loop_test(tc, argument_rules, 0, n);
+    tcase_add_loop_test(tc, nonfinite_grid, 0, n);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK); /* OpenCL runtimes do not survive fork() */

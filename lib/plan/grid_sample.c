@@ -104,7 +104,7 @@ clrs_status clrs__grid_resolve(const char *op, const clrs_context *ctx,
     }
     memset(g, 0, sizeof *g);
     g->dims = dims;
-    g->mode = p->mode == CLRS_GRID_BILINEAR ? 0 : p->mode == CLRS_GRID_BICUBIC ? 2 : dims == 2 ? 1 : 3;
+    g->mode = p->mode == CLRS_GRID_BILINEAR ? 0 : p->mode == CLRS_GRID_BICUBIC ? 2 : 1;
     g->padding = (int)p->padding_mode;
     g->align_corners = p->align_corners;
     g->deterministic = p->deterministic == -1 ? ctx->deterministic : p->deterministic;

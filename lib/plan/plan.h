@@ -52,8 +52,8 @@ static inline void clrs__interp_strides(const clrs__view *v, int64_t s[5])
  * z axis of 4-D ones. */
 typedef struct {
     int dims;                /* spatial dims: 2 or 3 */
-    int mode;                /* axis mode of clrs_grid_axis_taps: 0 bilinear, 1 nearest
-                                (half to even), 3 nearest (half away: ATen's 5-D), 2 bicubic */
+    int mode;                /* axis mode of clrs_grid_axis_taps: 0 bilinear, 1 nearest,
+                                2 bicubic */
     int padding, align_corners, deterministic;
     int64_t N, C, W, H, D;   /* the input */
     int64_t oW, oH, oD, P;   /* the grid's points: P = oD * oH * oW per batch entry */
