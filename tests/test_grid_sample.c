@@ -450,6 +450,103 @@ START_TEST(deterministic_grad_input)
 }
 END_TEST
 
+/* OpenCL against the host on random shapes, channels-last strides, offsets, dtypes and memory
+ * kinds, forward and both gradients (deterministic and atomic). */
+START_TEST(opencl_vs_host)
+{
+    th_backend *be;
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng;
+    int trial, trials = th_quick() ? 6 : 60;
+    double worst[4] = {0, 0, 0, 0};
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    if (_i == 0) return;
+    rng = th_seed("grid opencl_vs_host");
+    for (trial = 0; trial < trials; trial++) {
+        clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+        clrs_dtype dt = (clrs_dtype)(th_rand(&rng) % 4);
+        const int dims = 2 + (int)(th_rand(&rng) % 2), nd = dims + 2, cl_in = (int)(th_rand(&rng) % 2);
+        int64_t is[5], gs[5], os[5], i, k;
+        th_tensor ty, tgx, tgg, ry, rgx, rgg;
+        cl_mem m[3] = {0};
+        if (dt == CLRS_F64 && !clrs_context_device(be->ctx)->fp64) dt = CLRS_F32;
+        p.mode = (clrs_grid_mode)(th_rand(&rng) % 3);
+        p.padding_mode = (clrs_padding_mode)(th_rand(&rng) % 3);
+        p.align_corners = (int)(th_rand(&rng) % 2);
+        p.deterministic = (int)(th_rand(&rng) % 2);
+        is[0] = gs[0] = os[0] = 1 + (int64_t)(th_rand(&rng) % 2);
+        is[1] = os[1] = 1 + (int64_t)(th_rand(&rng) % 4);
+        for (k = 0; k < dims; k++) {
+            is[2 + k] = 1 + (int64_t)(th_rand(&rng) % 7);
+            gs[1 + k] = os[2 + k] = 1 + (int64_t)(th_rand(&rng) % 6);
+        }
+        gs[dims + 1] = dims;
+        {
+            th_tensor tx, tg, tgo;
+            make(&tx, dt, nd, is, NULL);
+            make(&tg, dt, nd, gs, NULL);
+            make(&tgo, dt, nd, os, NULL);
+            if (cl_in) { /* channels-last input: C innermost */
+                int64_t s = is[1];
+                tx.t.strides[1] = 1;
+                for (k = nd - 1; k >= 2; k--) tx.t.strides[k] = s, s *= is[k];
+                tx.t.strides[0] = s;
+            }
+            for (i = 0; i < th_numel(&tx.t); i++) th_set(&tx.t, i, th_uniform(&rng));
+            for (i = 0; i < th_numel(&tg.t); i++) th_set(&tg.t, i, th_uniform(&rng) * 1.3);
+            for (i = 0; i < th_numel(&tgo.t); i++) th_set(&tgo.t, i, th_uniform(&rng));
+            make(&ty, dt, nd, os, NULL), make(&ry, dt, nd, os, NULL);
+            make(&tgx, dt, nd, is, NULL), make(&rgx, dt, nd, is, NULL);
+            make(&tgg, dt, nd, gs, NULL), make(&rgg, dt, nd, gs, NULL);
+            if (th_rand(&rng) % 2) { /* device memory for the outputs */
+                cl_int err;
+                m[0] = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE, ty.bytes, NULL, &err);
+                m[1] = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE, tgx.bytes, NULL, &err);
+                m[2] = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE, tgg.bytes, NULL, &err);
+                ck_assert(m[0] && m[1] && m[2]);
+            }
+            {
+                clrs_tensor a = ty.t, b = tgx.t, c = tgg.t;
+                if (m[0]) a.data = b.data = c.data = NULL, a.mem = m[0], b.mem = m[1], c.mem = m[2];
+                ck_assert_msg(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &a) == CLRS_OK, "%s", clrs_error_message());
+                ck_assert_msg(clrs_grid_sample_backward(be->ctx, &p, &tgo.t, &tx.t, &tg.t, &b, &c) == CLRS_OK, "%s",
+                              clrs_error_message());
+                if (m[0]) {
+                    cl_command_queue q = clrs_context_cl_queue(be->ctx);
+                    clEnqueueReadBuffer(q, m[0], CL_TRUE, 0, ty.bytes, ty.base, 0, NULL, NULL);
+                    clEnqueueReadBuffer(q, m[1], CL_TRUE, 0, tgx.bytes, tgx.base, 0, NULL, NULL);
+                    clEnqueueReadBuffer(q, m[2], CL_TRUE, 0, tgg.bytes, tgg.base, 0, NULL, NULL);
+                    for (k = 0; k < 3; k++) clReleaseMemObject(m[k]);
+                }
+            }
+            ck_assert_int_eq(clrs_grid_sample(host, &p, &tx.t, &tg.t, &ry.t), CLRS_OK);
+            ck_assert_int_eq(clrs_grid_sample_backward(host, &p, &tgo.t, &tx.t, &tg.t, &rgx.t, &rgg.t), CLRS_OK);
+            {
+                const th_tensor *got[3] = {&ty, &tgx, &tgg}, *want[3] = {&ry, &rgx, &rgg};
+                const double tol = dt == CLRS_F64 ? 1e-12 : dt == CLRS_F32 ? 1e-5 : dt == CLRS_F16 ? 2e-3 : 1.6e-2;
+                for (k = 0; k < 3; k++) {
+                    int64_t n = th_numel(&want[k]->t);
+                    double *a = malloc(sizeof *a * (size_t)n), *b = malloc(sizeof *b * (size_t)n), e;
+                    for (i = 0; i < n; i++) a[i] = th_get(&got[k]->t, i), b[i] = th_get(&want[k]->t, i);
+                    e = th_rel_error(a, b, n);
+                    free(a), free(b);
+                    if (e > worst[dt]) worst[dt] = e;
+                    ck_assert_msg(e <= tol, "trial %d (%dd mode %d pad %d ac %d det %d dtype %d) %s: OpenCL vs host %g",
+                                  trial, dims, p.mode, p.padding_mode, p.align_corners, p.deterministic, dt,
+                                  k == 0 ? "output" : k == 1 ? "grad_input" : "grad_grid", e);
+                }
+            }
+            th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&tgo);
+            th_tensor_free(&ty), th_tensor_free(&ry), th_tensor_free(&tgx), th_tensor_free(&rgx);
+            th_tensor_free(&tgg), th_tensor_free(&rgg);
+        }
+    }
+    printf("grid_sample opencl_vs_host [%s]: %d random layouts; worst rel f32 %.1e f64 %.1e f16 %.1e bf16 %.1e\n",
+           be->name, trials, worst[0], worst[1], worst[2], worst[3]);
+}
+END_TEST
+
 /* NaN and infinite grid coordinates, as PyTorch 1.13 treats them (its 4-D and 5-D CPU kernels
  * differ). Expected values printed by torch 1.13 for input arange(20).view(1,1,4,5) (4-D) and
  * arange(40).view(1,1,2,4,5) (5-D), align_corners False, grid points (nan, 0), (inf, 0.1),
@@ -589,6 +686,7 @@ int main(void)
     tcase_add_loop_test(tc, deterministic_grad_input, 0, n);
     tcase_add_loop_test(tc, argument_rules, 0, n);
     tcase_add_loop_test(tc, nonfinite_grid, 0, n);
+    tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK); /* OpenCL runtimes do not survive fork() */
