@@ -119,7 +119,8 @@ CLRS_API clrs_status clrs_context_finish(clrs_context *ctx);
 CLRS_API const clrs_device_info *clrs_context_device(const clrs_context *ctx);
 CLRS_API clrs_status clrs_context_cache_stats(const clrs_context *ctx, clrs_cache_stats *stats);
 /* The device time of the last op this context enqueued on its device, in milliseconds, from
- * OpenCL profiling events (waits for that op to finish). CLRS_ERR_UNSUPPORTED on the host
+ * OpenCL profiling events: from the start of its first kernel to the end of its last (waits
+ * for that op to finish). CLRS_ERR_UNSUPPORTED on the host
  * backend, before any device op, or on a wrapped queue without profiling. */
 CLRS_API clrs_status clrs_context_last_kernel_ms(clrs_context *ctx, double *ms);
 /* The OpenCL objects of a context (NULL for the host backend), for applications that

@@ -180,7 +180,7 @@ void clrs_context_destroy(clrs_context *ctx)
     if (!ctx) return;
     if (ctx->queue) clFinish(ctx->queue);
     clrs__program_cache_free(ctx);
-    if (ctx->last_event) clReleaseEvent(ctx->last_event);
+    clrs__op_begin(ctx);
     if (ctx->queue) clReleaseCommandQueue(ctx->queue);
     if (ctx->cl) clReleaseContext(ctx->cl);
     free(ctx->cache_dir);
@@ -224,9 +224,22 @@ void clrs__count_fallback(clrs_context *ctx)
     pthread_mutex_unlock(&ctx->lock);
 }
 
+void clrs__op_begin(clrs_context *ctx)
+{
+    pthread_mutex_lock(&ctx->lock);
+    if (ctx->first_event) clReleaseEvent(ctx->first_event);
+    if (ctx->last_event) clReleaseEvent(ctx->last_event);
+    ctx->first_event = ctx->last_event = NULL;
+    pthread_mutex_unlock(&ctx->lock);
+}
+
 void clrs__set_last_event(clrs_context *ctx, cl_event ev)
 {
     pthread_mutex_lock(&ctx->lock);
+    if (!ctx->first_event) {
+        ctx->first_event = ev;
+        clRetainEvent(ev);
+    }
     if (ctx->last_event) clReleaseEvent(ctx->last_event);
     ctx->last_event = ev;
     pthread_mutex_unlock(&ctx->lock);
@@ -234,25 +247,28 @@ void clrs__set_last_event(clrs_context *ctx, cl_event ev)
 
 clrs_status clrs_context_last_kernel_ms(clrs_context *ctx, double *ms)
 {
-    cl_event ev;
+    cl_event first, last;
     cl_ulong t0 = 0, t1 = 0;
+    int ok;
     if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "context_last_kernel_ms: ctx is NULL");
     if (!ms) return clrs__fail(CLRS_ERR_ARGUMENT, "context_last_kernel_ms: ms is NULL");
     pthread_mutex_lock(&ctx->lock);
-    ev = ctx->last_event;
-    if (ev) clRetainEvent(ev);
+    first = ctx->first_event;
+    last = ctx->last_event;
+    if (last) clRetainEvent(first), clRetainEvent(last);
     pthread_mutex_unlock(&ctx->lock);
-    if (!ev)
+    if (!last)
         return clrs__fail(CLRS_ERR_UNSUPPORTED,
                           "context_last_kernel_ms: no device op has run on this context");
-    if (clWaitForEvents(1, &ev) != CL_SUCCESS ||
-        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL) != CL_SUCCESS ||
-        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL) != CL_SUCCESS) {
-        clReleaseEvent(ev);
+    /* from the start of the op's first kernel to the end of its last */
+    ok = clWaitForEvents(1, &last) == CL_SUCCESS &&
+         clGetEventProfilingInfo(first, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL) == CL_SUCCESS &&
+         clGetEventProfilingInfo(last, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL) == CL_SUCCESS;
+    clReleaseEvent(first);
+    clReleaseEvent(last);
+    if (!ok)
         return clrs__fail(CLRS_ERR_UNSUPPORTED,
                           "context_last_kernel_ms: the queue has no profiling information");
-    }
-    clReleaseEvent(ev);
     *ms = (double)(t1 - t0) / 1e6;
     clrs__clear_error();
     return CLRS_OK;

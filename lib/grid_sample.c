@@ -42,6 +42,7 @@ static clrs_status execute(clrs_context *ctx, const char *op_name, int op,
     clrs_status st = CLRS_OK;
     int i, n = cv->nin + cv->nout, done = 0;
     if (ctx->is_host) return run_host(op, g, cv->v);
+    clrs__op_begin(ctx);
     if (cv->v[0]->dtype == CLRS_F64 && !ctx->info.fp64) {
         if (!ctx->host_fallback)
             return clrs__fail(CLRS_ERR_UNSUPPORTED,

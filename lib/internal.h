@@ -68,10 +68,13 @@ struct clrs_context {
     pthread_mutex_t lock;         /* guards programs and stats */
     clrs_cache_stats stats;
     clrs__program *programs;      /* the memory level of the program cache */
-    cl_event last_event;          /* the last op's kernel, for clrs_context_last_kernel_ms */
+    cl_event first_event;         /* the last op's first and last kernels, for */
+    cl_event last_event;          /* clrs_context_last_kernel_ms */
 };
 
-/* Keeps `ev` (taking over its reference) as the context's last kernel event. */
+/* An op starts: forget the previous op's kernel events. */
+void clrs__op_begin(clrs_context *ctx);
+/* Keeps `ev` (taking over its reference) as the op's latest kernel event. */
 void clrs__set_last_event(clrs_context *ctx, cl_event ev);
 
 void clrs__count_fallback(clrs_context *ctx);

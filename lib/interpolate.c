@@ -25,6 +25,7 @@ static clrs_status execute(clrs_context *ctx, const char *op, const clrs__interp
     clrs__view hs, hd;
     clrs_status st;
     if (ctx->is_host) return clrs__host_interp_gather(plan, src, dst);
+    clrs__op_begin(ctx);
     if (dst->dtype == CLRS_F64 && !ctx->info.fp64) {
         if (!ctx->host_fallback)
             return clrs__fail(CLRS_ERR_UNSUPPORTED,

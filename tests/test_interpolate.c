@@ -354,35 +354,56 @@ START_TEST(bench_workloads)
 {
     th_backend *be = &backends[_i];
     clrs_context *host = backends[0].ctx;
-    int k;
+    int k, r;
     TH_SKIP_MISSING_BACKEND();
     for (k = 0; k < clrs_nworkloads; k++) {
         clrs_workload w = clrs_workload_small(&clrs_workloads[k], 16);
-        int64_t out[5], n, i;
-        th_tensor a, b, r;
-        double *va, *vr, e;
+        clrs_workload_tensors lt, got, want;
+        th_tensor tens[5], refs[5];
+        clrs_tensor *roles[5] = {&lt.src, &lt.input, &lt.grid, &lt.dst, &lt.dst2};
         uint64_t rng = 7 + (uint64_t)k;
-        ck_assert_int_eq(clrs_workload_out_shape(&w, out), CLRS_OK);
         ck_assert_msg(clrs_workload_bytes(&clrs_workloads[k]) > 0, "%s: no bytes", w.name);
-        th_tensor_alloc(&a, CLRS_F32, w.ndim, w.backward ? out : w.in_shape);
-        th_tensor_alloc(&b, CLRS_F32, w.ndim, w.backward ? w.in_shape : out);
-        th_tensor_alloc(&r, CLRS_F32, w.ndim, w.backward ? w.in_shape : out);
-        clrs_workload_strides(&w, a.t.shape, a.t.strides);
-        clrs_workload_strides(&w, b.t.shape, b.t.strides);
-        n = th_numel(&a.t);
-        for (i = 0; i < n; i++) th_set(&a.t, i, th_uniform(&rng));
-        ck_assert_msg((w.backward ? clrs_interpolate_backward(be->ctx, &w.params, &a.t, &b.t)
-                                  : clrs_interpolate(be->ctx, &w.params, &a.t, &b.t)) == CLRS_OK,
-                      "%s [%s]: %s", w.name, be->name, clrs_error_message());
-        ck_assert_int_eq(w.backward ? clrs_interpolate_backward(host, &w.params, &a.t, &r.t)
-                                    : clrs_interpolate(host, &w.params, &a.t, &r.t), CLRS_OK);
-        n = th_numel(&r.t);
-        va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
-        for (i = 0; i < n; i++) va[i] = th_get(&b.t, i), vr[i] = th_get(&r.t, i);
-        e = th_rel_error(va, vr, n);
-        ck_assert_msg(e <= 1e-6, "%s [%s]: rel %g against the host", w.name, be->name, e);
-        free(va), free(vr);
-        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&r);
+        clrs_workload_layout(&w, &lt);
+        got = lt, want = lt;
+        {
+        clrs_tensor *gots[5] = {&got.src, &got.input, &got.grid, &got.dst, &got.dst2};
+        clrs_tensor *wants[5] = {&want.src, &want.input, &want.grid, &want.dst, &want.dst2};
+        for (r = 0; r < 5; r++) {
+            clrs_tensor *g = gots[r], *h = wants[r];
+            int64_t i, n;
+            memset(&tens[r], 0, sizeof tens[r]), memset(&refs[r], 0, sizeof refs[r]);
+            if (!roles[r]->ndim) continue;
+            th_tensor_alloc(&tens[r], CLRS_F32, roles[r]->ndim, roles[r]->shape);
+            th_tensor_alloc(&refs[r], CLRS_F32, roles[r]->ndim, roles[r]->shape);
+            memcpy(tens[r].t.strides, roles[r]->strides, sizeof roles[r]->strides);
+            memcpy(refs[r].t.strides, roles[r]->strides, sizeof roles[r]->strides);
+            *g = tens[r].t, *h = refs[r].t;
+            n = th_numel(g);
+            if (r < 2)
+                for (i = 0; i < n; i++) th_set(g, i, th_uniform(&rng)), th_set(h, i, th_get(g, i));
+        }
+        if (lt.grid.ndim) {
+            ck_assert_int_eq(clrs_workload_fill_grid(host, &w, &got.grid), CLRS_OK);
+            ck_assert_int_eq(clrs_workload_fill_grid(host, &w, &want.grid), CLRS_OK);
+        }
+        ck_assert_msg(clrs_workload_run(be->ctx, &w, &got) == CLRS_OK, "%s [%s]: %s", w.name, be->name,
+                      clrs_error_message());
+        ck_assert_int_eq(clrs_workload_run(host, &w, &want), CLRS_OK);
+        for (r = 3; r < 5; r++) {
+            const clrs_tensor *g = gots[r], *h = wants[r];
+            int64_t i, n;
+            double *va, *vr, e;
+            if (!roles[r]->ndim) continue;
+            n = th_numel(g);
+            va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
+            for (i = 0; i < n; i++) va[i] = th_get(g, i), vr[i] = th_get(h, i);
+            e = th_rel_error(va, vr, n);
+            ck_assert_msg(e <= 1e-5, "%s [%s]: rel %g against the host", w.name, be->name, e);
+            free(va), free(vr);
+        }
+        for (r = 0; r < 5; r++)
+            if (roles[r]->ndim) th_tensor_free(&tens[r]), th_tensor_free(&refs[r]);
+        }
     }
     printf("bench workloads [%s]: %d scaled-down workloads agree with the host\n", be->name,
            clrs_nworkloads);

@@ -44,11 +44,19 @@ static void list(int json)
     for (i = 0; i < clrs_nworkloads; i++) {
         const clrs_workload *w = &clrs_workloads[i];
         static const char *modes[] = {"nearest", "nearest-exact", "linear", "cubic", "area"};
-        printf("  {\"name\": \"%s\", \"description\": \"%s\", \"backward\": %s, \"mode\": \"%s\", "
-               "\"antialias\": %s, \"align_corners\": %d, \"channels_last\": %s, \"in_shape\": [",
-               w->name, w->description, w->backward ? "true" : "false", modes[w->params.mode],
-               w->params.antialias ? "true" : "false", w->params.align_corners,
-               w->channels_last ? "true" : "false");
+        static const char *gmodes[] = {"bilinear", "nearest", "bicubic"};
+        static const char *pads[] = {"zeros", "border", "reflection"};
+        double th[6];
+        clrs_workload_theta(th);
+        printf("  {\"name\": \"%s\", \"description\": \"%s\", \"op\": \"%s\", \"backward\": %s, "
+               "\"mode\": \"%s\", \"padding_mode\": \"%s\", \"antialias\": %s, \"align_corners\": %d, "
+               "\"channels_last\": %s, \"theta\": [%.17g, %.17g, %.17g, %.17g, %.17g, %.17g], \"in_shape\": [",
+               w->name, w->description, w->op == CLRS_WL_INTERPOLATE ? "interpolate" : "grid_sample",
+               w->backward ? "true" : "false",
+               w->op == CLRS_WL_INTERPOLATE ? modes[w->params.mode] : gmodes[w->grid.mode],
+               pads[w->grid.padding_mode], w->params.antialias ? "true" : "false",
+               w->op == CLRS_WL_INTERPOLATE ? w->params.align_corners : w->grid.align_corners,
+               w->channels_last ? "true" : "false", th[0], th[1], th[2], th[3], th[4], th[5]);
         for (d = 0; d < w->ndim; d++) printf("%s%lld", d ? ", " : "", (long long)w->in_shape[d]);
         printf("], \"scale_factor\": [");
         for (d = 0; d < w->ndim - 2; d++) printf("%s%.17g", d ? ", " : "", w->params.scale_factor[d]);
@@ -64,70 +72,74 @@ typedef struct {
     char error[200];
 } result;
 
-static void fill_tensor(clrs_tensor *t, const clrs_workload *w, const int64_t *shape, void *data)
+#define NROLES 5
+
+static clrs_tensor *role_of(clrs_workload_tensors *t, int r)
 {
-    memset(t, 0, sizeof *t);
-    t->dtype = CLRS_F32;
-    t->ndim = w->ndim;
-    memcpy(t->shape, shape, sizeof(int64_t) * (size_t)w->ndim);
-    clrs_workload_strides(w, shape, t->strides);
-    t->data = data;
+    clrs_tensor *roles[NROLES] = {&t->src, &t->input, &t->grid, &t->dst, &t->dst2};
+    return roles[r];
+}
+
+static size_t role_bytes(const clrs_tensor *t)
+{
+    size_t n = 1;
+    int d;
+    for (d = 0; d < t->ndim; d++) n *= (size_t)t->shape[d];
+    return t->ndim ? n * 4 : 0;
 }
 
 static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workload *w, int reps,
                          double copy_gbs, result *r)
 {
-    int64_t out[5], n_in = 1, n_out = 1, i;
-    const int64_t *src_shape, *dst_shape;
-    int64_t ns, nd;
-    float *src = NULL, *dst = NULL, *ref = NULL;
+    clrs_workload_tensors ht, dt, rt; /* host data, what the timed call sees, host reference */
+    float *data[NROLES] = {0}, *ref[NROLES] = {0};
+    cl_mem mem[NROLES] = {0};
     double *times = calloc((size_t)reps, sizeof *times);
-    clrs_tensor ts, td, tr;
-    cl_mem ms = NULL, md = NULL;
-    int on_device = clrs_context_cl_queue(ctx) != NULL, rep, d;
+    int on_device = clrs_context_cl_queue(ctx) != NULL, rep, k;
+    size_t i;
     clrs_status st;
 
     memset(r, 0, sizeof *r);
-    clrs_workload_out_shape(w, out);
-    for (d = 0; d < w->ndim; d++) n_in *= w->in_shape[d], n_out *= out[d];
-    src_shape = w->backward ? out : w->in_shape;
-    dst_shape = w->backward ? w->in_shape : out;
-    ns = w->backward ? n_out : n_in;
-    nd = w->backward ? n_in : n_out;
-    src = malloc((size_t)ns * 4);
-    dst = malloc((size_t)nd * 4);
-    ref = malloc((size_t)nd * 4);
-    if (!src || !dst || !ref || !times) {
-        snprintf(r->error, sizeof r->error, "out of memory");
-        goto done;
-    }
-    for (i = 0; i < ns; i++) src[i] = (float)((uint32_t)(i * 2654435761u) % 2001) / 1000.0f - 1.0f;
-    fill_tensor(&ts, w, src_shape, src);
-    fill_tensor(&td, w, dst_shape, dst);
-    fill_tensor(&tr, w, dst_shape, ref);
-    if (on_device) { /* data lives on the device: no transfers in the timed region */
-        cl_int err;
-        ms = clCreateBuffer(clrs_context_cl_context(ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
-                            (size_t)ns * 4, src, &err);
-        md = clCreateBuffer(clrs_context_cl_context(ctx), CL_MEM_READ_WRITE, (size_t)nd * 4, NULL, &err);
-        if (!ms || !md) {
-            snprintf(r->error, sizeof r->error, "cannot allocate device buffers (%d)", (int)err);
+    clrs_workload_layout(w, &ht);
+    for (k = 0; k < NROLES; k++) {
+        size_t nb = role_bytes(role_of(&ht, k));
+        if (!nb) continue;
+        if (!(data[k] = malloc(nb)) || (k >= 3 && !(ref[k] = malloc(nb)))) {
+            snprintf(r->error, sizeof r->error, "out of memory");
             goto done;
         }
-        ts.data = NULL, ts.mem = ms;
-        td.data = NULL, td.mem = md;
+        role_of(&ht, k)->data = data[k];
+        if (k < 2) /* src, input: a fixed pseudo-random pattern in [-1, 1] */
+            for (i = 0; i < nb / 4; i++) data[k][i] = (float)((uint32_t)(i * 2654435761u) % 2001) / 1000.0f - 1.0f;
+    }
+    if (ht.grid.ndim && clrs_workload_fill_grid(host, w, &ht.grid) != CLRS_OK) {
+        snprintf(r->error, sizeof r->error, "affine grid: %s", clrs_error_message());
+        goto done;
+    }
+    dt = ht;
+    rt = ht;
+    for (k = 3; k < NROLES; k++) role_of(&rt, k)->data = ref[k];
+    if (on_device) { /* data lives on the device: no transfers in the timed region */
+        for (k = 0; k < NROLES; k++) {
+            size_t nb = role_bytes(role_of(&ht, k));
+            cl_int err;
+            if (!nb) continue;
+            mem[k] = clCreateBuffer(clrs_context_cl_context(ctx), CL_MEM_READ_WRITE | (k < 3 ? CL_MEM_COPY_HOST_PTR : 0),
+                                    nb, k < 3 ? data[k] : NULL, &err);
+            if (!mem[k]) {
+                snprintf(r->error, sizeof r->error, "cannot allocate device buffers (%d)", (int)err);
+                goto done;
+            }
+            role_of(&dt, k)->data = NULL;
+            role_of(&dt, k)->mem = mem[k];
+        }
     }
     for (rep = -1; rep < reps; rep++) { /* rep -1: warm-up (program build, first enqueue) */
         double t0 = now_ms(), ms_taken;
-        st = w->backward ? clrs_interpolate_backward(ctx, &w->params, &ts, &td)
-                         : clrs_interpolate(ctx, &w->params, &ts, &td);
+        st = clrs_workload_run(ctx, w, &dt);
         if (st == CLRS_OK) st = clrs_context_finish(ctx);
         ms_taken = now_ms() - t0;
-        if (st != CLRS_OK) {
-            snprintf(r->error, sizeof r->error, "%s", clrs_error_message());
-            goto done;
-        }
-        if (on_device && clrs_context_last_kernel_ms(ctx, &ms_taken) != CLRS_OK) {
+        if (st != CLRS_OK || (on_device && clrs_context_last_kernel_ms(ctx, &ms_taken) != CLRS_OK)) {
             snprintf(r->error, sizeof r->error, "%s", clrs_error_message());
             goto done;
         }
@@ -140,26 +152,25 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
     r->share = copy_gbs > 0 ? r->gbs / copy_gbs : 0;
     /* check once against the host so a fast wrong kernel cannot post a number */
     if (on_device) {
-        if (clEnqueueReadBuffer(clrs_context_cl_queue(ctx), md, CL_TRUE, 0, (size_t)nd * 4, dst, 0, NULL,
-                                NULL) != CL_SUCCESS) {
-            snprintf(r->error, sizeof r->error, "cannot read the result back");
-            goto done;
-        }
-        ts.mem = NULL, ts.data = src;
-        st = w->backward ? clrs_interpolate_backward(host, &w->params, &ts, &tr)
-                         : clrs_interpolate(host, &w->params, &ts, &tr);
-        if (st != CLRS_OK) {
+        for (k = 3; k < NROLES; k++)
+            if (mem[k] && clEnqueueReadBuffer(clrs_context_cl_queue(ctx), mem[k], CL_TRUE, 0, role_bytes(role_of(&ht, k)),
+                                              data[k], 0, NULL, NULL) != CL_SUCCESS) {
+                snprintf(r->error, sizeof r->error, "cannot read the result back");
+                goto done;
+            }
+        if (clrs_workload_run(host, w, &rt) != CLRS_OK) {
             snprintf(r->error, sizeof r->error, "host check: %s", clrs_error_message());
             goto done;
         }
-        {
-            double md_ = 0, mr = 0;
-            for (i = 0; i < nd; i++) {
-                double e = fabs((double)dst[i] - ref[i]);
-                if (e > md_ || isnan(e)) md_ = isnan(e) ? INFINITY : e;
-                if (fabs((double)ref[i]) > mr) mr = fabs((double)ref[i]);
+        for (k = 3; k < NROLES; k++) {
+            double md = 0, mr = 0;
+            size_t n = role_bytes(role_of(&ht, k)) / 4;
+            for (i = 0; i < n; i++) {
+                double e = fabs((double)data[k][i] - ref[k][i]);
+                if (e > md || isnan(e)) md = isnan(e) ? INFINITY : e;
+                if (fabs((double)ref[k][i]) > mr) mr = fabs((double)ref[k][i]);
             }
-            r->check_err = mr > 0 ? md_ / mr : md_;
+            if (n && (mr > 0 ? md / mr : md) > r->check_err) r->check_err = mr > 0 ? md / mr : md;
         }
         if (!(r->check_err <= 1e-5)) {
             snprintf(r->error, sizeof r->error, "WRONG RESULT: rel error %.3g against the host", r->check_err);
@@ -168,9 +179,12 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
     }
     r->ok = 1;
 done:
-    if (ms) clReleaseMemObject(ms);
-    if (md) clReleaseMemObject(md);
-    free(src), free(dst), free(ref), free(times);
+    for (k = 0; k < NROLES; k++) {
+        if (mem[k]) clReleaseMemObject(mem[k]);
+        free(data[k]);
+        free(ref[k]);
+    }
+    free(times);
 }
 
 int main(int argc, char **argv)

@@ -5,41 +5,62 @@
 #include <string.h>
 #include <time.h>
 
-#define P(mode, aa, s0, s1, s2) {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, -1, -1, (aa)}
-#define P_AC(mode, aa, s0, s1, s2) {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, 0, -1, (aa)}
+#include <math.h>
+
+#define GNONE CLRS_GRID_SAMPLE_PARAMS_INIT
+#define INTERP(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, -1, -1, (aa)}, GNONE
+#define INTERP_AC0(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, 0, -1, (aa)}, GNONE
+#define GRID(bw, mode, pad) CLRS_WL_GRID_SAMPLE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, {(mode), (pad), 0, -1}
 
 const clrs_workload clrs_workloads[] = {
-    {"bilinear_up2x", "bilinear 2x up, 8x64x128x128", 0, P_AC(CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"bilinear_up2x_bwd", "bilinear 2x up backward, 8x64x128x128", 1, P_AC(CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"nearest_up2x", "nearest 2x up, 8x64x128x128", 0, P(CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"nearest_up2x_bwd", "nearest 2x up backward, 8x64x128x128", 1, P(CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"bicubic_up2x", "bicubic 2x up, 8x64x128x128", 0, P_AC(CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"bicubic_up2x_bwd", "bicubic 2x up backward, 8x64x128x128", 1, P_AC(CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"aa_bilinear_down4x", "antialias bilinear 4x down, 1x3x2048x2048", 0, P_AC(CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
-    {"aa_bilinear_down4x_bwd", "antialias bilinear 4x down backward, 1x3x2048x2048", 1, P_AC(CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
-    {"aa_bicubic_down4x", "antialias bicubic 4x down, 1x3x2048x2048", 0, P_AC(CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
-    {"aa_bicubic_down4x_bwd", "antialias bicubic 4x down backward, 1x3x2048x2048", 1, P_AC(CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
-    {"area_down4x", "area 4x down, 8x64x224x224", 0, P(CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0},
-    {"area_down4x_bwd", "area 4x down backward, 8x64x224x224", 1, P(CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0},
-    {"trilinear_up2x", "trilinear 2x up, 1x16x32x64x64", 0, P_AC(CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
-    {"trilinear_up2x_bwd", "trilinear 2x up backward, 1x16x32x64x64", 1, P_AC(CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
-    {"bilinear_up2x_hwc", "bilinear 2x up, 2048x2048x3 channels-last (OpenCV's case)", 0, P_AC(CLRS_LINEAR, 0, 2, 2, 0), 4, {1, 3, 2048, 2048}, 1},
+    {"bilinear_up2x", "bilinear 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"bilinear_up2x_bwd", "bilinear 2x up backward, 8x64x128x128", INTERP_AC0(1, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"nearest_up2x", "nearest 2x up, 8x64x128x128", INTERP(0, CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"nearest_up2x_bwd", "nearest 2x up backward, 8x64x128x128", INTERP(1, CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"bicubic_up2x", "bicubic 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"bicubic_up2x_bwd", "bicubic 2x up backward, 8x64x128x128", INTERP_AC0(1, CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
+    {"aa_bilinear_down4x", "antialias bilinear 4x down, 1x3x2048x2048", INTERP_AC0(0, CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
+    {"aa_bilinear_down4x_bwd", "antialias bilinear 4x down backward, 1x3x2048x2048", INTERP_AC0(1, CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
+    {"aa_bicubic_down4x", "antialias bicubic 4x down, 1x3x2048x2048", INTERP_AC0(0, CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
+    {"aa_bicubic_down4x_bwd", "antialias bicubic 4x down backward, 1x3x2048x2048", INTERP_AC0(1, CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
+    {"area_down4x", "area 4x down, 8x64x224x224", INTERP(0, CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0},
+    {"area_down4x_bwd", "area 4x down backward, 8x64x224x224", INTERP(1, CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0},
+    {"trilinear_up2x", "trilinear 2x up, 1x16x32x64x64", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
+    {"trilinear_up2x_bwd", "trilinear 2x up backward, 1x16x32x64x64", INTERP_AC0(1, CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
+    {"grid_sample_bilinear", "grid_sample bilinear/zeros, 8x32x128x128, affine grid", GRID(0, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS), 4, {8, 32, 128, 128}, 0},
+    {"grid_sample_bilinear_bwd", "grid_sample bilinear/zeros backward (grad_input + grad_grid), 8x32x128x128", GRID(1, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS), 4, {8, 32, 128, 128}, 0},
+    {"bilinear_up2x_hwc", "bilinear 2x up, 2048x2048x3 channels-last (OpenCV's case)", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {1, 3, 2048, 2048}, 1},
 };
 const int clrs_nworkloads = (int)(sizeof clrs_workloads / sizeof clrs_workloads[0]);
 
+void clrs_workload_theta(double theta[6])
+{
+    const double a = 10.0 * 3.14159265358979323846 / 180.0, s = 0.9;
+    theta[0] = s * cos(a), theta[1] = -s * sin(a), theta[2] = 0.05;
+    theta[3] = s * sin(a), theta[4] = s * cos(a), theta[5] = -0.03;
+}
+
 clrs_status clrs_workload_out_shape(const clrs_workload *w, int64_t *out_shape)
 {
+    if (w->op == CLRS_WL_GRID_SAMPLE) {
+        memcpy(out_shape, w->in_shape, sizeof(int64_t) * (size_t)w->ndim);
+        return CLRS_OK;
+    }
     return clrs_interpolate_shape(&w->params, w->ndim, w->in_shape, out_shape);
 }
 
 double clrs_workload_bytes(const clrs_workload *w)
 {
     int64_t out[5];
-    double ni = 1, no = 1;
+    double ni = 1, no = 1, ng;
     int d;
     if (clrs_workload_out_shape(w, out) != CLRS_OK) return 0;
     for (d = 0; d < w->ndim; d++) ni *= (double)w->in_shape[d], no *= (double)out[d];
-    return (ni + no) * 4.0; /* f32; forward and backward move the same two tensors */
+    if (w->op == CLRS_WL_INTERPOLATE) return (ni + no) * 4.0; /* f32; backward moves the same */
+    ng = no / (double)out[1] * (w->ndim - 2); /* grid: N x spatial x dims */
+    /* forward: input + grid in, output out; backward: grad_output + input + grid in,
+     * grad_input + grad_grid out */
+    return (w->backward ? no + ni + ng + ni + ng : ni + ng + no) * 4.0;
 }
 
 void clrs_workload_strides(const clrs_workload *w, const int64_t *shape, int64_t *strides)
@@ -67,6 +88,73 @@ clrs_workload clrs_workload_small(const clrs_workload *w, int div)
         if (s.in_shape[d] < 1) s.in_shape[d] = 1;
     }
     return s;
+}
+
+static void role(clrs_tensor *t, const clrs_workload *w, int ndim, const int64_t *shape, int image)
+{
+    memset(t, 0, sizeof *t);
+    t->dtype = CLRS_F32;
+    t->ndim = ndim;
+    memcpy(t->shape, shape, sizeof(int64_t) * (size_t)ndim);
+    if (image) clrs_workload_strides(w, shape, t->strides); /* grids stay contiguous */
+}
+
+void clrs_workload_layout(const clrs_workload *w, clrs_workload_tensors *t)
+{
+    int64_t out[5], grid[5];
+    int d;
+    memset(t, 0, sizeof *t);
+    clrs_workload_out_shape(w, out);
+    if (w->op == CLRS_WL_INTERPOLATE) {
+        role(&t->src, w, w->ndim, w->backward ? out : w->in_shape, 1);
+        role(&t->dst, w, w->ndim, w->backward ? w->in_shape : out, 1);
+        return;
+    }
+    grid[0] = w->in_shape[0];
+    for (d = 2; d < w->ndim; d++) grid[d - 1] = out[d];
+    grid[w->ndim - 1] = w->ndim - 2;
+    role(&t->grid, w, w->ndim, grid, 0);
+    if (!w->backward) {
+        role(&t->src, w, w->ndim, w->in_shape, 1);
+        role(&t->dst, w, w->ndim, out, 1);
+    } else {
+        role(&t->src, w, w->ndim, out, 1);
+        role(&t->input, w, w->ndim, w->in_shape, 1);
+        role(&t->dst, w, w->ndim, w->in_shape, 1);
+        role(&t->dst2, w, w->ndim, grid, 0);
+    }
+}
+
+clrs_status clrs_workload_run(clrs_context *ctx, const clrs_workload *w,
+                              const clrs_workload_tensors *t)
+{
+    if (w->op == CLRS_WL_INTERPOLATE)
+        return w->backward ? clrs_interpolate_backward(ctx, &w->params, &t->src, &t->dst)
+                           : clrs_interpolate(ctx, &w->params, &t->src, &t->dst);
+    return w->backward ? clrs_grid_sample_backward(ctx, &w->grid, &t->src, &t->input, &t->grid, &t->dst, &t->dst2)
+                       : clrs_grid_sample(ctx, &w->grid, &t->src, &t->grid, &t->dst);
+}
+
+clrs_status clrs_workload_fill_grid(clrs_context *host, const clrs_workload *w,
+                                    const clrs_tensor *grid)
+{
+    double th[6];
+    float *theta;
+    clrs_tensor tt = {0};
+    int64_t n;
+    int k;
+    clrs_status st;
+    clrs_workload_theta(th);
+    if (!(theta = malloc(sizeof(float) * 6 * (size_t)grid->shape[0]))) return CLRS_ERR_MEMORY;
+    for (n = 0; n < grid->shape[0]; n++)
+        for (k = 0; k < 6; k++) theta[n * 6 + k] = (float)th[k];
+    tt.dtype = CLRS_F32;
+    tt.ndim = 3;
+    tt.shape[0] = grid->shape[0], tt.shape[1] = 2, tt.shape[2] = 3;
+    tt.data = theta;
+    st = w->ndim == 4 ? clrs_affine_grid(host, w->grid.align_corners, &tt, grid) : CLRS_ERR_UNSUPPORTED;
+    free(theta);
+    return st;
 }
 
 static double now_ms(void)
