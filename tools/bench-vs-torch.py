@@ -29,8 +29,39 @@ def run_json(cmd):
     return json.loads(out.stdout)
 
 
+def torch_grid_time(torch, w, reps):
+    """grid_sample with the workload's affine grid: forward, or grad of input and grid."""
+    F = torch.nn.functional
+    shape = w["in_shape"]
+    x = torch.rand(shape, dtype=torch.float32) * 2 - 1
+    theta = torch.tensor(w["theta"], dtype=torch.float32).view(1, 2, 3).repeat(shape[0], 1, 1)
+    grid = F.affine_grid(theta, shape, align_corners=bool(w["align_corners"]))
+    kwargs = {"mode": w["mode"], "padding_mode": w["padding_mode"], "align_corners": bool(w["align_corners"])}
+    times = []
+    if w["backward"]:
+        x.requires_grad_(True)
+        grid.requires_grad_(True)
+        y = F.grid_sample(x, grid, **kwargs)
+        g = torch.rand_like(y)
+        for rep in range(reps + 1):
+            t0 = time.perf_counter()
+            torch.autograd.grad(y, (x, grid), g, retain_graph=True)
+            if rep:
+                times.append((time.perf_counter() - t0) * 1e3)
+    else:
+        with torch.no_grad():
+            for rep in range(reps + 1):
+                t0 = time.perf_counter()
+                F.grid_sample(x, grid, **kwargs)
+                if rep:
+                    times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times), min(times)
+
+
 def torch_time(torch, w, reps):
     """Median and min ms of PyTorch's forward or backward for one workload."""
+    if w.get("op") == "grid_sample":
+        return torch_grid_time(torch, w, reps)
     F = torch.nn.functional
     shape = w["in_shape"]
     x = torch.rand(shape, dtype=torch.float32) * 2 - 1

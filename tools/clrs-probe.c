@@ -1,5 +1,6 @@
 /* clrs-probe — what can this machine do: OpenCL platforms and devices with their
- * capabilities, a self-test of every interpolate mode on each device against the host, the
+ * capabilities, a self-test of every interpolate and grid_sample mode on each device against
+ * the host, the
  * measured copy bandwidth, the program-cache counters; a human table or --json.
  * --demo then runs an interpolate on the best device and prints the device and the time. */
 #include "clresample.h"
@@ -112,6 +113,54 @@ static int selftest_one(clrs_context *dev, clrs_context *host, const selftest_ca
     return rc;
 }
 
+/* grid_sample on device vs host: a random-ish grid over a 2-D or 3-D input, forward or both
+ * gradients (deterministic). 0 pass, 1 mismatch, -1 error. */
+static int selftest_grid(clrs_context *dev, clrs_context *host, clrs_grid_mode mode, int dims,
+                         int backward, double *err)
+{
+    clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+    const int nd = dims + 2;
+    int64_t is[5] = {2, 3, 5, 6, 7}, gs[5] = {2, 4, 5, 6, 3}, os[5] = {2, 3, 4, 5, 6};
+    clrs_tensor x = {0}, g = {0}, y = {0}, go = {0}, a = {0}, b = {0}, ra = {0}, rb = {0};
+    size_t nx = 1, ng = 1, ny = 1, i;
+    float *vx, *vg, *vy, *va, *vb, *vra, *vrb;
+    int d, rc = 0;
+    if (dims == 2) is[2] = 6, is[3] = 7, gs[1] = 5, gs[2] = 6, gs[3] = 2, os[2] = 5, os[3] = 6;
+    for (d = 0; d < nd; d++) nx *= (size_t)is[d], ng *= (size_t)gs[d], ny *= (size_t)os[d];
+    vx = malloc(nx * 4), vg = malloc(ng * 4), vy = malloc(ny * 4), va = malloc(nx * 4), vra = malloc(nx * 4);
+    vb = malloc(ng * 4), vrb = malloc(ng * 4);
+    if (!vx || !vg || !vy || !va || !vra || !vb || !vrb) rc = -1;
+    for (i = 0; rc == 0 && i < nx; i++) vx[i] = (float)sin(0.37 * (double)i);
+    for (i = 0; rc == 0 && i < ng; i++) vg[i] = (float)(1.2 * sin(1.7 * (double)i + 0.3));
+    for (i = 0; rc == 0 && i < ny; i++) vy[i] = (float)cos(0.21 * (double)i);
+    p.mode = mode;
+    p.padding_mode = (clrs_padding_mode)((dims + (int)mode) % 3);
+    p.deterministic = 1;
+#define T(t, s, v) (t.dtype = CLRS_F32, t.ndim = nd, memcpy(t.shape, s, sizeof t.shape), t.data = v)
+    T(x, is, vx), T(g, gs, vg), T(y, os, vy), T(go, os, vy), T(a, is, va), T(b, gs, vb), T(ra, is, vra), T(rb, gs, vrb);
+#undef T
+    if (rc == 0 && !backward) {
+        y.data = va; /* va / vra hold the outputs */
+        memcpy(ra.shape, os, sizeof ra.shape);
+        memcpy(y.shape, os, sizeof y.shape);
+        if (clrs_grid_sample(dev, &p, &x, &g, &y) != CLRS_OK || clrs_grid_sample(host, &p, &x, &g, &ra) != CLRS_OK)
+            rc = -1;
+        else
+            *err = rel_error(va, vra, ny);
+    } else if (rc == 0) {
+        if (clrs_grid_sample_backward(dev, &p, &go, &x, &g, &a, &b) != CLRS_OK ||
+            clrs_grid_sample_backward(host, &p, &go, &x, &g, &ra, &rb) != CLRS_OK) {
+            rc = -1;
+        } else {
+            double e1 = rel_error(va, vra, nx), e2 = rel_error(vb, vrb, ng);
+            *err = e1 > e2 ? e1 : e2;
+        }
+    }
+    if (rc == 0) rc = *err <= 1e-5 ? 0 : 1;
+    free(vx), free(vg), free(vy), free(va), free(vra), free(vb), free(vrb);
+    return rc;
+}
+
 typedef struct {
     clrs_device_info info;
     int ok;                    /* context created */
@@ -156,6 +205,25 @@ static void probe_device(const clrs_device_info *info, clrs_context *host, probe
                          rc < 0 ? ": " : "", rc < 0 ? clrs_error_message() : "");
             }
         }
+    }
+    {
+        static const char *gnames[] = {"grid_sample bilinear", "grid_sample nearest", "grid_sample bicubic"};
+        int mode, dims, backward;
+        for (mode = 0; mode < 3; mode++)
+            for (dims = 2; dims <= 3; dims++)
+                for (backward = 0; backward < 2; backward++) {
+                    double e = 0;
+                    int rc = selftest_grid(ctx, host, (clrs_grid_mode)mode, dims, backward, &e);
+                    r->checks++;
+                    if (e > r->worst) r->worst = e;
+                    if (rc != 0) {
+                        size_t n = strlen(r->failed);
+                        r->failures++;
+                        snprintf(r->failed + n, sizeof r->failed - n, "%s%s %dd %s%s%s", n ? "; " : "",
+                                 gnames[mode], dims, backward ? "backward" : "forward", rc < 0 ? ": " : "",
+                                 rc < 0 ? clrs_error_message() : "");
+                    }
+                }
     }
     clrs_context_cache_stats(ctx, &r->stats);
     clrs_context_destroy(ctx);
@@ -224,7 +292,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: clrs-probe [--json] [--demo] [--device D]\n"
                "  Lists OpenCL platforms and devices (and the host backend) with their\n"
-               "  capabilities, self-tests every interpolate mode on each against the host,\n"
+               "  capabilities, self-tests every interpolate and grid_sample mode on each\n"
+               "  against the host,\n"
                "  and measures copy bandwidth. --device limits the probe to one device\n"
                "  (auto, gpu, cpu, host, P:D or part of a name). --demo then runs a bilinear\n"
                "  resize on the best device and prints the time.\n");
