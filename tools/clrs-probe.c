@@ -293,10 +293,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: clrs-probe [--json] [--demo] [--device D]\n"
                "  Lists OpenCL platforms and devices (and the host backend) with their\n"
                "  capabilities, self-tests every interpolate and grid_sample mode on each\n"
-               "  against the host,\n"
-               "  and measures copy bandwidth. --device limits the probe to one device\n"
-               "  (auto, gpu, cpu, host, P:D or part of a name). --demo then runs a bilinear\n"
-               "  resize on the best device and prints the time.\n");
+               "  against the host, and measures copy bandwidth. --device limits the probe\n"
+               "  to one device (auto, gpu, cpu, host, P:D or part of a name). --demo then\n"
+               "  runs a bilinear resize on the best device and prints the time.\n");
 }
 
 int main(int argc, char **argv)
