@@ -12,13 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -135,10 +128,10 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
         }
     }
     for (rep = -1; rep < reps; rep++) { /* rep -1: warm-up (program build, first enqueue) */
-        double t0 = now_ms(), ms_taken;
+        double t0 = clrs_tool_now_ms(), ms_taken;
         st = clrs_workload_run(ctx, w, &dt);
         if (st == CLRS_OK) st = clrs_context_finish(ctx);
-        ms_taken = now_ms() - t0;
+        ms_taken = clrs_tool_now_ms() - t0;
         if (st != CLRS_OK || (on_device && clrs_context_last_kernel_ms(ctx, &ms_taken) != CLRS_OK)) {
             snprintf(r->error, sizeof r->error, "%s", clrs_error_message());
             goto done;

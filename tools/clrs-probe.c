@@ -14,13 +14,6 @@
 
 #define MAX_DEVICES 16
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static const char *type_name(clrs_device_type t)
 {
     switch (t) {
@@ -256,12 +249,12 @@ static int demo(int json)
     in.shape[2] = H, in.shape[3] = W, out.shape[2] = 2 * H, out.shape[3] = 2 * W;
     in.data = x, out.data = y;
     for (rep = 0; rep < 6 && rc == 0; rep++) {
-        t0 = now_ms();
+        t0 = clrs_tool_now_ms();
         if (clrs_interpolate(ctx, &p, &in, &out) != CLRS_OK) {
             fprintf(stderr, "clrs-probe: demo: %s\n", clrs_error_message());
             rc = 1;
         }
-        t0 = now_ms() - t0;
+        t0 = clrs_tool_now_ms() - t0;
         if (rep == 0) first = t0;
         else if (t0 < best) best = t0;
     }

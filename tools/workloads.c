@@ -157,7 +157,7 @@ clrs_status clrs_workload_fill_grid(clrs_context *host, const clrs_workload *w,
     return st;
 }
 
-static double now_ms(void)
+double clrs_tool_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -175,9 +175,9 @@ double clrs_copy_bandwidth(clrs_context *ctx)
             memset(a, 1, bytes);
             memset(b, 2, bytes);
             for (rep = 0; rep < 5; rep++) {
-                double t0 = now_ms(), ms;
+                double t0 = clrs_tool_now_ms(), ms;
                 memcpy(b, a, bytes);
-                ms = now_ms() - t0;
+                ms = clrs_tool_now_ms() - t0;
                 if (ms > 0 && 2.0 * bytes / (ms * 1e6) > best) best = 2.0 * bytes / (ms * 1e6);
             }
         }

@@ -59,4 +59,7 @@ clrs_status clrs_workload_fill_grid(clrs_context *host, const clrs_workload *w,
  * buffer copy timed by profiling events, or memcpy on the host; best of several. */
 double clrs_copy_bandwidth(clrs_context *ctx);
 
+/* A monotonic clock in milliseconds, for the tools' timings. */
+double clrs_tool_now_ms(void);
+
 #endif
