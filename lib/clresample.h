@@ -217,6 +217,93 @@ CLRS_API clrs_status clrs_affine_grid_backward(clrs_context *ctx, int align_corn
                                                const clrs_tensor *grad_grid,
                                                const clrs_tensor *grad_theta);
 
+/* ---- max_pool with indices and max_unpool --------------------------------------------------
+ * 1 to 3 spatial dims: tensors are (N, C, L), (N, C, H, W) or (N, C, D, H, W). Indices are
+ * CLRS_I64, flat offsets into each (n, c) input plane, as PyTorch's return_indices=True. */
+
+typedef struct {
+    int64_t kernel[3];      /* per spatial dim, > 0 */
+    int64_t stride[3];      /* all 0: the kernel size (PyTorch's default) */
+    int64_t padding[3];     /* at most half the kernel */
+    int64_t dilation[3];    /* all 0: 1 */
+    int ceil_mode;
+} clrs_pool_params;
+#define CLRS_POOL_PARAMS_INIT { {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, 0 }
+
+CLRS_API clrs_status clrs_max_pool_shape(const clrs_pool_params *params, int ndim,
+                                         const int64_t *in_shape, int64_t *out_shape);
+/* output and indices have the pooled shape. NaN wins (the last NaN of a window); among equal
+ * maxima the first in the window wins, as PyTorch's CPU kernel. */
+CLRS_API clrs_status clrs_max_pool(clrs_context *ctx, const clrs_pool_params *params,
+                                   const clrs_tensor *input, const clrs_tensor *output,
+                                   const clrs_tensor *indices);
+/* grad_input[i] = sum of grad_output over the outputs whose index is i (a gather). */
+CLRS_API clrs_status clrs_max_pool_backward(clrs_context *ctx, const clrs_pool_params *params,
+                                            const clrs_tensor *grad_output,
+                                            const clrs_tensor *indices,
+                                            const clrs_tensor *grad_input);
+
+typedef struct {
+    int64_t kernel[3];
+    int64_t stride[3];       /* all 0: the kernel size */
+    int64_t padding[3];
+    int64_t output_size[3];  /* all 0: (in - 1) * stride + kernel - 2 * padding; else within
+                                stride of that, as PyTorch's _unpool_output_size */
+} clrs_unpool_params;
+#define CLRS_UNPOOL_PARAMS_INIT { {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0} }
+
+CLRS_API clrs_status clrs_max_unpool_shape(const clrs_unpool_params *params, int ndim,
+                                           const int64_t *in_shape, int64_t *out_shape);
+/* output = 0, then output[index] = input. An index outside the output plane is an argument
+ * error and nothing is written. Several inputs with the same index: the last one in the
+ * plane's order wins (deterministic; PyTorch leaves it unspecified). */
+CLRS_API clrs_status clrs_max_unpool(clrs_context *ctx, const clrs_unpool_params *params,
+                                     const clrs_tensor *input, const clrs_tensor *indices,
+                                     const clrs_tensor *output);
+/* grad_input[i] = grad_output[index[i]] (a gather). */
+CLRS_API clrs_status clrs_max_unpool_backward(clrs_context *ctx, const clrs_unpool_params *params,
+                                              const clrs_tensor *grad_output,
+                                              const clrs_tensor *indices,
+                                              const clrs_tensor *grad_input);
+
+/* ---- transposed convolution ---------------------------------------------------------------
+ * torch.nn.functional.conv_transpose{1,2,3}d: input (N, C_in, spatial...), weight (C_in,
+ * C_out / groups, k...), optional bias (C_out), output (N, C_out, out...) with
+ * out = (in - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1. GEMMs run
+ * through CLBlast on OpenCL devices and CBLAS on the host. */
+
+typedef struct {
+    int64_t stride[3];          /* all 0: 1 */
+    int64_t padding[3];
+    int64_t output_padding[3];  /* smaller than stride or dilation */
+    int64_t dilation[3];        /* all 0: 1 */
+    int64_t groups;             /* 0: 1 */
+} clrs_conv_transpose_params;
+#define CLRS_CONV_TRANSPOSE_PARAMS_INIT { {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, 0 }
+
+CLRS_API clrs_status clrs_conv_transpose_shape(const clrs_conv_transpose_params *params, int ndim,
+                                               const int64_t *in_shape,
+                                               const int64_t *weight_shape, int64_t *out_shape);
+/* Device scratch the call needs in bytes (0 on the host backend); the library allocates it
+ * per call. */
+CLRS_API clrs_status clrs_conv_transpose_workspace_size(const clrs_context *ctx,
+                                                        const clrs_conv_transpose_params *params,
+                                                        const clrs_tensor *input,
+                                                        const clrs_tensor *weight, size_t *bytes);
+CLRS_API clrs_status clrs_conv_transpose(clrs_context *ctx, const clrs_conv_transpose_params *params,
+                                         const clrs_tensor *input, const clrs_tensor *weight,
+                                         const clrs_tensor *bias /* may be NULL */,
+                                         const clrs_tensor *output);
+/* grad_input, grad_weight and grad_bias may each be NULL to skip that work. */
+CLRS_API clrs_status clrs_conv_transpose_backward(clrs_context *ctx,
+                                                  const clrs_conv_transpose_params *params,
+                                                  const clrs_tensor *grad_output,
+                                                  const clrs_tensor *input,
+                                                  const clrs_tensor *weight,
+                                                  const clrs_tensor *grad_input,
+                                                  const clrs_tensor *grad_weight,
+                                                  const clrs_tensor *grad_bias);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 what=${1:-demo}
 packages=(build-essential autoconf automake libtool pkg-config
           ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
-          libclblast-dev check valgrind libpng-dev)
+          libclblast-dev libopenblas-dev check valgrind libpng-dev)
 
 missing=()
 for p in "${packages[@]}"; do

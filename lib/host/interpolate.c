@@ -27,8 +27,8 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
     int64_t ss[5], ds[5];
     const int64_t C = dst->shape[1], planes = dst->shape[0] * dst->shape[1];
     const int64_t O0 = plan->dst[0], O1 = plan->dst[1], O2 = plan->dst[2];
-    clrs__interp_strides(src, ss);
-    clrs__interp_strides(dst, ds);
+    clrs__axis_strides(src, ss);
+    clrs__axis_strides(dst, ds);
     if (planes == 0) return CLRS_OK;
     switch (dst->dtype) {
     case CLRS_F32: HOST_GATHER(f32, float, float); break;

@@ -44,8 +44,8 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
         st = clrs__cl_fail(err, "interpolate", "clCreateBuffer(weights)");
         goto done;
     }
-    clrs__interp_strides(src, ss);
-    clrs__interp_strides(dst, ds);
+    clrs__axis_strides(src, ss);
+    clrs__axis_strides(dst, ds);
     for (i = 0; i < 5; i++) sarg[i] = ss[i], darg[i] = ds[i];
     soff = (cl_long)sb.elem_offset;
     doff = (cl_long)db.elem_offset;

@@ -37,9 +37,9 @@ clrs_status clrs__interp_plan_build(const clrs__interp_geom *geom, int dbl, int 
                                     clrs__interp_plan *plan);
 void clrs__interp_plan_free(clrs__interp_plan *plan);
 
-/* A view's strides as the gather reads them: (N, C, axis 0, axis 1, axis 2), with 0 for the
- * table axes the tensor does not have. */
-static inline void clrs__interp_strides(const clrs__view *v, int64_t s[5])
+/* A view's strides as (N, C, axis 0, axis 1, axis 2): spatial dims right-aligned on the three
+ * axes (D, H, W), 0 for the axes the tensor does not have. Used by interpolate and pooling. */
+static inline void clrs__axis_strides(const clrs__view *v, int64_t s[5])
 {
     int nsd = v->ndim - 2, a;
     s[0] = v->strides[0];

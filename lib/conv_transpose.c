@@ -1,0 +1,2 @@
+/* lib/conv_transpose.c — work in progress. */
+#include "internal.h"

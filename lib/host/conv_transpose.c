@@ -1,0 +1,2 @@
+/* lib/host/conv_transpose.c — work in progress. */
+#include "internal.h"

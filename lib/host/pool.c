@@ -1,0 +1,2 @@
+/* lib/host/pool.c — work in progress. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* lib/opencl/conv_transpose.c — work in progress. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* lib/opencl/pool.c — work in progress. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* lib/plan/pool.c — work in progress. */
+#include "internal.h"

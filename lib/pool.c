@@ -1,0 +1,2 @@
+/* lib/pool.c — work in progress. */
+#include "internal.h"
