@@ -136,6 +136,60 @@ CLRS_INLINE clrs_i64 clrs_nearest_exact_idx(clrs_i64 o, clrs_i64 in, clrs_i64 ou
 }
 #endif
 
+/* ---- max pooling windows (ATen MaxPoolKernel.cpp / Pool.h), one axis ------------------------
+ * Output o reads inputs start + t * dilation for t in [0, kernel), skipping those outside
+ * [0, in). The gather backward needs the reverse: the outputs whose window holds input i. */
+
+/* = pooling_output_shape: the pooled size (before the "too small" check). */
+CLRS_INLINE clrs_i64 clrs_pool_out_size(clrs_i64 in, clrs_i64 k, clrs_i64 s, clrs_i64 p,
+                                        clrs_i64 d, int ceil_mode)
+{
+    clrs_i64 num = in + 2 * p - d * (k - 1) - 1 + (ceil_mode ? s - 1 : 0), out;
+    out = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1; /* div_rtn: rounds toward -inf */
+    if (ceil_mode && (out - 1) * s >= in + p) out--;       /* the last window must start inside */
+    return out;
+}
+
+/* The first input index of output o's window that lies inside [0, in) (ATen: ih0 stepped
+ * forward by the dilation), and one past the last window position, clipped to in. */
+CLRS_INLINE clrs_i64 clrs_pool_first(clrs_i64 o, clrs_i64 s, clrs_i64 p, clrs_i64 d)
+{
+    clrs_i64 i = o * s - p;
+    while (i < 0) i += d;
+    return i;
+}
+CLRS_INLINE clrs_i64 clrs_pool_end(clrs_i64 o, clrs_i64 in, clrs_i64 k, clrs_i64 s, clrs_i64 p,
+                                   clrs_i64 d)
+{
+    clrs_i64 e = o * s - p + (k - 1) * d + 1;
+    return e < in ? e : in;
+}
+
+/* The element offset of flat index `flat` of a plane of sizes (., n1, n2) with strides s0,
+ * s1, s2 (max_unpool's indices are flat plane offsets; planes may be strided). */
+CLRS_INLINE clrs_i64 clrs_plane_offset(clrs_i64 flat, clrs_i64 n1, clrs_i64 n2, clrs_i64 s0,
+                                       clrs_i64 s1, clrs_i64 s2)
+{
+    return (flat / (n1 * n2)) * s0 + ((flat / n2) % n1) * s1 + (flat % n2) * s2;
+}
+
+/* Kernel sizes above this are refused (the gather keeps one window's readers in registers). */
+#define CLRS_POOL_MAX_K 32
+
+/* The outputs (in increasing order) whose window holds input i: up to k of them. */
+CLRS_INLINE int clrs_pool_readers(clrs_i64 i, clrs_i64 out, clrs_i64 k, clrs_i64 s, clrs_i64 p,
+                                  clrs_i64 d, clrs_i64 *olist)
+{
+    int n = 0;
+    clrs_i64 t;
+    for (t = k - 1; t >= 0; t--) { /* larger t: an earlier output */
+        clrs_i64 q = i + p - t * d;
+        if (q < 0 || q % s) continue;
+        if (q / s < out) olist[n++] = q / s;
+    }
+    return n;
+}
+
 /* How one axis maps destination to source indices. */
 #define CLRS_AXIS_NEAREST 0
 #define CLRS_AXIS_NEAREST_EXACT 1

@@ -165,6 +165,65 @@ CLRS_INLINE CLRS_ACC CLRS_FN(clrs_affine_point)(const CLRS_GLOBAL CLRS_ST *theta
     return acc;
 }
 
+/* ---- max pooling --------------------------------------------------------------------------
+ * Axes as for the gather: (N, C, axis 0, 1, 2) with unit leading axes; geom holds per axis
+ * g[0..2] = in, g[3..5] = out, g[6..8] = kernel, g[9..11] = stride, g[12..14] = padding,
+ * g[15..17] = dilation. */
+
+/* = cpu_max_pool: the max of output (o0, o1, o2)'s window and its flat index in the plane;
+ * NaN wins (a later NaN replaces an earlier one), among equal values the first wins. */
+CLRS_INLINE void CLRS_FN(clrs_max_pool_point)(const CLRS_GLOBAL CLRS_ST *x, clrs_i64 base,
+                                              clrs_i64 s0, clrs_i64 s1, clrs_i64 s2,
+                                              const clrs_i64 *g, clrs_i64 o0, clrs_i64 o1,
+                                              clrs_i64 o2, CLRS_ACC *maxval, clrs_i64 *maxidx)
+{
+    const clrs_i64 a0 = clrs_pool_first(o0, g[9], g[12], g[15]);
+    const clrs_i64 a1 = clrs_pool_first(o1, g[10], g[13], g[16]);
+    const clrs_i64 a2 = clrs_pool_first(o2, g[11], g[14], g[17]);
+    const clrs_i64 e0 = clrs_pool_end(o0, g[0], g[6], g[9], g[12], g[15]);
+    const clrs_i64 e1 = clrs_pool_end(o1, g[1], g[7], g[10], g[13], g[16]);
+    const clrs_i64 e2 = clrs_pool_end(o2, g[2], g[8], g[11], g[14], g[17]);
+    clrs_i64 i0, i1, i2;
+    CLRS_ACC best = -(CLRS_ACC)INFINITY;
+    clrs_i64 bi = (a0 * g[1] + a1) * g[2] + a2;
+    for (i0 = a0; i0 < e0; i0 += g[15])
+        for (i1 = a1; i1 < e1; i1 += g[16])
+            for (i2 = a2; i2 < e2; i2 += g[17]) {
+                const CLRS_ACC v = CLRS_LOAD(x, base + i0 * s0 + i1 * s1 + i2 * s2);
+                if (v > best || v != v) {
+                    best = v;
+                    bi = (i0 * g[1] + i1) * g[2] + i2;
+                }
+            }
+    *maxval = best;
+    *maxidx = bi;
+}
+
+/* The gradient of input (i0, i1, i2): the sum of grad_output over the outputs whose window
+ * holds it and whose index is it, in increasing output order (= ATen's sequential scatter). */
+CLRS_INLINE CLRS_ACC CLRS_FN(clrs_max_pool_grad_point)(const CLRS_GLOBAL CLRS_ST *gout,
+                                                       clrs_i64 gbase, clrs_i64 gs0, clrs_i64 gs1,
+                                                       clrs_i64 gs2,
+                                                       const CLRS_GLOBAL clrs_i64 *idx,
+                                                       clrs_i64 ibase, clrs_i64 is0, clrs_i64 is1,
+                                                       clrs_i64 is2, const clrs_i64 *g,
+                                                       clrs_i64 i0, clrs_i64 i1, clrs_i64 i2)
+{
+    clrs_i64 r0[CLRS_POOL_MAX_K], r1[CLRS_POOL_MAX_K], r2[CLRS_POOL_MAX_K];
+    const int n0 = clrs_pool_readers(i0, g[3], g[6], g[9], g[12], g[15], r0);
+    const int n1 = clrs_pool_readers(i1, g[4], g[7], g[10], g[13], g[16], r1);
+    const int n2 = clrs_pool_readers(i2, g[5], g[8], g[11], g[14], g[17], r2);
+    const clrs_i64 flat = (i0 * g[1] + i1) * g[2] + i2;
+    CLRS_ACC acc = (CLRS_ACC)0;
+    int a, b, c;
+    for (a = 0; a < n0; a++)
+        for (b = 0; b < n1; b++)
+            for (c = 0; c < n2; c++)
+                if (idx[ibase + r0[a] * is0 + r1[b] * is1 + r2[c] * is2] == flat)
+                    acc += CLRS_LOAD(gout, gbase + r0[a] * gs0 + r1[b] * gs1 + r2[c] * gs2);
+    return acc;
+}
+
 #undef CLRS_FN
 #undef CLRS_CAT
 #undef CLRS_CAT_

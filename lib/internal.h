@@ -125,4 +125,14 @@ clrs_status clrs__cl_view_acquire(clrs_context *ctx, const clrs__view *v, int wr
 clrs_status clrs__cl_view_release(clrs_context *ctx, const clrs__view *v, int written,
                                   clrs__cl_buffer *b);
 
+/* ---- dispatch.c ---- */
+#define CLRS_MAX_VIEWS 6
+typedef clrs_status (*clrs__device_fn)(clrs_context *ctx, const void *arg, clrs__view **views);
+typedef clrs_status (*clrs__host_fn)(const void *arg, clrs__view **views);
+/* Runs an op whose arguments are all validated: views[0 .. nin) are read, views[nin ..
+ * nin + nout) written (NULL entries are absent). `arg` is the op's resolved geometry. */
+clrs_status clrs__execute(clrs_context *ctx, const char *op, clrs_dtype dtype, clrs__view **views,
+                          int nin, int nout, clrs__device_fn device, clrs__host_fn host,
+                          const void *arg);
+
 #endif /* CLRS_INTERNAL_H */

@@ -17,37 +17,13 @@ static void shape_text(char *buf, size_t cap, int ndim, const int64_t *shape)
     if (n < cap) snprintf(buf + n, cap - n, "]");
 }
 
-/* Runs a gather plan: on the device, or on the host when the context has no device, the
- * device lacks fp64 for an f64 call, or the kernel cannot be built (with host_fallback). */
-static clrs_status execute(clrs_context *ctx, const char *op, const clrs__interp_plan *plan,
-                           const clrs__view *src, const clrs__view *dst)
+static clrs_status host_gather(const void *plan, clrs__view **v)
 {
-    clrs__view hs, hd;
-    clrs_status st;
-    if (ctx->is_host) return clrs__host_interp_gather(plan, src, dst);
-    clrs__op_begin(ctx);
-    if (dst->dtype == CLRS_F64 && !ctx->info.fp64) {
-        if (!ctx->host_fallback)
-            return clrs__fail(CLRS_ERR_UNSUPPORTED,
-                              "%s: the device has no fp64 for an f64 tensor and host_fallback is off",
-                              op);
-    } else {
-        st = clrs__cl_interp_gather(ctx, plan, src, dst);
-        if (st != CLRS_ERR_BUILD || !ctx->host_fallback) return st;
-    }
-    clrs__count_fallback(ctx);
-    if ((st = clrs__stage_to_host(ctx, src, 1, &hs)) != CLRS_OK) return st;
-    if ((st = clrs__stage_to_host(ctx, dst, 1, &hd)) != CLRS_OK) {
-        clrs__stage_from_host(ctx, src, &hs, 0);
-        return st;
-    }
-    st = clrs__host_interp_gather(plan, &hs, &hd);
-    clrs__stage_from_host(ctx, src, &hs, 0);
-    {
-        clrs_status st2 = clrs__stage_from_host(ctx, dst, &hd, st == CLRS_OK);
-        if (st == CLRS_OK) st = st2;
-    }
-    return st;
+    return clrs__host_interp_gather(plan, v[0], v[1]);
+}
+static clrs_status device_gather(clrs_context *ctx, const void *plan, clrs__view **v)
+{
+    return clrs__cl_interp_gather(ctx, plan, v[0], v[1]);
 }
 
 static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate_params *params,
@@ -96,7 +72,10 @@ static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate
                           op, dst_name, src_name);
     if ((st = clrs__interp_plan_build(&geom, src.dtype == CLRS_F64, backward, &plan)) != CLRS_OK)
         return st;
-    st = execute(ctx, op, &plan, &src, &dst);
+    {
+        clrs__view *v[2] = {&src, &dst};
+        st = clrs__execute(ctx, op, src.dtype, v, 1, 1, device_gather, host_gather, &plan);
+    }
     clrs__interp_plan_free(&plan);
     if (st == CLRS_OK) clrs__clear_error();
     return st;

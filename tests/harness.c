@@ -368,6 +368,109 @@ void th_golden_free(th_golden *cases, int n)
     free(cases);
 }
 
+/* ---- generic golden records ---- */
+
+int th_records_load(const char *file, th_record **records)
+{
+    const char *dir = getenv("CLRS_GOLDEN_DIR");
+    char path[600], *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    FILE *f;
+    th_record *recs = NULL, *r = NULL;
+    int n = 0, rcap = 0;
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "tests/golden", file);
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    while ((len = getline(&line, &cap, f)) > 0) {
+        char *sp, *rest, *end, *p;
+        double *v;
+        int64_t i;
+        if (line[0] == '#' || line[0] == '\n') continue;
+        if (line[len - 1] == '\n') line[len - 1] = '\0';
+        sp = strchr(line, ' ');
+        rest = sp ? sp + 1 : line + strlen(line);
+        if (sp) *sp = '\0';
+        if (!strcmp(line, "case")) {
+            if (n == rcap) {
+                rcap = rcap ? 2 * rcap : 256;
+                recs = realloc(recs, sizeof *recs * (size_t)rcap);
+                ck_assert_ptr_nonnull(recs);
+            }
+            r = &recs[n++];
+            memset(r, 0, sizeof *r);
+            snprintf(r->name, sizeof r->name, "%s", rest);
+            continue;
+        }
+        if (!strcmp(line, "end") || !r) continue;
+        ck_assert_int_lt(r->nkeys, TH_MAX_KEYS);
+        snprintf(r->key[r->nkeys], sizeof r->key[0], "%s", line);
+        snprintf(r->text[r->nkeys], sizeof r->text[0], "%s", rest);
+        v = malloc(sizeof *v * (strlen(rest) / 2 + 2));
+        ck_assert_ptr_nonnull(v);
+        for (i = 0, p = rest;; i++, p = end) {
+            double d = strtod(p, &end);
+            if (end == p) break;
+            v[i] = d;
+        }
+        r->val[r->nkeys] = v;
+        r->n[r->nkeys] = i;
+        r->nkeys++;
+    }
+    free(line);
+    fclose(f);
+    *records = recs;
+    return n;
+}
+
+void th_records_free(th_record *records, int n)
+{
+    int i, k;
+    for (i = 0; i < n; i++)
+        for (k = 0; k < records[i].nkeys; k++) free(records[i].val[k]);
+    free(records);
+}
+
+static int record_find(const th_record *r, const char *key)
+{
+    int k;
+    for (k = 0; k < r->nkeys; k++)
+        if (!strcmp(r->key[k], key)) return k;
+    return -1;
+}
+
+const double *th_record_values(th_record *r, const char *key, int64_t *n, int f32)
+{
+    int k = record_find(r, key);
+    int64_t i, cnt;
+    ck_assert_msg(k >= 0, "%s: no %s", r->name, key);
+    if (r->n[k] == 1) { /* a single number */
+        if (n) *n = 0;
+        return r->val[k] + 1;
+    }
+    cnt = (int64_t)r->val[k][0];
+    ck_assert_msg(cnt == r->n[k] - 1, "%s: %s has %lld values, says %lld", r->name, key,
+                  (long long)(r->n[k] - 1), (long long)cnt);
+    if (f32)
+        for (i = 1; i <= cnt; i++) r->val[k][i] = (float)r->val[k][i];
+    if (n) *n = cnt;
+    return r->val[k] + 1;
+}
+
+int th_record_shape(const th_record *r, const char *key, int64_t *s)
+{
+    int k = record_find(r, key), i;
+    if (k < 0) return 0;
+    for (i = 0; i < r->n[k]; i++) s[i] = (int64_t)r->val[k][i];
+    return (int)r->n[k];
+}
+
+const char *th_record_text(const th_record *r, const char *key)
+{
+    int k = record_find(r, key);
+    return k < 0 ? NULL : r->text[k];
+}
+
 /* ---- seeds ---- */
 
 uint64_t th_seed(const char *suite)

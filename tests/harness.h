@@ -68,6 +68,28 @@ typedef struct {
 int th_golden_load(const char *file, th_golden **cases);
 void th_golden_free(th_golden *cases, int n);
 
+/* ---- generic golden records: "case NAME", then "key v v ..." lines, then "end" ---- */
+#define TH_MAX_KEYS 24
+typedef struct {
+    char name[160];
+    char key[TH_MAX_KEYS][16];
+    char text[TH_MAX_KEYS][24];   /* the line after the key, for words like "bilinear" */
+    double *val[TH_MAX_KEYS];     /* the numbers on the line ("nan", "inf" parse) */
+    int64_t n[TH_MAX_KEYS];
+    int nkeys;
+} th_record;
+
+int th_records_load(const char *file, th_record **records);
+void th_records_free(th_record *records, int n);
+/* "count v v ..." lists: the values past the count, *n their number (may be NULL). For
+ * one-number lines ("align_corners 1") the value is at [-1] with *n = 0. f32: round each
+ * value to the float32 it prints. */
+const double *th_record_values(th_record *r, const char *key, int64_t *n, int f32);
+/* Integer lines ("in_shape 1 2 4 4"): fills s, returns the count (0 when absent). */
+int th_record_shape(const th_record *r, const char *key, int64_t *s);
+/* The text after a key, or NULL when the key is absent. */
+const char *th_record_text(const th_record *r, const char *key);
+
 /* ---- seeds ---- */
 /* $CLRS_TEST_SEED, or a fresh one; printed either way so a failure can be replayed. */
 uint64_t th_seed(const char *suite);

@@ -12,115 +12,8 @@
 #define MAX_BACKENDS 8
 static th_backend backends[MAX_BACKENDS];
 static int nbackends;
-
-/* ---- a generic reader of the golden records ("key v v v" lines, "case" ... "end") ---- */
-#define MAX_KEYS 16
-typedef struct {
-    char name[160];
-    char key[MAX_KEYS][16];
-    char text[MAX_KEYS][24];    /* the first word, for words like "bilinear" */
-    double *val[MAX_KEYS];
-    int64_t n[MAX_KEYS];
-    int nkeys;
-} record;
-
-static record *records;
+static th_record *records;
 static int nrecords;
-
-static int load(const char *file)
-{
-    const char *dir = getenv("CLRS_GOLDEN_DIR");
-    char path[600], *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    FILE *f;
-    record *r = NULL;
-    int n = 0, rcap = 0;
-    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "tests/golden", file);
-    f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    while ((len = getline(&line, &cap, f)) > 0) {
-        char *sp, *rest, *end;
-        int64_t i, cnt = 0;
-        if (line[0] == '#' || line[0] == '\n') continue;
-        if (line[len - 1] == '\n') line[len - 1] = '\0';
-        sp = strchr(line, ' ');
-        rest = sp ? sp + 1 : line + strlen(line);
-        if (sp) *sp = '\0';
-        if (!strcmp(line, "case")) {
-            if (n == rcap) {
-                rcap = rcap ? 2 * rcap : 256;
-                records = realloc(records, sizeof *records * (size_t)rcap);
-            }
-            r = &records[n++];
-            memset(r, 0, sizeof *r);
-            snprintf(r->name, sizeof r->name, "%s", rest);
-            continue;
-        }
-        if (!strcmp(line, "end") || !r) continue;
-        ck_assert_int_lt(r->nkeys, MAX_KEYS);
-        snprintf(r->key[r->nkeys], sizeof r->key[0], "%s", line);
-        snprintf(r->text[r->nkeys], sizeof r->text[0], "%s", rest);
-        /* numbers: "count v v v" for value lists, plain numbers for shapes */
-        {
-            double *v = malloc(sizeof *v * (strlen(rest) / 2 + 2));
-            char *p = rest;
-            for (i = 0;; i++) {
-                double d = strtod(p, &end);
-                if (end == p) break;
-                v[i] = d;
-                p = end;
-            }
-            cnt = i;
-            r->val[r->nkeys] = v;
-            r->n[r->nkeys] = cnt;
-        }
-        r->nkeys++;
-    }
-    free(line);
-    fclose(f);
-    nrecords = n;
-    return n;
-}
-
-static void unload(void)
-{
-    int i, k;
-    for (i = 0; i < nrecords; i++)
-        for (k = 0; k < records[i].nkeys; k++) free(records[i].val[k]);
-    free(records);
-    records = NULL;
-    nrecords = 0;
-}
-
-static int find(const record *r, const char *key)
-{
-    int k;
-    for (k = 0; k < r->nkeys; k++)
-        if (!strcmp(r->key[k], key)) return k;
-    return -1;
-}
-
-/* A value list "count v v ...": returns values (past the count) and sets *n. f32 lists are
- * rounded back to the float32 they print. */
-static const double *values(record *r, const char *key, int64_t *n, int f32)
-{
-    int k = find(r, key), i;
-    ck_assert_msg(k >= 0, "%s: no %s", r->name, key);
-    *n = (int64_t)r->val[k][0];
-    ck_assert_int_eq(*n, r->n[k] - 1);
-    if (f32)
-        for (i = 1; i <= *n; i++) r->val[k][i] = (float)r->val[k][i];
-    return r->val[k] + 1;
-}
-
-static int shape(const record *r, const char *key, int64_t *s)
-{
-    int k = find(r, key), i;
-    ck_assert_msg(k >= 0, "%s: no %s", r->name, key);
-    for (i = 0; i < r->n[k]; i++) s[i] = (int64_t)r->val[k][i];
-    return (int)r->n[k];
-}
 
 static void setup(void) { nbackends = th_backends(backends, MAX_BACKENDS); }
 static void teardown(void) { th_backends_free(backends, nbackends); }
@@ -147,14 +40,14 @@ static double err_of(const th_tensor *t, const double *ref, int64_t n, int exact
     return e;
 }
 
-static clrs_grid_sample_params params_of(record *r)
+static clrs_grid_sample_params params_of(th_record *r)
 {
     clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
-    const char *m = r->text[find(r, "mode")], *pad = r->text[find(r, "padding")];
+    const char *m = th_record_text(r, "mode"), *pad = th_record_text(r, "padding");
     p.mode = !strcmp(m, "bilinear") ? CLRS_GRID_BILINEAR : !strcmp(m, "nearest") ? CLRS_GRID_NEAREST : CLRS_GRID_BICUBIC;
     p.padding_mode = !strcmp(pad, "zeros") ? CLRS_PADDING_ZEROS : !strcmp(pad, "border") ? CLRS_PADDING_BORDER
                                                                                           : CLRS_PADDING_REFLECTION;
-    p.align_corners = (int)r->val[find(r, "align_corners")][0];
+    p.align_corners = (int)th_record_values(r, "align_corners", NULL, 0)[-1];
     return p;
 }
 
@@ -166,22 +59,22 @@ START_TEST(golden_grid_sample)
     TH_SKIP_MISSING_BACKEND();
     be = &backends[_i];
     memset(worst, 0, sizeof worst);
-    load("grid_sample.txt");
+    nrecords = th_records_load("grid_sample.txt", &records);
     for (k = 0; k < nrecords; k++) {
-        record *r = &records[k];
+        th_record *r = &records[k];
         clrs_grid_sample_params p = params_of(r);
         int64_t is[5], gs[5], os[5], nx, ng, ny, n;
-        int nd = shape(r, "in_shape", is);
-        shape(r, "grid_shape", gs);
-        shape(r, "out_shape", os);
+        int nd = th_record_shape(r, "in_shape", is);
+        th_record_shape(r, "grid_shape", gs);
+        th_record_shape(r, "out_shape", os);
         for (dt = 0; dt < 2; dt++) {
             const int f64 = dt == 1;
             const clrs_dtype type = f64 ? CLRS_F64 : CLRS_F32;
             const double tol = f64 ? 1e-12 : 1e-5;
-            const double *x = values(r, "x", &nx, 1), *gr = values(r, "grid", &ng, 1);
-            const double *y = values(r, f64 ? "y64" : "y32", &ny, !f64), *g = values(r, "g", &n, 1);
-            const double *gx = values(r, f64 ? "gx64" : "gx32", &n, !f64);
-            const double *gg = values(r, f64 ? "gg64" : "gg32", &n, !f64);
+            const double *x = th_record_values(r, "x", &nx, 1), *gr = th_record_values(r, "grid", &ng, 1);
+            const double *y = th_record_values(r, f64 ? "y64" : "y32", &ny, !f64), *g = th_record_values(r, "g", &n, 1);
+            const double *gx = th_record_values(r, f64 ? "gx64" : "gx32", &n, !f64);
+            const double *gg = th_record_values(r, f64 ? "gg64" : "gg32", &n, !f64);
             th_tensor tx, tg, ty, tgo, tgx, tgg;
             double e;
             if (f64 && !clrs_context_device(be->ctx)->fp64) continue;
@@ -229,7 +122,8 @@ START_TEST(golden_grid_sample)
         printf("  %-9s forward f32 %.2e f64 %.2e | grads f32 %.2e f64 %.2e%s\n",
                k == 0 ? "bilinear" : k == 1 ? "nearest" : "bicubic", worst[k][0][0], worst[k][1][0],
                worst[k][0][1], worst[k][1][1], k == 1 ? " (forward picks exact)" : "");
-    unload();
+    th_records_free(records, nrecords);
+    records = NULL;
     ck_assert_msg(failures == 0, "%d grid_sample golden comparisons failed on %s", failures, be->name);
 }
 END_TEST
@@ -241,11 +135,11 @@ START_TEST(golden_affine_grid)
     double worst[2] = {0, 0};
     TH_SKIP_MISSING_BACKEND();
     be = &backends[_i];
-    load("affine_grid.txt");
+    nrecords = th_records_load("affine_grid.txt", &records);
     for (k = 0; k < nrecords; k++) {
-        record *r = &records[k];
+        th_record *r = &records[k];
         int64_t size[5], gshape[5], tshape[3], n, i;
-        int nd = shape(r, "size", size), ac = (int)r->val[find(r, "align_corners")][0];
+        int nd = th_record_shape(r, "size", size), ac = (int)th_record_values(r, "align_corners", NULL, 0)[-1];
         gshape[0] = size[0];
         for (i = 2; i < nd; i++) gshape[i - 1] = size[i];
         gshape[nd - 1] = nd - 2;
@@ -255,8 +149,8 @@ START_TEST(golden_affine_grid)
             const clrs_dtype type = f64 ? CLRS_F64 : CLRS_F32;
             /* torch's float32 linspace is not the correctly rounded one: a few ulps */
             const double tol = f64 ? 1e-12 : 2e-6;
-            const double *th = values(r, "theta", &n, 1), *gref = values(r, f64 ? "grid64" : "grid32", &n, !f64);
-            const double *g = values(r, "g", &n, 1), *gt = values(r, f64 ? "gt64" : "gt32", &n, !f64);
+            const double *th = th_record_values(r, "theta", &n, 1), *gref = th_record_values(r, f64 ? "grid64" : "grid32", &n, !f64);
+            const double *g = th_record_values(r, "g", &n, 1), *gt = th_record_values(r, f64 ? "gt64" : "gt32", &n, !f64);
             th_tensor tt, tg, tgo, tgt;
             double e;
             if (f64 && !clrs_context_device(be->ctx)->fp64) continue;
@@ -278,7 +172,8 @@ START_TEST(golden_affine_grid)
     }
     printf("affine_grid golden [%s]: %d cases; worst rel error grid %.2e, grad_theta %.2e\n", be->name, nrecords,
            worst[0], worst[1]);
-    unload();
+    th_records_free(records, nrecords);
+    records = NULL;
     ck_assert_msg(failures == 0, "%d affine_grid comparisons failed", failures);
 }
 END_TEST

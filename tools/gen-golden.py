@@ -1,14 +1,18 @@
 #!/usr/bin/python3
-"""Golden reference data for clresample's interpolate, grid_sample and affine_grid tests.
+"""Golden reference data for clresample's interpolate, grid_sample, affine_grid,
+max_pool/max_unpool and conv_transpose tests.
 
-This script owns tests/golden/interpolate.txt, tests/golden/grid_sample.txt and
-tests/golden/affine_grid.txt.  It runs PyTorch's torch.nn.functional.interpolate,
-grid_sample and affine_grid (forward and backward, in float32 and in float64)
-on small random tensors over fixed lists of cases and writes the inputs,
-outputs and gradients as text for the C tests to compare against.
+This script owns tests/golden/interpolate.txt, tests/golden/grid_sample.txt,
+tests/golden/affine_grid.txt, tests/golden/pool.txt and
+tests/golden/conv_transpose.txt.  It runs PyTorch's
+torch.nn.functional.interpolate, grid_sample, affine_grid,
+max_pool{1,2,3}d, max_unpool{1,2,3}d and conv_transpose{1,2,3}d (forward and
+backward, in float32 and in float64) on small random tensors over fixed lists
+of cases and writes the inputs, outputs and gradients as text for the C tests
+to compare against.
 
 Usage:
-    /usr/bin/python3 tools/gen-golden.py [OUTDIR]          write the three files into OUTDIR
+    /usr/bin/python3 tools/gen-golden.py [OUTDIR]          write the five files into OUTDIR
     /usr/bin/python3 tools/gen-golden.py --check [OUTDIR]  re-read them and check them
 
 OUTDIR defaults to <repo>/tests/golden.  The output is deterministic: every
@@ -91,6 +95,78 @@ affine_grid.txt (F.affine_grid(theta, size, align_corners)):
     gt32 <count> <v>...             theta gradient, float32 run ('%.9g')
     gt64 <count> <v>...             theta gradient, float64 run ('%.17g')
     end
+
+pool.txt (F.max_pool{1,2,3}d(..., return_indices=True) and F.max_unpool{1,2,3}d):
+    case <name>
+    op <max_pool|max_unpool>
+    kernel <k per spatial axis>
+    stride <s per axis>             the stride used (the kernel when the case
+                                    passed stride=None: 'sdef' in the name)
+    padding <p per axis>
+    dilation <d per axis>           max_pool only
+    ceil_mode <0|1>                 max_pool only
+    output_size <o per axis|none>   max_unpool only: the spatial output_size
+                                    passed, or 'none' when it was not passed
+    in_shape <N> <C> <spatial...>
+    out_shape <N> <C> <spatial...>
+    x <count> <v>...                float32 input ('%.9g'; max_pool inputs may
+                                    hold 'nan' and '-inf'); for max_unpool the
+                                    pooled values
+    idx <count> <i>...              int64 flat indices into one N,C plane
+                                    (max_pool: of the input, as returned;
+                                    max_unpool: of the output, as passed in)
+    y32 <count> <v>...              output, float32 run ('%.9g'; may hold 'nan'
+                                    and '-inf' for max_pool)
+    y64 <count> <v>...              output, float64 run on x.double() ('%.17g')
+    g <count> <v>...                float32 grad_output ('%.9g')
+    gx32 <count> <v>...             input gradient, float32 run ('%.9g')
+    gx64 <count> <v>...             input gradient, float64 run ('%.17g')
+    end
+  max_pool names: mp<nd>d_k_s_p_d_ceil<0|1>_<kind>_in<spatial>_n<N>c<C> with kind
+    rand    randn
+    ties    integers 0..3 (equal maxima inside windows)
+    nan     integers 0..3 with 10% of the elements NaN
+    ninf    randn with 30% of the elements -inf (some windows all -inf)
+    mixed   integers 0..3 with 10% NaN and 30% -inf
+  idx and gx are torch's choice among ties: the first maximum in window
+  order, the last NaN, the first in-bounds element of an all -inf window
+  (see the probe lines in the file's header).  gx accumulates g over windows
+  that share a maximum.
+  max_unpool names: mu<nd>d_k_s_p_<variant>_out<size|def>_in<pooled>_n<N>c<C>.
+  x and idx come from max_pool (dilation 1, ceil_mode 0, same kernel, stride,
+  padding) of a randn tensor whose spatial size is the default unpool size
+  (in-1)*s - 2p + k, except for variant orig (see MU_CONFIGS).  With
+  overlapping windows (stride < kernel) idx can repeat inside a plane; the
+  repeated entries carry the same value.  The indices are flat in the output
+  plane, so with an output_size other than the pool input size they land on
+  other rows/columns.  gx is g gathered at idx.
+
+conv_transpose.txt (F.conv_transpose{1,2,3}d(x, w, b, stride, padding,
+output_padding, groups, dilation)):
+    case <name>
+    stride <s per axis>
+    padding <p per axis>
+    output_padding <op per axis>
+    dilation <d per axis>
+    groups <g>
+    bias <0|1>
+    in_shape <N> <C_in> <spatial...>
+    weight_shape <C_in> <C_out/groups> <k...>
+    out_shape <N> <C_out> <spatial...>   (in-1)*s - 2p + d*(k-1) + op + 1 per axis
+    x <count> <v>...                float32 input ('%.9g')
+    w <count> <v>...                float32 weight ('%.9g')
+    b <count> <v>...                float32 bias, only when bias is 1 ('%.9g')
+    y32 <count> <v>...              output, float32 run ('%.9g')
+    y64 <count> <v>...              output, float64 run on x, w, b .double() ('%.17g')
+    g <count> <v>...                float32 grad_output ('%.9g')
+    gx32 <count> <v>...             input gradient, float32 run ('%.9g')
+    gx64 <count> <v>...             input gradient, float64 run ('%.17g')
+    gw32 <count> <v>...             weight gradient, float32 run ('%.9g')
+    gw64 <count> <v>...             weight gradient, float64 run ('%.17g')
+    gb32 <count> <v>...             bias gradient, float32 run, only when bias is 1
+    gb64 <count> <v>...             bias gradient, float64 run, only when bias is 1
+    end
+  Names: ct<nd>d_k_s_p_op_d_g<groups>_b<bias>_in<spatial>_n<N>ci<C_in>co<C_out>.
 """
 import math
 import os
@@ -879,6 +955,457 @@ def generate_affine_grid(outdir):
 
 
 # ---------------------------------------------------------------------------
+# max_pool / max_unpool
+# ---------------------------------------------------------------------------
+
+POOL_FILENAME = "pool.txt"
+POOL_KINDS = ("rand", "ties", "nan", "ninf", "mixed")
+MAX_POOL_FN = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+MAX_UNPOOL_FN = {1: F.max_unpool1d, 2: F.max_unpool2d, 3: F.max_unpool3d}
+
+
+def pool_out_len(n, k, s, p, d, ceil):
+    """torch's pooling_output_shape for one axis."""
+    num = n + 2 * p - d * (k - 1) - 1
+    o = (num + (s - 1 if ceil else 0)) // s + 1
+    if ceil and (o - 1) * s >= n + p:
+        o -= 1
+    return o
+
+
+def xs(v):
+    return "x".join(str(int(t)) for t in v)
+
+
+def mp_make(in_sp, k, s, p, d, ceil, kind, n=1, c=2):
+    nd = len(in_sp)
+    sdef = s is None
+    s_eff = tuple(k) if sdef else tuple(s)
+    name = "mp%dd_k%s_s%s_p%s_d%s_ceil%d_%s_in%s_n%dc%d" % (
+        nd, xs(k), "def" if sdef else xs(s), xs(p), xs(d), ceil, kind, xs(in_sp), n, c)
+    for i in range(nd):
+        assert 2 * p[i] <= k[i], name
+        assert pool_out_len(in_sp[i], k[i], s_eff[i], p[i], d[i], ceil) >= 1, name
+    return {"name": name, "op": "max_pool", "in_sp": tuple(in_sp), "kernel": tuple(k),
+            "stride": s_eff, "stride_arg": None if sdef else tuple(s), "padding": tuple(p),
+            "dilation": tuple(d), "ceil": ceil, "kind": kind, "n": n, "c": c}
+
+
+def mp_build_cases():
+    cases = []
+    sopt = (None, 1, 2, 3)
+    # 1-D: every kernel 1..4 with every stride (default, 1, 2, 3), ceil_mode 0 and 1.
+    sizes1 = (7, 9, 10, 11, 13, 8)
+    i = 0
+    for k in range(1, 5):
+        for s in sopt:
+            for ceil in (0, 1):
+                p = (i // 2) % (k // 2 + 1)
+                d = 1 + (i // 3) % 2
+                kind = POOL_KINDS[i % 5]
+                n, c = (2, 3) if i % 7 == 3 else (1, 2)
+                cases.append(mp_make((sizes1[i % 6],), (k,), None if s is None else (s,), (p,), (d,),
+                                     ceil, kind, n, c))
+                i += 1
+    # 2-D: 32 cases, per-axis kernel/stride/padding/dilation cycling independently.
+    hs, ws = (7, 9, 8, 11, 5, 6), (9, 6, 11, 7, 10)
+    for i in range(32):
+        k = (1 + i % 4, 1 + (3 * i + 1) % 4)
+        si = (i // 4) % 4
+        s = None if sopt[si] is None else (sopt[si], 1 + (5 * i + 1) % 3)
+        p = ((i // 2) % (k[0] // 2 + 1), (i // 3) % (k[1] // 2 + 1))
+        d = (1 + (i // 8) % 2, 1 + (i // 5) % 2)
+        kind = POOL_KINDS[(i // 2) % 5]
+        n, c = (2, 2) if i % 7 == 3 else (1, 2)
+        cases.append(mp_make((hs[i % 6], ws[i % 5]), k, s, p, d, i % 2, kind, n, c))
+    # 3-D: 16 cases.
+    ds_, hs3, ws3 = (5, 4, 6, 7), (6, 5, 7), (5, 7, 4, 6, 8)
+    for i in range(16):
+        k = (1 + (i + 1) % 4, 1 + (3 * i) % 4, 1 + (i // 2) % 4)
+        si = (i // 2) % 4
+        s = None if sopt[si] is None else (1 + i % 3, sopt[si], 1 + (i // 3) % 3)
+        p = (i % (k[0] // 2 + 1), (i // 2) % (k[1] // 2 + 1), (i // 4) % (k[2] // 2 + 1))
+        d = (1 + (i // 4) % 2, 1 + i % 2, 1 + (i // 8) % 2)
+        kind = POOL_KINDS[i % 5]
+        n, c = (2, 1) if i % 5 == 2 else (1, 2)
+        in_sp = (ds_[i % 4], hs3[i % 3], ws3[i % 5])
+        # dilation 1 on an axis too short for the dilated window
+        d = tuple(d[j] if in_sp[j] + 2 * p[j] >= d[j] * (k[j] - 1) + 1 else 1 for j in range(3))
+        cases.append(mp_make(in_sp, k, s, p, d, (i // 2) % 2, kind, n, c))
+    return cases
+
+
+# Unpool cases: (nd, pooled spatial size, kernel, stride, padding, variant).  The
+# matching max_pool (dilation 1, ceil_mode 0) runs on an input of the default
+# unpool size (o-1)*s - 2p + k per axis; variant
+#   none    output_size not passed
+#   orig    the pool input is that + r (0 < r < stride) per axis and output_size
+#           is the pool input size (the usual real-world use)
+#   plus1   output_size = default + 1 on each axis with stride > 1 (flat plane
+#           indices then land in other rows/columns for 2-D/3-D)
+#   minus1  output_size = default - 1 on each axis with stride > 1 (legal only
+#           when every index fits the smaller plane: the pool input has 100
+#           subtracted at flat plane positions >= the output plane size)
+#   same    output_size = default passed explicitly
+MU_CONFIGS = [
+    (1, (4,), (2,), (2,), (0,), "none"), (1, (4,), (2,), (2,), (0,), "orig"),
+    (1, (5,), (3,), (2,), (1,), "none"), (1, (5,), (3,), (2,), (1,), "plus1"),
+    (1, (3,), (2,), (3,), (1,), "none"), (1, (3,), (2,), (3,), (1,), "orig"),
+    (1, (6,), (3,), (1,), (1,), "none"), (1, (6,), (3,), (1,), (1,), "same"),
+    (1, (4,), (4,), (3,), (2,), "minus1"), (1, (5,), (1,), (2,), (0,), "plus1"),
+    (2, (3, 4), (2, 2), (2, 2), (0, 0), "none"), (2, (3, 4), (2, 2), (2, 2), (0, 0), "orig"),
+    (2, (3, 3), (3, 2), (2, 3), (1, 1), "none"), (2, (3, 3), (3, 2), (2, 3), (1, 1), "plus1"),
+    (2, (4, 3), (2, 3), (1, 2), (1, 0), "none"), (2, (4, 3), (2, 3), (1, 2), (1, 0), "same"),
+    (2, (2, 3), (1, 2), (3, 3), (0, 1), "none"), (2, (2, 3), (1, 2), (3, 3), (0, 1), "orig"),
+    (2, (3, 3), (4, 3), (2, 2), (2, 1), "none"), (2, (3, 3), (3, 2), (2, 1), (1, 0), "minus1"),
+    (2, (2, 4), (3, 3), (3, 2), (1, 1), "plus1"),
+    (3, (2, 2, 3), (2, 2, 2), (2, 2, 2), (0, 0, 0), "none"),
+    (3, (2, 2, 3), (2, 2, 2), (2, 2, 2), (0, 0, 0), "orig"),
+    (3, (2, 3, 2), (3, 2, 3), (2, 1, 3), (1, 0, 1), "none"),
+    (3, (2, 3, 2), (3, 2, 3), (2, 1, 3), (1, 0, 1), "plus1"),
+    (3, (3, 2, 2), (1, 3, 2), (2, 2, 1), (0, 1, 1), "none"),
+    (3, (3, 2, 2), (1, 3, 2), (2, 2, 1), (0, 1, 1), "orig"),
+    (3, (2, 2, 2), (4, 2, 3), (3, 2, 2), (2, 1, 0), "none"),
+    (3, (2, 2, 2), (3, 2, 2), (2, 1, 1), (1, 0, 0), "minus1"),
+    (3, (2, 2, 2), (2, 3, 2), (2, 3, 2), (1, 1, 1), "plus1"),
+]
+
+
+def mu_build_cases():
+    cases = []
+    for i, (nd, o, k, s, p, variant) in enumerate(MU_CONFIGS):
+        dflt = tuple((o[j] - 1) * s[j] - 2 * p[j] + k[j] for j in range(nd))
+        pool_in = dflt
+        if variant == "none":
+            osize = None
+        elif variant == "same":
+            osize = dflt
+        elif variant == "plus1":
+            osize = tuple(v + (1 if sj > 1 else 0) for v, sj in zip(dflt, s))
+        elif variant == "minus1":
+            osize = tuple(v - (1 if sj > 1 else 0) for v, sj in zip(dflt, s))
+        else:  # orig
+            pool_in = tuple(dflt[j] + (s[j] - 1 if s[j] > 1 else 0) for j in range(nd))
+            osize = pool_in
+        n, c = (2, 2) if i % 4 == 1 else (1, 2)
+        name = "mu%dd_k%s_s%s_p%s_%s_out%s_in%s_n%dc%d" % (
+            nd, xs(k), xs(s), xs(p), variant, xs(osize) if osize else "def", xs(o), n, c)
+        for j in range(nd):
+            assert pool_out_len(pool_in[j], k[j], s[j], p[j], 1, 0) == o[j], name
+            if osize is not None:
+                assert dflt[j] - s[j] < osize[j] < dflt[j] + s[j], name
+        cases.append({"name": name, "op": "max_unpool", "pool_in": pool_in, "kernel": tuple(k),
+                      "stride": tuple(s), "padding": tuple(p), "osize": osize,
+                      "in_sp": tuple(o), "n": n, "c": c, "variant": variant})
+    return cases
+
+
+def pool_input(case, gen):
+    shape = (case["n"], case["c"]) + case["in_sp"]
+    kind = case["kind"]
+    if kind in ("ties", "nan", "mixed"):
+        x = torch.randint(0, 4, shape, generator=gen).to(torch.float32)
+    else:
+        x = torch.randn(shape, generator=gen, dtype=torch.float32)
+    flat = x.view(-1)
+    cnt = flat.numel()
+    if kind in ("nan", "mixed"):
+        flat[torch.randperm(cnt, generator=gen)[:max(1, cnt // 10)]] = float("nan")
+    if kind in ("ninf", "mixed"):
+        flat[torch.randperm(cnt, generator=gen)[:max(1, cnt * 3 // 10)]] = float("-inf")
+    return x
+
+
+def run_mp(x, case, g):
+    x = x.detach().clone().requires_grad_(True)
+    fn = MAX_POOL_FN[len(case["in_sp"])]
+    y, idx = fn(x, case["kernel"], case["stride_arg"], case["padding"], case["dilation"],
+                bool(case["ceil"]), return_indices=True)
+    if g is None:
+        return y, idx, None
+    y.backward(g.to(y.dtype))
+    return y, idx, x.grad
+
+
+def run_mu(x, idx, case, g):
+    x = x.detach().clone().requires_grad_(True)
+    fn = MAX_UNPOOL_FN[len(case["in_sp"])]
+    y = fn(x, idx, case["kernel"], case["stride"], case["padding"], case["osize"])
+    if g is None:
+        return y, None
+    y.backward(g.to(y.dtype))
+    return y, x.grad
+
+
+def pool_compute(case):
+    gen = torch.Generator().manual_seed(zlib.crc32(case["name"].encode()))
+    if case["op"] == "max_pool":
+        x = pool_input(case, gen)
+        y, idx, _ = run_mp(x, case, None)
+        g = torch.randn(tuple(y.shape), generator=gen, dtype=torch.float32)
+        y32, idx32, gx32 = run_mp(x, case, g)
+        y64, idx64, gx64 = run_mp(x.double(), case, g)
+        assert torch.equal(idx32, idx64), case["name"]
+        return x, idx32, y32, y64, g, gx32, gx64
+    nd = len(case["in_sp"])
+    src = torch.randn((case["n"], case["c"]) + case["pool_in"], generator=gen, dtype=torch.float32)
+    if case["variant"] == "minus1":
+        # Keep the maxima at flat plane positions that fit the smaller output.
+        plane = src.view(case["n"], case["c"], -1)
+        plane[:, :, math.prod(case["osize"]):] -= 100.0
+    x, idx = MAX_POOL_FN[nd](src, case["kernel"], case["stride"], case["padding"],
+                             return_indices=True)
+    assert tuple(x.shape[2:]) == case["in_sp"], case["name"]
+    y, _ = run_mu(x, idx, case, None)
+    g = torch.randn(tuple(y.shape), generator=gen, dtype=torch.float32)
+    y32, gx32 = run_mu(x, idx, case, g)
+    y64, gx64 = run_mu(x.double(), idx, case, g)
+    return x, idx, y32, y64, g, gx32, gx64
+
+
+def pool_case_text(case, tensors):
+    x, idx, y32, y64, g, gx32, gx64 = tensors
+    j = lambda v: " ".join(str(int(t)) for t in v)
+    lines = ["case " + case["name"], "op " + case["op"], "kernel " + j(case["kernel"]),
+             "stride " + j(case["stride"]), "padding " + j(case["padding"])]
+    if case["op"] == "max_pool":
+        lines += ["dilation " + j(case["dilation"]), "ceil_mode %d" % case["ceil"]]
+    else:
+        lines.append("output_size " + (j(case["osize"]) if case["osize"] is not None else "none"))
+    lines += [
+        "in_shape " + j(x.shape),
+        "out_shape " + j(y32.shape),
+        fmt_values("x", x, "%.9g"),
+        fmt_values("idx", idx, "%d"),
+        fmt_values("y32", y32, "%.9g"),
+        fmt_values("y64", y64, "%.17g"),
+        fmt_values("g", g, "%.9g"),
+        fmt_values("gx32", gx32, "%.9g"),
+        fmt_values("gx64", gx64, "%.17g"),
+        "end",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _fl(v):
+    return "[" + " ".join("%.9g" % t for t in v) + "]"
+
+
+def pool_probes():
+    nan, inf = float("nan"), float("inf")
+    notes = []
+    for vals in ([1, 3, 3, 2], [nan, 1, nan, 2], [1, nan, 3, nan], [-inf, -inf, -inf, -inf]):
+        for nd in (1, 2, 3):
+            x = torch.tensor(vals, dtype=torch.float32).reshape((1, 1) + (1,) * (nd - 1) + (4,))
+            x.requires_grad_(True)
+            y, i = MAX_POOL_FN[nd](x, (1,) * (nd - 1) + (4,), return_indices=True)
+            y.backward(torch.ones_like(y))
+            if nd == 1:
+                first = (vals, y.view(-1).tolist(), i.view(-1).tolist(), x.grad.view(-1).tolist())
+            else:
+                assert (y.view(-1).tolist().__repr__(), i.view(-1).tolist(),
+                        x.grad.view(-1).tolist()) == (first[1].__repr__(), first[2], first[3])
+        notes.append("# probe: max_pool k=4 on %s: y = %s, idx = %s, grad(ones) = %s (same in 1-D/2-D/3-D)"
+                     % (_fl(first[0]), _fl(first[1]), first[2], _fl(first[3])))
+    x = torch.full((1, 1, 3), -inf)
+    y, i = F.max_pool1d(x, 3, 1, 1, return_indices=True)
+    notes.append("# probe: max_pool1d k=3 s=1 p=1 on [-inf -inf -inf]: y = %s, idx = %s"
+                 % (_fl(y.view(-1).tolist()), i.view(-1).tolist()))
+    notes.append("#   (ties keep the first maximum in window order; a NaN always replaces the running"
+                 " max, so the LAST NaN in the window wins; a window of only -inf returns the"
+                 " first in-bounds element, never a padding position)")
+    x = torch.arange(16.0).view(1, 1, 4, 4)
+    y, i = F.max_pool2d(x, 2, 2, return_indices=True)
+    u = F.max_unpool2d(y, i, 2, 2, output_size=(5, 5))
+    notes.append("# probe: max_pool2d k=2 s=2 on arange(16).view(4,4): idx = %s; max_unpool2d to"
+                 " output_size 5x5 puts them at flat positions of the 5x5 plane: nonzero rows/cols = %s"
+                 % (i.view(-1).tolist(), [tuple(t) for t in u[0, 0].nonzero().tolist()]))
+    x = torch.arange(25.0).view(1, 1, 5, 5)
+    y, i = F.max_pool2d(x, 2, 2, return_indices=True)
+    try:
+        F.max_unpool2d(y, i, 2, 2)
+        msg = "no error"
+    except RuntimeError as e:
+        msg = str(e).splitlines()[0]
+    notes.append("# probe: max_pool2d k=2 s=2 on a 5x5 plane gives idx %s; max_unpool2d without"
+                 " output_size (default 4x4): %s" % (i.view(-1).tolist(), msg))
+    try:
+        F.max_unpool2d(y, i, 2, 2, output_size=(6, 6))
+        msg = "accepted"
+    except ValueError as e:
+        msg = str(e).splitlines()[0]
+    notes.append("# probe: output_size 6x6 for that (default 4x4, stride 2): %s" % msg)
+    return notes
+
+
+def generate_pool(outdir):
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore")
+    cases = mp_build_cases() + mu_build_cases()
+    names = [c["name"] for c in cases]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise SystemExit("duplicate pool case names: %s" % dup)
+    body = [pool_case_text(case, pool_compute(case)) for case in cases]
+    header = [
+        "# clresample golden data: torch.nn.functional.max_pool{1,2,3}d(return_indices=True) and",
+        "#   max_unpool{1,2,3}d forward and backward",
+        "# torch %s, numpy %s" % (torch.__version__, np.__version__),
+        "# command: /usr/bin/python3 tools/gen-golden.py",
+        "# format: see the docstring of tools/gen-golden.py",
+    ]
+    header += pool_probes()
+    header.append("# cases %d" % len(body))
+    path = os.path.join(outdir, POOL_FILENAME)
+    with open(path, "w", newline="\n") as f:
+        f.write("\n".join(header) + "\n")
+        f.writelines(body)
+    for line in header:
+        if line.startswith("# probe") or line.startswith("#   ("):
+            print(line)
+    print("wrote %d cases to %s (%d bytes)" % (len(body), path, os.path.getsize(path)))
+    return path
+
+
+# ---------------------------------------------------------------------------
+# conv_transpose
+# ---------------------------------------------------------------------------
+
+CT_FILENAME = "conv_transpose.txt"
+CONV_T_FN = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def ct_out_len(n, k, s, p, op, d):
+    return (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+
+
+def ct_make(in_sp, k, s, p, op, d, groups, cin, cout, bias, n):
+    nd = len(in_sp)
+    name = "ct%dd_k%s_s%s_p%s_op%s_d%s_g%d_b%d_in%s_n%dci%dco%d" % (
+        nd, xs(k), xs(s), xs(p), xs(op), xs(d), groups, bias, xs(in_sp), n, cin, cout)
+    assert cin % groups == 0 and cout % groups == 0, name
+    for j in range(nd):
+        assert op[j] < s[j] or op[j] < d[j], name
+        assert ct_out_len(in_sp[j], k[j], s[j], p[j], op[j], d[j]) >= 1, name
+    return {"name": name, "in_sp": tuple(in_sp), "kernel": tuple(k), "stride": tuple(s),
+            "padding": tuple(p), "output_padding": tuple(op), "dilation": tuple(d),
+            "groups": groups, "cin": cin, "cout": cout, "bias": bias, "n": n}
+
+
+def ct_axis(i, j, size_cycle):
+    """Per-axis (in, k, s, p, op, d) for case i, axis j, all legal."""
+    k = 1 + (i + 2 * j) % 4
+    s = 1 + (i // 4 + j) % 3
+    d = 1 + (i // 3 + j) % 2
+    p = (i // 2 + j) % 3
+    op = 1 if (i + j) % 3 == 0 and (s > 1 or d > 1) else 0
+    n = size_cycle[(i + j) % len(size_cycle)]
+    while ct_out_len(n, k, s, p, op, d) < 1:
+        n += 1
+    return n, k, s, p, op, d
+
+
+CT_CHANNELS = [  # (groups, C_in, C_out)
+    (1, 2, 3), (2, 2, 4), (1, 3, 2), (2, 4, 2), (1, 4, 4), (2, 4, 4), (1, 2, 2), (1, 3, 4),
+]
+
+
+def ct_build_cases():
+    cases = []
+    for nd, count, sizes in ((1, 24, (3, 5, 6, 4, 7)), (2, 24, (3, 4, 5, 2)), (3, 14, (2, 3, 4))):
+        for i in range(count):
+            axes = [ct_axis(i, j, sizes) for j in range(nd)]
+            groups, cin, cout = CT_CHANNELS[(i + nd) % len(CT_CHANNELS)]
+            bias = (i // 2 + nd) % 2
+            n = 2 if i % 5 == 1 else 1
+            cases.append(ct_make(*[tuple(a[t] for a in axes) for t in range(6)],
+                                 groups, cin, cout, bias, n))
+    return cases
+
+
+def run_ct(x, w, b, case, g):
+    x = x.detach().clone().requires_grad_(True)
+    w = w.detach().clone().requires_grad_(True)
+    if b is not None:
+        b = b.detach().clone().requires_grad_(True)
+    y = CONV_T_FN[len(case["in_sp"])](x, w, b, case["stride"], case["padding"],
+                                      case["output_padding"], case["groups"], case["dilation"])
+    if g is None:
+        return y, None, None, None
+    y.backward(g.to(y.dtype))
+    return y, x.grad, w.grad, None if b is None else b.grad
+
+
+def ct_compute(case):
+    gen = torch.Generator().manual_seed(zlib.crc32(case["name"].encode()))
+    x = torch.randn((case["n"], case["cin"]) + case["in_sp"], generator=gen, dtype=torch.float32)
+    w = torch.randn((case["cin"], case["cout"] // case["groups"]) + case["kernel"], generator=gen,
+                    dtype=torch.float32)
+    b = torch.randn((case["cout"],), generator=gen, dtype=torch.float32) if case["bias"] else None
+    y, _, _, _ = run_ct(x, w, b, case, None)
+    g = torch.randn(tuple(y.shape), generator=gen, dtype=torch.float32)
+    r32 = run_ct(x, w, b, case, g)
+    r64 = run_ct(x.double(), w.double(), None if b is None else b.double(), case, g)
+    return x, w, b, g, r32, r64
+
+
+def ct_case_text(case, tensors):
+    x, w, b, g, (y32, gx32, gw32, gb32), (y64, gx64, gw64, gb64) = tensors
+    j = lambda v: " ".join(str(int(t)) for t in v)
+    lines = [
+        "case " + case["name"],
+        "stride " + j(case["stride"]),
+        "padding " + j(case["padding"]),
+        "output_padding " + j(case["output_padding"]),
+        "dilation " + j(case["dilation"]),
+        "groups %d" % case["groups"],
+        "bias %d" % case["bias"],
+        "in_shape " + j(x.shape),
+        "weight_shape " + j(w.shape),
+        "out_shape " + j(y32.shape),
+        fmt_values("x", x, "%.9g"),
+        fmt_values("w", w, "%.9g"),
+    ]
+    if b is not None:
+        lines.append(fmt_values("b", b, "%.9g"))
+    lines += [fmt_values("y32", y32, "%.9g"), fmt_values("y64", y64, "%.17g"),
+              fmt_values("g", g, "%.9g"),
+              fmt_values("gx32", gx32, "%.9g"), fmt_values("gx64", gx64, "%.17g"),
+              fmt_values("gw32", gw32, "%.9g"), fmt_values("gw64", gw64, "%.17g")]
+    if b is not None:
+        lines += [fmt_values("gb32", gb32, "%.9g"), fmt_values("gb64", gb64, "%.17g")]
+    lines.append("end")
+    return "\n".join(lines) + "\n"
+
+
+def generate_conv_transpose(outdir):
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore")
+    cases = ct_build_cases()
+    names = [c["name"] for c in cases]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise SystemExit("duplicate conv_transpose case names: %s" % dup)
+    body = [ct_case_text(c, ct_compute(c)) for c in cases]
+    header = [
+        "# clresample golden data: torch.nn.functional.conv_transpose{1,2,3}d forward and backward",
+        "# torch %s, numpy %s, %s" % (torch.__version__, np.__version__, cpu_capability()),
+        "# command: /usr/bin/python3 tools/gen-golden.py",
+        "# format: see the docstring of tools/gen-golden.py",
+        "# note: out = (in-1)*stride - 2*padding + dilation*(k-1) + output_padding + 1 per axis;",
+        "#   weight is C_in x C_out/groups x k...; torch's float32 sums use its own (blocked/im2col)",
+        "#   order, so compare y32/gx32/gw32/gb32 with a tolerance, not bit for bit.",
+        "# cases %d" % len(body),
+    ]
+    path = os.path.join(outdir, CT_FILENAME)
+    with open(path, "w", newline="\n") as f:
+        f.write("\n".join(header) + "\n")
+        f.writelines(body)
+    print("wrote %d cases to %s (%d bytes)" % (len(body), path, os.path.getsize(path)))
+    return path
+
+
+# ---------------------------------------------------------------------------
 # Checking the files
 # ---------------------------------------------------------------------------
 
@@ -1005,6 +1532,141 @@ def ag_check_case(rec):
         check_values(name, rec, k, want[k], k in AG_F32_KEYS)
 
 
+def check_values_nf(name, rec, k, want, f32):
+    """check_values for lists that may hold nan and -inf."""
+    cnt = int(rec[k][0])
+    toks = rec[k][1:]
+    vals = [float(v) for v in toks]
+    assert cnt == len(vals) == want, "%s: %s count %d/%d, shape says %d" % (name, k, cnt, len(vals), want)
+    assert not any(v == math.inf for v in vals), "%s: %s has +inf" % (name, k)
+    if f32:
+        back = ["%.9g" % float(v) for v in np.array(vals, dtype=np.float32)]
+    else:
+        back = ["%.17g" % v for v in vals]
+    assert back == toks, "%s: %s values do not round-trip" % (name, k)
+    return vals
+
+
+def unravel(i, dims):
+    out = []
+    for dsz in reversed(dims):
+        out.append(i % dsz)
+        i //= dsz
+    return out[::-1]
+
+
+POOL_COMMON = ("op", "kernel", "stride", "padding", "in_shape", "out_shape", "x", "idx",
+               "y32", "y64", "g", "gx32", "gx64")
+
+
+def pool_check_case(rec):
+    name = rec["case"][0]
+    op = rec.get("op", ["?"])[0]
+    assert op in ("max_pool", "max_unpool"), "%s: bad op" % name
+    required = POOL_COMMON + (("dilation", "ceil_mode") if op == "max_pool" else ("output_size",))
+    for k in required:
+        assert k in rec, "%s: missing %s" % (name, k)
+    extra = set(rec) - set(required) - {"case"}
+    assert not extra, "%s: unknown keys %s" % (name, sorted(extra))
+    ins = [int(v) for v in rec["in_shape"]]
+    outs = [int(v) for v in rec["out_shape"]]
+    nd = len(ins) - 2
+    assert 1 <= nd <= 3 and len(outs) == len(ins) and ins[:2] == outs[:2], "%s: shapes" % name
+    kern, strd, pad = ([int(v) for v in rec[t]] for t in ("kernel", "stride", "padding"))
+    assert len(kern) == len(strd) == len(pad) == nd, "%s: parameter lengths" % name
+    assert all(k >= 1 and s >= 1 and 0 <= 2 * p <= k for k, s, p in zip(kern, strd, pad)), name
+    n_in, n_out = math.prod(ins), math.prod(outs)
+    plane_in, plane_out = math.prod(ins[2:]), math.prod(outs[2:])
+    nonfinite = op == "max_pool"
+    x = check_values_nf(name, rec, "x", n_in, True)
+    y32 = check_values_nf(name, rec, "y32", n_out, True)
+    y64 = check_values_nf(name, rec, "y64", n_out, False)
+    if not nonfinite:
+        assert all(math.isfinite(v) for v in x + y32 + y64), "%s: not finite" % name
+    want = {"g": n_out, "gx32": n_in, "gx64": n_in}
+    g, gx32, gx64 = (check_values(name, rec, k, want[k], k != "gx64") for k in ("g", "gx32", "gx64"))
+    assert int(rec["idx"][0]) == len(rec["idx"]) - 1, "%s: idx count" % name
+    idx = [int(v) for v in rec["idx"][1:]]
+    assert rec["idx"][1:] == [str(v) for v in idx], "%s: idx not plain integers" % name
+    # float32 lists are compared as parsed text; a float64 one against a float32
+    # one after rounding the parsed float32 text to float32
+    f32 = lambda v: float(np.float32(v))
+    same = lambda a, b: (math.isnan(a) and math.isnan(b)) or a == b
+    if op == "max_pool":
+        assert len(idx) == n_out, "%s: idx count, shape says %d" % (name, n_out)
+        dil = [int(v) for v in rec["dilation"]]
+        ceil = int(rec["ceil_mode"][0])
+        assert len(dil) == nd and all(d >= 1 for d in dil) and ceil in (0, 1), name
+        want_out = [pool_out_len(i, k, s, p, d, ceil)
+                    for i, k, s, p, d in zip(ins[2:], kern, strd, pad, dil)]
+        assert want_out == outs[2:], "%s: out_shape, want %s" % (name, want_out)
+        for o, ix in enumerate(idx):
+            assert 0 <= ix < plane_in, "%s: idx %d outside the input plane" % (name, ix)
+            plane = o // plane_out
+            assert same(y32[o], x[plane * plane_in + ix]), "%s: y32[%d] != x[idx]" % (name, o)
+            assert same(y64[o], f32(y32[o])), "%s: y64[%d] != y32" % (name, o)
+            # the index must be a tap of output o's window
+            for oc, ic, k, s, p, d in zip(unravel(o % plane_out, outs[2:]), unravel(ix, ins[2:]),
+                                          kern, strd, pad, dil):
+                off = ic - (oc * s - p)
+                assert off % d == 0 and 0 <= off // d < k, "%s: idx %d not in window %d" % (name, ix, o)
+    else:
+        assert len(idx) == n_in, "%s: idx count, shape says %d" % (name, n_in)
+        dflt = [(i - 1) * s - 2 * p + k for i, s, p, k in zip(ins[2:], strd, pad, kern)]
+        if rec["output_size"] == ["none"]:
+            assert outs[2:] == dflt, "%s: out_shape, want default %s" % (name, dflt)
+        else:
+            osz = [int(v) for v in rec["output_size"]]
+            assert osz == outs[2:], "%s: output_size/out_shape" % name
+            assert all(d - s < o < d + s for d, s, o in zip(dflt, strd, osz)), "%s: output_size" % name
+        pos = {}
+        for i, ix in enumerate(idx):
+            assert 0 <= ix < plane_out, "%s: idx %d outside the output plane" % (name, ix)
+            plane = i // plane_in
+            j = plane * plane_out + ix
+            assert y32[j] == x[i] and y64[j] == f32(x[i]), "%s: y[idx] != x" % name
+            assert gx32[i] == g[j] and gx64[i] == f32(g[j]), "%s: gx != g[idx]" % name
+            pos[j] = True
+        assert all(v == 0.0 for j, v in enumerate(y32) if j not in pos), "%s: stray y32" % name
+
+
+CT_COMMON = ("stride", "padding", "output_padding", "dilation", "groups", "bias", "in_shape",
+             "weight_shape", "out_shape", "x", "w", "y32", "y64", "g", "gx32", "gx64", "gw32", "gw64")
+CT_F32_KEYS = ("x", "w", "b", "y32", "g", "gx32", "gw32", "gb32")
+
+
+def ct_check_case(rec):
+    name = rec["case"][0]
+    bias = int(rec.get("bias", ["-1"])[0])
+    assert bias in (0, 1), "%s: bad bias" % name
+    required = CT_COMMON + (("b", "gb32", "gb64") if bias else ())
+    for k in required:
+        assert k in rec, "%s: missing %s" % (name, k)
+    extra = set(rec) - set(required) - {"case"}
+    assert not extra, "%s: unknown keys %s" % (name, sorted(extra))
+    ins, ws, outs = ([int(v) for v in rec[t]] for t in ("in_shape", "weight_shape", "out_shape"))
+    nd = len(ins) - 2
+    assert 1 <= nd <= 3 and len(ws) == len(outs) == len(ins), "%s: ranks" % name
+    strd, pad, opad, dil = ([int(v) for v in rec[t]]
+                            for t in ("stride", "padding", "output_padding", "dilation"))
+    assert len(strd) == len(pad) == len(opad) == len(dil) == nd, "%s: parameter lengths" % name
+    groups = int(rec["groups"][0])
+    assert groups >= 1 and ins[1] == ws[0] and ins[1] % groups == 0, "%s: groups/C_in" % name
+    assert outs[:2] == [ins[0], ws[1] * groups], "%s: N/C_out" % name
+    for s, p, op, d in zip(strd, pad, opad, dil):
+        assert s >= 1 and d >= 1 and p >= 0 and 0 <= op and (op < s or op < d), "%s: params" % name
+    want_out = [ct_out_len(i, k, s, p, op, d)
+                for i, k, s, p, op, d in zip(ins[2:], ws[2:], strd, pad, opad, dil)]
+    assert want_out == outs[2:], "%s: out_shape, want %s" % (name, want_out)
+    n_in, n_w, n_out = math.prod(ins), math.prod(ws), math.prod(outs)
+    want = {"x": n_in, "gx32": n_in, "gx64": n_in, "w": n_w, "gw32": n_w, "gw64": n_w,
+            "y32": n_out, "y64": n_out, "g": n_out}
+    if bias:
+        want.update({"b": outs[1], "gb32": outs[1], "gb64": outs[1]})
+    for k in want:
+        check_values(name, rec, k, want[k], k in CT_F32_KEYS)
+
+
 def check_file(path, check_one):
     declared = None
     names = set()
@@ -1044,6 +1706,8 @@ def check(outdir):
     check_file(os.path.join(outdir, FILENAME), check_case)
     check_file(os.path.join(outdir, GS_FILENAME), gs_check_case)
     check_file(os.path.join(outdir, AG_FILENAME), ag_check_case)
+    check_file(os.path.join(outdir, POOL_FILENAME), pool_check_case)
+    check_file(os.path.join(outdir, CT_FILENAME), ct_check_case)
 
 
 def main(argv):
@@ -1056,6 +1720,8 @@ def main(argv):
         generate(outdir)
         generate_grid_sample(outdir)
         generate_affine_grid(outdir)
+        generate_pool(outdir)
+        generate_conv_transpose(outdir)
     check(outdir)
 
 

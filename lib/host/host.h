@@ -20,4 +20,28 @@ clrs_status clrs__host_affine_grid(const clrs__grid_geom *g, const clrs__view *t
 clrs_status clrs__host_affine_grid_backward(const clrs__grid_geom *g, const clrs__view *ggrid,
                                             const clrs__view *gtheta);
 
+/* max_pool / max_unpool on host views; unpool indices already checked to be in range. */
+clrs_status clrs__host_max_pool(const clrs__pool_geom *g, const clrs__view *in,
+                                const clrs__view *out, const clrs__view *idx);
+clrs_status clrs__host_max_pool_backward(const clrs__pool_geom *g, const clrs__view *gout,
+                                         const clrs__view *idx, const clrs__view *gin);
+clrs_status clrs__host_max_unpool(const clrs__pool_geom *g, const clrs__view *in,
+                                  const clrs__view *idx, const clrs__view *out);
+clrs_status clrs__host_max_unpool_backward(const clrs__pool_geom *g, const clrs__view *gout,
+                                           const clrs__view *idx, const clrs__view *gin);
+
 #endif /* CLRS_HOST_H */
+
+/* ---- conv_transpose (lib/host/conv_transpose.c) ---- */
+#ifndef CLRS_HOST_CONV_TRANSPOSE_H
+#define CLRS_HOST_CONV_TRANSPOSE_H
+/* Host views; bias, and in the backward grad_input / grad_weight / grad_bias, may be NULL.
+ * GEMMs through CBLAS (plain loops without it); col2im / im2col are deterministic gathers. */
+clrs_status clrs__host_conv_transpose(const clrs__conv_geom *g, const clrs__view *input,
+                                      const clrs__view *weight, const clrs__view *bias,
+                                      const clrs__view *out);
+clrs_status clrs__host_conv_transpose_backward(const clrs__conv_geom *g, const clrs__view *gout,
+                                               const clrs__view *input, const clrs__view *weight,
+                                               const clrs__view *ginput, const clrs__view *gweight,
+                                               const clrs__view *gbias);
+#endif /* CLRS_HOST_CONV_TRANSPOSE_H */

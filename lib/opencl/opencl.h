@@ -57,4 +57,34 @@ clrs_status clrs__cl_affine_grid(clrs_context *ctx, const clrs__grid_geom *g,
 clrs_status clrs__cl_affine_grid_backward(clrs_context *ctx, const clrs__grid_geom *g,
                                           const clrs__view *ggrid, const clrs__view *gtheta);
 
+/* max_pool / max_unpool on the context's device; unpool indices already checked. */
+clrs_status clrs__cl_max_pool(clrs_context *ctx, const clrs__pool_geom *g, const clrs__view *in,
+                              const clrs__view *out, const clrs__view *idx);
+clrs_status clrs__cl_max_pool_backward(clrs_context *ctx, const clrs__pool_geom *g,
+                                       const clrs__view *gout, const clrs__view *idx,
+                                       const clrs__view *gin);
+clrs_status clrs__cl_max_unpool(clrs_context *ctx, const clrs__pool_geom *g, const clrs__view *in,
+                                const clrs__view *idx, const clrs__view *out);
+clrs_status clrs__cl_max_unpool_backward(clrs_context *ctx, const clrs__pool_geom *g,
+                                         const clrs__view *gout, const clrs__view *idx,
+                                         const clrs__view *gin);
+
 #endif /* CLRS_OPENCL_H */
+
+/* ---- conv_transpose (lib/opencl/conv_transpose.c) ---- */
+#ifndef CLRS_OPENCL_CONV_TRANSPOSE_H
+#define CLRS_OPENCL_CONV_TRANSPOSE_H
+/* On the context's device: GEMMs through CLBlast, col2im / im2col / packing kernels of
+ * conv_transpose.cl. CLRS_ERR_BUILD when CLBlast is absent or cannot run on the device (the
+ * front then falls back to the host). Views as for interpolate. */
+clrs_status clrs__cl_conv_transpose(clrs_context *ctx, const clrs__conv_geom *g,
+                                    const clrs__view *input, const clrs__view *weight,
+                                    const clrs__view *bias, const clrs__view *out);
+clrs_status clrs__cl_conv_transpose_backward(clrs_context *ctx, const clrs__conv_geom *g,
+                                             const clrs__view *gout, const clrs__view *input,
+                                             const clrs__view *weight, const clrs__view *ginput,
+                                             const clrs__view *gweight, const clrs__view *gbias);
+/* The workspace bytes the forward allocates for these views (0 without CLBlast). */
+size_t clrs__cl_conv_transpose_workspace(const clrs_context *ctx, const clrs__conv_geom *g,
+                                         const clrs__view *input, const clrs__view *weight);
+#endif /* CLRS_OPENCL_CONV_TRANSPOSE_H */

@@ -87,4 +87,78 @@ clrs_status clrs__grid_csr_build(const clrs__grid_geom *g, const clrs__view *gri
                                  clrs__grid_csr *csr);
 void clrs__grid_csr_free(clrs__grid_csr *csr);
 
+/* ---- max_pool / max_unpool ---- */
+/* Per table axis (D, H, W; leading axes unit): sizes and window parameters. */
+typedef struct {
+    int nsd;
+    int64_t in[3], out[3], k[3], s[3], p[3], d[3];
+} clrs__pool_geom;
+
+/* max_pool: PyTorch's rules and the pooled shape; in_shape / out_shape have ndim entries. */
+clrs_status clrs__pool_resolve(const char *op, const clrs_pool_params *params, int ndim,
+                               const int64_t *in_shape, int64_t *out_shape, clrs__pool_geom *g);
+/* max_unpool: the rules and the unpooled shape (in = the pooled input). */
+clrs_status clrs__unpool_resolve(const char *op, const clrs_unpool_params *params, int ndim,
+                                 const int64_t *in_shape, int64_t *out_shape, clrs__pool_geom *g);
+/* The 18-entry array the pooling bodies read (in, out, k, s, p, d per axis). */
+void clrs__pool_geom_array(const clrs__pool_geom *g, int64_t a[18]);
+
 #endif /* CLRS_PLAN_H */
+
+/* ---- conv_transpose (lib/plan/conv_transpose.c) -------------------------------------------
+ * A separate block with its own guard, appended after the main one. */
+#ifndef CLRS_PLAN_CONV_TRANSPOSE_H
+#define CLRS_PLAN_CONV_TRANSPOSE_H
+
+/* Resolved conv_transpose: spatial axes (D, H, W), leading axes unit (in = out = k = s = d = 1,
+ * p = 0) when there are fewer than 3 spatial dims. M = C_out/g * K rows of a group's column
+ * matrix, L input pixels (its columns). */
+typedef struct {
+    int nsd;                                        /* spatial dims, 1..3 */
+    int64_t N, Cin, Cout, G, Cin_g, Cout_g, K, M, L, Lout;
+    int64_t in[3], out[3], k[3], s[3], p[3], d[3];
+} clrs__conv_geom;
+
+/* PyTorch's rules on params and the shapes of input (N, C_in, spatial...) and weight (C_in,
+ * C_out/g, k...), both with ndim entries; out_shape (may be NULL) receives ndim entries. */
+clrs_status clrs__conv_resolve(const char *op, const clrs_conv_transpose_params *p, int ndim,
+                               const int64_t *in_shape, const int64_t *w_shape, int64_t *out_shape,
+                               clrs__conv_geom *g);
+/* The same on views, plus dtypes (input's for all) and, when given, bias (C_out) and the
+ * output-shaped tensor `out` (the forward's output or the backward's grad_output). */
+clrs_status clrs__conv_resolve_views(const char *op, const clrs_conv_transpose_params *p,
+                                     const clrs__view *input, const clrs__view *weight,
+                                     const clrs__view *bias, const clrs__view *out,
+                                     const char *out_name, clrs__conv_geom *g);
+
+/* A view as the per-(batch entry, group) GEMM operand: element (r, c) at elem + n * nstride +
+ * g * gstride + (trans ? r + c * ld : r * ld + c), in elements of the view's dtype from its
+ * first element. Images (N, C, spatial...) are (C/g x L) per (n, g); the weight is (C_in/g x M)
+ * per g (nstride 0). ok 0: the strides do not fit BLAS (the backends pack such views). */
+typedef struct {
+    int ok, trans;
+    int64_t ld, gstride, nstride;
+} clrs__conv_mat;
+void clrs__conv_mat_image(const clrs__view *v, const clrs__conv_geom *g, clrs__conv_mat *m);
+void clrs__conv_mat_weight(const clrs__view *v, const clrs__conv_geom *g, clrs__conv_mat *m);
+/* A view's 5 strides as (n, c, z, y, x) (weight: (ci, co, k0, k1, k2)), 0 for missing axes. */
+void clrs__conv_strides(const clrs__view *v, int64_t s[5]);
+
+/* The OpenCL workspace: one buffer of the compute type (double for f64, else float), parts at
+ * element offsets (-1: absent). Batch entries are processed nb at a time. */
+typedef struct {
+    int64_t nb;
+    int64_t cols, xpack, wpack, gx, gw;
+    int64_t total;                                  /* elements */
+    size_t esize;                                   /* 4 or 8 */
+} clrs__conv_ws;
+/* The parts a call needs: cols always; xpack / wpack when input / weight must be packed
+ * (not the compute type, or strides BLAS cannot take) and are read; gx / gw when grad_input /
+ * grad_weight are computed and cannot be GEMM outputs directly. cap_bytes bounds the
+ * per-chunk parts (at least one batch entry is processed at a time). */
+void clrs__conv_workspace(const clrs__conv_geom *g, clrs_dtype dtype, int xpack, int wpack,
+                          int gx, int gw, uint64_t cap_bytes, clrs__conv_ws *ws);
+/* The chunk bound the OpenCL backend uses on a device. */
+uint64_t clrs__conv_ws_cap(const clrs_device_info *info);
+
+#endif /* CLRS_PLAN_CONV_TRANSPOSE_H */
