@@ -21,6 +21,7 @@ clrs_status clrs__execute(clrs_context *ctx, const char *op, clrs_dtype dtype, c
         if (st != CLRS_ERR_BUILD || !ctx->host_fallback) return st;
     }
     clrs__count_fallback(ctx);
+    st = CLRS_OK; /* the device's failure is answered by the host run */
     for (i = 0; i < n && st == CLRS_OK; i++, done++) {
         sv[i] = NULL;
         if (!v[i]) continue;

@@ -358,51 +358,36 @@ START_TEST(bench_workloads)
     TH_SKIP_MISSING_BACKEND();
     for (k = 0; k < clrs_nworkloads; k++) {
         clrs_workload w = clrs_workload_small(&clrs_workloads[k], 16);
-        clrs_workload_tensors lt, got, want;
-        th_tensor tens[5], refs[5];
-        clrs_tensor *roles[5] = {&lt.src, &lt.input, &lt.grid, &lt.dst, &lt.dst2};
-        uint64_t rng = 7 + (uint64_t)k;
+        clrs_workload_tensors got, want;
         ck_assert_msg(clrs_workload_bytes(&clrs_workloads[k]) > 0, "%s: no bytes", w.name);
-        clrs_workload_layout(&w, &lt);
-        got = lt, want = lt;
-        {
-        clrs_tensor *gots[5] = {&got.src, &got.input, &got.grid, &got.dst, &got.dst2};
-        clrs_tensor *wants[5] = {&want.src, &want.input, &want.grid, &want.dst, &want.dst2};
-        for (r = 0; r < 5; r++) {
-            clrs_tensor *g = gots[r], *h = wants[r];
-            int64_t i, n;
-            memset(&tens[r], 0, sizeof tens[r]), memset(&refs[r], 0, sizeof refs[r]);
-            if (!roles[r]->ndim) continue;
-            th_tensor_alloc(&tens[r], CLRS_F32, roles[r]->ndim, roles[r]->shape);
-            th_tensor_alloc(&refs[r], CLRS_F32, roles[r]->ndim, roles[r]->shape);
-            memcpy(tens[r].t.strides, roles[r]->strides, sizeof roles[r]->strides);
-            memcpy(refs[r].t.strides, roles[r]->strides, sizeof roles[r]->strides);
-            *g = tens[r].t, *h = refs[r].t;
-            n = th_numel(g);
-            if (r < 2)
-                for (i = 0; i < n; i++) th_set(g, i, th_uniform(&rng)), th_set(h, i, th_get(g, i));
+        clrs_workload_layout(&w, &got);
+        for (r = 0; r < CLRS_WL_ROLES; r++) {
+            size_t nb = clrs_workload_role_bytes(&got.t[r]);
+            got.t[r].data = nb ? calloc(1, nb) : NULL;
         }
-        if (lt.grid.ndim) {
-            ck_assert_int_eq(clrs_workload_fill_grid(host, &w, &got.grid), CLRS_OK);
-            ck_assert_int_eq(clrs_workload_fill_grid(host, &w, &want.grid), CLRS_OK);
+        want = got;
+        for (r = CLRS_WL_FIRST_OUTPUT; r < CLRS_WL_ROLES; r++) {
+            size_t nb = clrs_workload_role_bytes(&got.t[r]);
+            want.t[r].data = nb ? calloc(1, nb) : NULL;
         }
+        ck_assert_msg(clrs_workload_prepare(host, &w, &got) == CLRS_OK, "%s: %s", w.name, clrs_error_message());
         ck_assert_msg(clrs_workload_run(be->ctx, &w, &got) == CLRS_OK, "%s [%s]: %s", w.name, be->name,
                       clrs_error_message());
         ck_assert_int_eq(clrs_workload_run(host, &w, &want), CLRS_OK);
-        for (r = 3; r < 5; r++) {
-            const clrs_tensor *g = gots[r], *h = wants[r];
+        for (r = CLRS_WL_FIRST_OUTPUT; r < CLRS_WL_ROLES; r++) {
             int64_t i, n;
             double *va, *vr, e;
-            if (!roles[r]->ndim) continue;
-            n = th_numel(g);
+            if (!got.t[r].ndim) continue;
+            n = th_numel(&got.t[r]);
             va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
-            for (i = 0; i < n; i++) va[i] = th_get(g, i), vr[i] = th_get(h, i);
+            for (i = 0; i < n; i++) va[i] = th_get(&got.t[r], i), vr[i] = th_get(&want.t[r], i);
             e = th_rel_error(va, vr, n);
             ck_assert_msg(e <= 1e-5, "%s [%s]: rel %g against the host", w.name, be->name, e);
             free(va), free(vr);
         }
-        for (r = 0; r < 5; r++)
-            if (roles[r]->ndim) th_tensor_free(&tens[r]), th_tensor_free(&refs[r]);
+        for (r = 0; r < CLRS_WL_ROLES; r++) {
+            free(got.t[r].data);
+            if (r >= CLRS_WL_FIRST_OUTPUT) free(want.t[r].data);
         }
     }
     printf("bench workloads [%s]: %d scaled-down workloads agree with the host\n", be->name,

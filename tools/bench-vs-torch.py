@@ -58,10 +58,57 @@ def torch_grid_time(torch, w, reps):
     return statistics.median(times), min(times)
 
 
+def timed(torch, fn, reps):
+    """Median and min ms of fn() over reps runs after one warm-up."""
+    times = []
+    for rep in range(reps + 1):
+        t0 = time.perf_counter()
+        fn()
+        if rep:
+            times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times), min(times)
+
+
+def torch_unpool_time(torch, w, reps):
+    """max_unpool2d with the indices of a max_pool2d over a random input."""
+    F = torch.nn.functional
+    k = w["kernel"]
+    big = [w["in_shape"][0], w["in_shape"][1]] + [s * kk for s, kk in zip(w["in_shape"][2:], k)]
+    y, idx = F.max_pool2d(torch.rand(big), k, return_indices=True)
+    if not w["backward"]:
+        with torch.no_grad():
+            return timed(torch, lambda: F.max_unpool2d(y, idx, k), reps)
+    y.requires_grad_(True)
+    out = F.max_unpool2d(y, idx, k)
+    g = torch.rand_like(out)
+    return timed(torch, lambda: torch.autograd.grad(out, y, g, retain_graph=True), reps)
+
+
+def torch_conv_time(torch, w, reps):
+    """conv_transpose2d with bias: forward, or the gradients of input, weight and bias."""
+    F = torch.nn.functional
+    x = torch.rand(w["in_shape"]) * 2 - 1
+    wt = torch.rand(w["weight_shape"]) * 2 - 1
+    b = torch.rand(w["weight_shape"][1])
+    kw = {"stride": tuple(w["conv_stride"]), "padding": tuple(w["conv_padding"])}
+    if not w["backward"]:
+        with torch.no_grad():
+            return timed(torch, lambda: F.conv_transpose2d(x, wt, b, **kw), reps)
+    for t in (x, wt, b):
+        t.requires_grad_(True)
+    y = F.conv_transpose2d(x, wt, b, **kw)
+    g = torch.rand_like(y)
+    return timed(torch, lambda: torch.autograd.grad(y, (x, wt, b), g, retain_graph=True), reps)
+
+
 def torch_time(torch, w, reps):
     """Median and min ms of PyTorch's forward or backward for one workload."""
     if w.get("op") == "grid_sample":
         return torch_grid_time(torch, w, reps)
+    if w.get("op") == "max_unpool":
+        return torch_unpool_time(torch, w, reps)
+    if w.get("op") == "conv_transpose":
+        return torch_conv_time(torch, w, reps)
     F = torch.nn.functional
     shape = w["in_shape"]
     x = torch.rand(shape, dtype=torch.float32) * 2 - 1

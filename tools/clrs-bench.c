@@ -44,7 +44,8 @@ static void list(int json)
         printf("  {\"name\": \"%s\", \"description\": \"%s\", \"op\": \"%s\", \"backward\": %s, "
                "\"mode\": \"%s\", \"padding_mode\": \"%s\", \"antialias\": %s, \"align_corners\": %d, "
                "\"channels_last\": %s, \"theta\": [%.17g, %.17g, %.17g, %.17g, %.17g, %.17g], \"in_shape\": [",
-               w->name, w->description, w->op == CLRS_WL_INTERPOLATE ? "interpolate" : "grid_sample",
+               w->name, w->description, w->op == CLRS_WL_INTERPOLATE ? "interpolate" : w->op == CLRS_WL_GRID_SAMPLE ? "grid_sample"
+               : w->op == CLRS_WL_MAX_UNPOOL ? "max_unpool" : "conv_transpose",
                w->backward ? "true" : "false",
                w->op == CLRS_WL_INTERPOLATE ? modes[w->params.mode] : gmodes[w->grid.mode],
                pads[w->grid.padding_mode], w->params.antialias ? "true" : "false",
@@ -53,6 +54,15 @@ static void list(int json)
         for (d = 0; d < w->ndim; d++) printf("%s%lld", d ? ", " : "", (long long)w->in_shape[d]);
         printf("], \"scale_factor\": [");
         for (d = 0; d < w->ndim - 2; d++) printf("%s%.17g", d ? ", " : "", w->params.scale_factor[d]);
+        printf("], \"kernel\": [");
+        for (d = 0; d < w->ndim - 2; d++) printf("%s%lld", d ? ", " : "", (long long)w->unpool.kernel[d]);
+        printf("], \"conv_stride\": [");
+        for (d = 0; d < w->ndim - 2; d++) printf("%s%lld", d ? ", " : "", (long long)w->conv.stride[d]);
+        printf("], \"conv_padding\": [");
+        for (d = 0; d < w->ndim - 2; d++) printf("%s%lld", d ? ", " : "", (long long)w->conv.padding[d]);
+        printf("], \"weight_shape\": [");
+        for (d = 0; d < (w->op == CLRS_WL_CONV_TRANSPOSE ? w->ndim : 0); d++)
+            printf("%s%lld", d ? ", " : "", (long long)w->weight_shape[d]);
         printf("], \"bytes\": %.0f}%s\n", clrs_workload_bytes(w), i + 1 < clrs_nworkloads ? "," : "");
     }
     printf("]\n");
@@ -65,28 +75,12 @@ typedef struct {
     char error[200];
 } result;
 
-#define NROLES 5
-
-static clrs_tensor *role_of(clrs_workload_tensors *t, int r)
-{
-    clrs_tensor *roles[NROLES] = {&t->src, &t->input, &t->grid, &t->dst, &t->dst2};
-    return roles[r];
-}
-
-static size_t role_bytes(const clrs_tensor *t)
-{
-    size_t n = 1;
-    int d;
-    for (d = 0; d < t->ndim; d++) n *= (size_t)t->shape[d];
-    return t->ndim ? n * 4 : 0;
-}
-
 static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workload *w, int reps,
                          double copy_gbs, result *r)
 {
     clrs_workload_tensors ht, dt, rt; /* host data, what the timed call sees, host reference */
-    float *data[NROLES] = {0}, *ref[NROLES] = {0};
-    cl_mem mem[NROLES] = {0};
+    void *data[CLRS_WL_ROLES] = {0}, *ref[CLRS_WL_ROLES] = {0};
+    cl_mem mem[CLRS_WL_ROLES] = {0};
     double *times = calloc((size_t)reps, sizeof *times);
     int on_device = clrs_context_cl_queue(ctx) != NULL, rep, k;
     size_t i;
@@ -94,40 +88,39 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
 
     memset(r, 0, sizeof *r);
     clrs_workload_layout(w, &ht);
-    for (k = 0; k < NROLES; k++) {
-        size_t nb = role_bytes(role_of(&ht, k));
+    for (k = 0; k < CLRS_WL_ROLES; k++) {
+        size_t nb = clrs_workload_role_bytes(&ht.t[k]);
         if (!nb) continue;
-        if (!(data[k] = malloc(nb)) || (k >= 3 && !(ref[k] = malloc(nb)))) {
+        if (!(data[k] = malloc(nb)) || (k >= CLRS_WL_FIRST_OUTPUT && !(ref[k] = malloc(nb)))) {
             snprintf(r->error, sizeof r->error, "out of memory");
             goto done;
         }
-        role_of(&ht, k)->data = data[k];
-        if (k < 2) /* src, input: a fixed pseudo-random pattern in [-1, 1] */
-            for (i = 0; i < nb / 4; i++) data[k][i] = (float)((uint32_t)(i * 2654435761u) % 2001) / 1000.0f - 1.0f;
+        ht.t[k].data = data[k];
     }
-    if (ht.grid.ndim && clrs_workload_fill_grid(host, w, &ht.grid) != CLRS_OK) {
-        snprintf(r->error, sizeof r->error, "affine grid: %s", clrs_error_message());
+    if (clrs_workload_prepare(host, w, &ht) != CLRS_OK) {
+        snprintf(r->error, sizeof r->error, "preparing the inputs: %s", clrs_error_message());
         goto done;
     }
     dt = ht;
     rt = ht;
-    for (k = 3; k < NROLES; k++) role_of(&rt, k)->data = ref[k];
+    for (k = CLRS_WL_FIRST_OUTPUT; k < CLRS_WL_ROLES; k++) rt.t[k].data = ref[k];
     if (on_device) { /* data lives on the device: no transfers in the timed region */
-        for (k = 0; k < NROLES; k++) {
-            size_t nb = role_bytes(role_of(&ht, k));
+        for (k = 0; k < CLRS_WL_ROLES; k++) {
+            size_t nb = clrs_workload_role_bytes(&ht.t[k]);
+            const int is_in = k < CLRS_WL_FIRST_OUTPUT;
             cl_int err;
             if (!nb) continue;
-            mem[k] = clCreateBuffer(clrs_context_cl_context(ctx), CL_MEM_READ_WRITE | (k < 3 ? CL_MEM_COPY_HOST_PTR : 0),
-                                    nb, k < 3 ? data[k] : NULL, &err);
+            mem[k] = clCreateBuffer(clrs_context_cl_context(ctx), CL_MEM_READ_WRITE | (is_in ? CL_MEM_COPY_HOST_PTR : 0),
+                                    nb, is_in ? data[k] : NULL, &err);
             if (!mem[k]) {
                 snprintf(r->error, sizeof r->error, "cannot allocate device buffers (%d)", (int)err);
                 goto done;
             }
-            role_of(&dt, k)->data = NULL;
-            role_of(&dt, k)->mem = mem[k];
+            dt.t[k].data = NULL;
+            dt.t[k].mem = mem[k];
         }
     }
-    for (rep = -1; rep < reps; rep++) { /* rep -1: warm-up (program build, first enqueue) */
+    for (rep = -1; rep < reps; rep++) { /* rep -1: warm-up (program builds, CLBlast, first enqueue) */
         double t0 = clrs_tool_now_ms(), ms_taken;
         st = clrs_workload_run(ctx, w, &dt);
         if (st == CLRS_OK) st = clrs_context_finish(ctx);
@@ -145,9 +138,9 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
     r->share = copy_gbs > 0 ? r->gbs / copy_gbs : 0;
     /* check once against the host so a fast wrong kernel cannot post a number */
     if (on_device) {
-        for (k = 3; k < NROLES; k++)
-            if (mem[k] && clEnqueueReadBuffer(clrs_context_cl_queue(ctx), mem[k], CL_TRUE, 0, role_bytes(role_of(&ht, k)),
-                                              data[k], 0, NULL, NULL) != CL_SUCCESS) {
+        for (k = CLRS_WL_FIRST_OUTPUT; k < CLRS_WL_ROLES; k++)
+            if (mem[k] && clEnqueueReadBuffer(clrs_context_cl_queue(ctx), mem[k], CL_TRUE, 0,
+                                              clrs_workload_role_bytes(&ht.t[k]), data[k], 0, NULL, NULL) != CL_SUCCESS) {
                 snprintf(r->error, sizeof r->error, "cannot read the result back");
                 goto done;
             }
@@ -155,13 +148,14 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
             snprintf(r->error, sizeof r->error, "host check: %s", clrs_error_message());
             goto done;
         }
-        for (k = 3; k < NROLES; k++) {
+        for (k = CLRS_WL_FIRST_OUTPUT; k < CLRS_WL_ROLES; k++) {
+            const float *a = data[k], *b = ref[k];
             double md = 0, mr = 0;
-            size_t n = role_bytes(role_of(&ht, k)) / 4;
+            size_t n = clrs_workload_role_bytes(&ht.t[k]) / 4;
             for (i = 0; i < n; i++) {
-                double e = fabs((double)data[k][i] - ref[k][i]);
+                double e = fabs((double)a[i] - b[i]);
                 if (e > md || isnan(e)) md = isnan(e) ? INFINITY : e;
-                if (fabs((double)ref[k][i]) > mr) mr = fabs((double)ref[k][i]);
+                if (fabs((double)b[i]) > mr) mr = fabs((double)b[i]);
             }
             if (n && (mr > 0 ? md / mr : md) > r->check_err) r->check_err = mr > 0 ? md / mr : md;
         }
@@ -172,7 +166,7 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
     }
     r->ok = 1;
 done:
-    for (k = 0; k < NROLES; k++) {
+    for (k = 0; k < CLRS_WL_ROLES; k++) {
         if (mem[k]) clReleaseMemObject(mem[k]);
         free(data[k]);
         free(ref[k]);

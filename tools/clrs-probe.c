@@ -154,6 +154,45 @@ static int selftest_grid(clrs_context *dev, clrs_context *host, clrs_grid_mode m
     return rc;
 }
 
+/* max_pool (values, indices, backward) and max_unpool (forward, backward) on device vs host,
+ * 1-3 spatial dims: bit-identical expected. 0 pass, 1 mismatch, -1 error. */
+static int selftest_pool(clrs_context *dev, clrs_context *host, int dims)
+{
+    clrs_pool_params p = CLRS_POOL_PARAMS_INIT;
+    clrs_unpool_params u = CLRS_UNPOOL_PARAMS_INIT;
+    const int nd = dims + 2;
+    int64_t is[5] = {2, 3, 7, 6, 5}, os[5];
+    clrs_tensor x = {0}, y[2] = {{0}}, ix[2] = {{0}}, gx[2] = {{0}}, uo[2] = {{0}};
+    size_t nx = 1, ny = 1, i;
+    float *vx, *vy[2], *vgx[2], *vuo[2];
+    int64_t *vix[2];
+    int d, k, rc = 0;
+    for (d = 0; d < dims; d++) p.kernel[d] = u.kernel[d] = 3, p.stride[d] = u.stride[d] = 2, p.padding[d] = 1;
+    for (d = 0; d < dims; d++) u.padding[d] = 1, u.output_size[d] = is[2 + d];
+    if (clrs_max_pool_shape(&p, nd, is, os) != CLRS_OK) return -1;
+    for (d = 0; d < nd; d++) nx *= (size_t)is[d], ny *= (size_t)os[d];
+    vx = malloc(nx * 4);
+    for (k = 0; k < 2; k++) vy[k] = malloc(ny * 4), vix[k] = malloc(ny * 8), vgx[k] = malloc(nx * 4), vuo[k] = malloc(nx * 4);
+    for (i = 0; i < nx; i++) vx[i] = (float)((i * 37) % 11); /* ties */
+#define T(t, s, dt, v) (t.dtype = dt, t.ndim = nd, memcpy(t.shape, s, sizeof t.shape), t.data = v)
+    T(x, is, CLRS_F32, vx);
+    for (k = 0; k < 2 && rc == 0; k++) {
+        clrs_context *c = k ? host : dev;
+        T(y[k], os, CLRS_F32, vy[k]), T(ix[k], os, CLRS_I64, vix[k]), T(gx[k], is, CLRS_F32, vgx[k]), T(uo[k], is, CLRS_F32, vuo[k]);
+        if (clrs_max_pool(c, &p, &x, &y[k], &ix[k]) != CLRS_OK ||
+            clrs_max_pool_backward(c, &p, &y[k], &ix[k], &gx[k]) != CLRS_OK ||
+            clrs_max_unpool(c, &u, &y[k], &ix[k], &uo[k]) != CLRS_OK)
+            rc = -1;
+    }
+#undef T
+    if (rc == 0)
+        rc = memcmp(vy[0], vy[1], ny * 4) || memcmp(vix[0], vix[1], ny * 8) || memcmp(vgx[0], vgx[1], nx * 4) ||
+             memcmp(vuo[0], vuo[1], nx * 4);
+    free(vx);
+    for (k = 0; k < 2; k++) free(vy[k]), free(vix[k]), free(vgx[k]), free(vuo[k]);
+    return rc;
+}
+
 typedef struct {
     clrs_device_info info;
     int ok;                    /* context created */
@@ -217,6 +256,19 @@ static void probe_device(const clrs_device_info *info, clrs_context *host, probe
                                  rc < 0 ? clrs_error_message() : "");
                     }
                 }
+    }
+    {
+        int dims;
+        for (dims = 1; dims <= 3; dims++) {
+            int rc = selftest_pool(ctx, host, dims);
+            r->checks++;
+            if (rc != 0) {
+                size_t n = strlen(r->failed);
+                r->failures++;
+                snprintf(r->failed + n, sizeof r->failed - n, "%smax_pool/unpool %dd%s%s", n ? "; " : "", dims,
+                         rc < 0 ? ": " : "", rc < 0 ? clrs_error_message() : "");
+            }
+        }
     }
     clrs_context_cache_stats(ctx, &r->stats);
     clrs_context_destroy(ctx);
@@ -285,7 +337,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: clrs-probe [--json] [--demo] [--device D]\n"
                "  Lists OpenCL platforms and devices (and the host backend) with their\n"
-               "  capabilities, self-tests every interpolate and grid_sample mode on each\n"
+               "  capabilities, self-tests interpolate, grid_sample, max_pool and max_unpool\n"
                "  against the host, and measures copy bandwidth. --device limits the probe\n"
                "  to one device (auto, gpu, cpu, host, P:D or part of a name). --demo then\n"
                "  runs a bilinear resize on the best device and prints the time.\n");

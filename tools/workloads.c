@@ -7,10 +7,17 @@
 
 #include <math.h>
 
-#define GNONE CLRS_GRID_SAMPLE_PARAMS_INIT
+#define GNONE CLRS_GRID_SAMPLE_PARAMS_INIT, CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
 #define INTERP(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, -1, -1, (aa)}, GNONE
 #define INTERP_AC0(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, 0, -1, (aa)}, GNONE
-#define GRID(bw, mode, pad) CLRS_WL_GRID_SAMPLE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, {(mode), (pad), 0, -1}
+#define GRID(bw, mode, pad) CLRS_WL_GRID_SAMPLE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, {(mode), (pad), 0, -1}, \
+    CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
+/* (backward, window) for max_unpool; (backward, C_out, k, stride) for a 2-D conv_transpose */
+#define UNPOOL(bw, k) CLRS_WL_MAX_UNPOOL, (bw), CLRS_INTERPOLATE_PARAMS_INIT, CLRS_GRID_SAMPLE_PARAMS_INIT, \
+    {{(k), (k), 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}}, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
+#define CONVT(bw, cin, cout, k, s) CLRS_WL_CONV_TRANSPOSE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, \
+    CLRS_GRID_SAMPLE_PARAMS_INIT, CLRS_UNPOOL_PARAMS_INIT, {{(s), (s), 0}, {1, 1, 0}, {0, 0, 0}, {1, 1, 0}, 1}, \
+    {(cin), (cout), (k), (k), 0}
 
 const clrs_workload clrs_workloads[] = {
     {"bilinear_up2x", "bilinear 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
@@ -29,6 +36,10 @@ const clrs_workload clrs_workloads[] = {
     {"trilinear_up2x_bwd", "trilinear 2x up backward, 1x16x32x64x64", INTERP_AC0(1, CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
     {"grid_sample_bilinear", "grid_sample bilinear/zeros, 8x32x128x128, affine grid", GRID(0, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS), 4, {8, 32, 128, 128}, 0},
     {"grid_sample_bilinear_bwd", "grid_sample bilinear/zeros backward (grad_input + grad_grid), 8x32x128x128", GRID(1, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS), 4, {8, 32, 128, 128}, 0},
+    {"max_unpool_2x2", "max_unpool 2x2 (indices of a max_pool), 8x64x56x56 -> 112x112", UNPOOL(0, 2), 4, {8, 64, 56, 56}, 0},
+    {"max_unpool_2x2_bwd", "max_unpool 2x2 backward, 8x64x112x112 -> 56x56", UNPOOL(1, 2), 4, {8, 64, 56, 56}, 0},
+    {"conv_transpose_4x4s2", "conv_transpose 64->32, 4x4, stride 2, padding 1, bias, 8x64x64x64", CONVT(0, 64, 32, 4, 2), 4, {8, 64, 64, 64}, 0},
+    {"conv_transpose_4x4s2_bwd", "conv_transpose backward (input, weight, bias), 8x64x64x64", CONVT(1, 64, 32, 4, 2), 4, {8, 64, 64, 64}, 0},
     {"bilinear_up2x_hwc", "bilinear 2x up, 2048x2048x3 channels-last (OpenCV's case)", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {1, 3, 2048, 2048}, 1},
 };
 const int clrs_nworkloads = (int)(sizeof clrs_workloads / sizeof clrs_workloads[0]);
@@ -42,25 +53,26 @@ void clrs_workload_theta(double theta[6])
 
 clrs_status clrs_workload_out_shape(const clrs_workload *w, int64_t *out_shape)
 {
-    if (w->op == CLRS_WL_GRID_SAMPLE) {
+    switch (w->op) {
+    case CLRS_WL_GRID_SAMPLE:
         memcpy(out_shape, w->in_shape, sizeof(int64_t) * (size_t)w->ndim);
         return CLRS_OK;
+    case CLRS_WL_MAX_UNPOOL: return clrs_max_unpool_shape(&w->unpool, w->ndim, w->in_shape, out_shape);
+    case CLRS_WL_CONV_TRANSPOSE:
+        return clrs_conv_transpose_shape(&w->conv, w->ndim, w->in_shape, w->weight_shape, out_shape);
+    default: return clrs_interpolate_shape(&w->params, w->ndim, w->in_shape, out_shape);
     }
-    return clrs_interpolate_shape(&w->params, w->ndim, w->in_shape, out_shape);
 }
 
 double clrs_workload_bytes(const clrs_workload *w)
 {
-    int64_t out[5];
-    double ni = 1, no = 1, ng;
-    int d;
-    if (clrs_workload_out_shape(w, out) != CLRS_OK) return 0;
-    for (d = 0; d < w->ndim; d++) ni *= (double)w->in_shape[d], no *= (double)out[d];
-    if (w->op == CLRS_WL_INTERPOLATE) return (ni + no) * 4.0; /* f32; backward moves the same */
-    ng = no / (double)out[1] * (w->ndim - 2); /* grid: N x spatial x dims */
-    /* forward: input + grid in, output out; backward: grad_output + input + grid in,
-     * grad_input + grad_grid out */
-    return (w->backward ? no + ni + ng + ni + ng : ni + ng + no) * 4.0;
+    clrs_workload_tensors t;
+    double in = 0, out = 0;
+    int r;
+    clrs_workload_layout(w, &t);
+    for (r = 0; r < CLRS_WL_ROLES; r++)
+        *(r < CLRS_WL_FIRST_OUTPUT ? &in : &out) += (double)clrs_workload_role_bytes(&t.t[r]);
+    return in + out; /* every input read once, every output written once */
 }
 
 void clrs_workload_strides(const clrs_workload *w, const int64_t *shape, int64_t *strides)
@@ -82,7 +94,8 @@ clrs_workload clrs_workload_small(const clrs_workload *w, int div)
     clrs_workload s = *w;
     int d;
     s.in_shape[0] = 1;
-    s.in_shape[1] = w->channels_last ? w->in_shape[1] : 1;
+    /* conv_transpose keeps its channels (the weight's shape); channels-last keeps its pixels' */
+    s.in_shape[1] = w->channels_last || w->op == CLRS_WL_CONV_TRANSPOSE ? w->in_shape[1] : 1;
     for (d = 2; d < w->ndim; d++) {
         s.in_shape[d] = w->in_shape[d] / div;
         if (s.in_shape[d] < 1) s.in_shape[d] = 1;
@@ -90,53 +103,97 @@ clrs_workload clrs_workload_small(const clrs_workload *w, int div)
     return s;
 }
 
-static void role(clrs_tensor *t, const clrs_workload *w, int ndim, const int64_t *shape, int image)
+static void role(clrs_tensor *t, const clrs_workload *w, clrs_dtype dtype, int ndim,
+                 const int64_t *shape, int image)
 {
     memset(t, 0, sizeof *t);
-    t->dtype = CLRS_F32;
+    t->dtype = dtype;
     t->ndim = ndim;
     memcpy(t->shape, shape, sizeof(int64_t) * (size_t)ndim);
-    if (image) clrs_workload_strides(w, shape, t->strides); /* grids stay contiguous */
+    if (image) clrs_workload_strides(w, shape, t->strides); /* others stay contiguous */
 }
 
-void clrs_workload_layout(const clrs_workload *w, clrs_workload_tensors *t)
+size_t clrs_workload_role_bytes(const clrs_tensor *t)
 {
-    int64_t out[5], grid[5];
+    size_t n = 1;
     int d;
-    memset(t, 0, sizeof *t);
+    for (d = 0; d < t->ndim; d++) n *= (size_t)t->shape[d];
+    return t->ndim ? n * clrs_dtype_size(t->dtype) : 0;
+}
+
+void clrs_workload_layout(const clrs_workload *w, clrs_workload_tensors *tt)
+{
+    clrs_tensor *t = tt->t;
+    int64_t out[5], grid[5], bias[1];
+    const int nd = w->ndim, bw = w->backward;
+    const int64_t *in = w->in_shape;
+    int d;
+    memset(tt, 0, sizeof *tt);
     clrs_workload_out_shape(w, out);
-    if (w->op == CLRS_WL_INTERPOLATE) {
-        role(&t->src, w, w->ndim, w->backward ? out : w->in_shape, 1);
-        role(&t->dst, w, w->ndim, w->backward ? w->in_shape : out, 1);
-        return;
-    }
-    grid[0] = w->in_shape[0];
-    for (d = 2; d < w->ndim; d++) grid[d - 1] = out[d];
-    grid[w->ndim - 1] = w->ndim - 2;
-    role(&t->grid, w, w->ndim, grid, 0);
-    if (!w->backward) {
-        role(&t->src, w, w->ndim, w->in_shape, 1);
-        role(&t->dst, w, w->ndim, out, 1);
-    } else {
-        role(&t->src, w, w->ndim, out, 1);
-        role(&t->input, w, w->ndim, w->in_shape, 1);
-        role(&t->dst, w, w->ndim, w->in_shape, 1);
-        role(&t->dst2, w, w->ndim, grid, 0);
+    switch (w->op) {
+    case CLRS_WL_INTERPOLATE:
+        role(&t[CLRS_WL_SRC], w, CLRS_F32, nd, bw ? out : in, 1);
+        role(&t[CLRS_WL_DST], w, CLRS_F32, nd, bw ? in : out, 1);
+        break;
+    case CLRS_WL_GRID_SAMPLE:
+        grid[0] = in[0];
+        for (d = 2; d < nd; d++) grid[d - 1] = out[d];
+        grid[nd - 1] = nd - 2;
+        role(&t[CLRS_WL_GRID], w, CLRS_F32, nd, grid, 0);
+        role(&t[CLRS_WL_SRC], w, CLRS_F32, nd, bw ? out : in, 1);
+        role(&t[CLRS_WL_DST], w, CLRS_F32, nd, bw ? in : out, 1);
+        if (bw) {
+            role(&t[CLRS_WL_INPUT], w, CLRS_F32, nd, in, 1);
+            role(&t[CLRS_WL_DST2], w, CLRS_F32, nd, grid, 0);
+        }
+        break;
+    case CLRS_WL_MAX_UNPOOL:
+        role(&t[CLRS_WL_INDICES], w, CLRS_I64, nd, in, 0);
+        role(&t[CLRS_WL_SRC], w, CLRS_F32, nd, bw ? out : in, 1);
+        role(&t[CLRS_WL_DST], w, CLRS_F32, nd, bw ? in : out, 1);
+        break;
+    case CLRS_WL_CONV_TRANSPOSE:
+        bias[0] = out[1];
+        role(&t[CLRS_WL_WEIGHT], w, CLRS_F32, nd, w->weight_shape, 0);
+        role(&t[CLRS_WL_SRC], w, CLRS_F32, nd, bw ? out : in, 1);
+        role(&t[CLRS_WL_DST], w, CLRS_F32, nd, bw ? in : out, 1);
+        if (bw) {
+            role(&t[CLRS_WL_INPUT], w, CLRS_F32, nd, in, 1);
+            role(&t[CLRS_WL_DST2], w, CLRS_F32, nd, w->weight_shape, 0);
+            role(&t[CLRS_WL_DST3], w, CLRS_F32, 1, bias, 0);
+        } else {
+            role(&t[CLRS_WL_BIAS], w, CLRS_F32, 1, bias, 0);
+        }
+        break;
     }
 }
 
 clrs_status clrs_workload_run(clrs_context *ctx, const clrs_workload *w,
-                              const clrs_workload_tensors *t)
+                              const clrs_workload_tensors *tt)
 {
-    if (w->op == CLRS_WL_INTERPOLATE)
-        return w->backward ? clrs_interpolate_backward(ctx, &w->params, &t->src, &t->dst)
-                           : clrs_interpolate(ctx, &w->params, &t->src, &t->dst);
-    return w->backward ? clrs_grid_sample_backward(ctx, &w->grid, &t->src, &t->input, &t->grid, &t->dst, &t->dst2)
-                       : clrs_grid_sample(ctx, &w->grid, &t->src, &t->grid, &t->dst);
+    const clrs_tensor *t = tt->t;
+    switch (w->op) {
+    case CLRS_WL_GRID_SAMPLE:
+        return w->backward ? clrs_grid_sample_backward(ctx, &w->grid, &t[CLRS_WL_SRC], &t[CLRS_WL_INPUT], &t[CLRS_WL_GRID],
+                                                       &t[CLRS_WL_DST], &t[CLRS_WL_DST2])
+                           : clrs_grid_sample(ctx, &w->grid, &t[CLRS_WL_SRC], &t[CLRS_WL_GRID], &t[CLRS_WL_DST]);
+    case CLRS_WL_MAX_UNPOOL:
+        return w->backward ? clrs_max_unpool_backward(ctx, &w->unpool, &t[CLRS_WL_SRC], &t[CLRS_WL_INDICES], &t[CLRS_WL_DST])
+                           : clrs_max_unpool(ctx, &w->unpool, &t[CLRS_WL_SRC], &t[CLRS_WL_INDICES], &t[CLRS_WL_DST]);
+    case CLRS_WL_CONV_TRANSPOSE:
+        return w->backward ? clrs_conv_transpose_backward(ctx, &w->conv, &t[CLRS_WL_SRC], &t[CLRS_WL_INPUT],
+                                                          &t[CLRS_WL_WEIGHT], &t[CLRS_WL_DST], &t[CLRS_WL_DST2],
+                                                          &t[CLRS_WL_DST3])
+                           : clrs_conv_transpose(ctx, &w->conv, &t[CLRS_WL_SRC], &t[CLRS_WL_WEIGHT], &t[CLRS_WL_BIAS],
+                                                 &t[CLRS_WL_DST]);
+    default:
+        return w->backward ? clrs_interpolate_backward(ctx, &w->params, &t[CLRS_WL_SRC], &t[CLRS_WL_DST])
+                           : clrs_interpolate(ctx, &w->params, &t[CLRS_WL_SRC], &t[CLRS_WL_DST]);
+    }
 }
 
-clrs_status clrs_workload_fill_grid(clrs_context *host, const clrs_workload *w,
-                                    const clrs_tensor *grid)
+/* The grid role: affine_grid(clrs_workload_theta) on the host. */
+static clrs_status fill_grid(clrs_context *host, const clrs_workload *w, const clrs_tensor *grid)
 {
     double th[6];
     float *theta;
@@ -155,6 +212,51 @@ clrs_status clrs_workload_fill_grid(clrs_context *host, const clrs_workload *w,
     st = w->ndim == 4 ? clrs_affine_grid(host, w->grid.align_corners, &tt, grid) : CLRS_ERR_UNSUPPORTED;
     free(theta);
     return st;
+}
+
+static void fill_pattern(const clrs_tensor *t, uint32_t salt)
+{
+    size_t i, n = clrs_workload_role_bytes(t) / 4;
+    float *p = t->data;
+    for (i = 0; i < n; i++) p[i] = (float)((uint32_t)((i + salt) * 2654435761u) % 2001) / 1000.0f - 1.0f;
+}
+
+/* The indices role (and, forward, the pooled values in src): max_pool over a pattern of the
+ * unpooled shape with the same window. */
+static clrs_status fill_indices(clrs_context *host, const clrs_workload *w, const clrs_workload_tensors *tt)
+{
+    clrs_pool_params p = CLRS_POOL_PARAMS_INIT;
+    clrs_tensor x = {0}, y = {0};
+    int64_t out[5];
+    clrs_status st;
+    memcpy(p.kernel, w->unpool.kernel, sizeof p.kernel);
+    memcpy(p.stride, w->unpool.stride, sizeof p.stride);
+    clrs_workload_out_shape(w, out);
+    x.dtype = y.dtype = CLRS_F32;
+    x.ndim = y.ndim = w->ndim;
+    memcpy(x.shape, out, sizeof x.shape);
+    memcpy(y.shape, w->in_shape, sizeof y.shape);
+    if (!(x.data = malloc(clrs_workload_role_bytes(&x))) || !(y.data = malloc(clrs_workload_role_bytes(&y)))) {
+        free(x.data);
+        return CLRS_ERR_MEMORY;
+    }
+    fill_pattern(&x, 3);
+    st = clrs_max_pool(host, &p, &x, &y, &tt->t[CLRS_WL_INDICES]);
+    if (st == CLRS_OK && !w->backward) memcpy(tt->t[CLRS_WL_SRC].data, y.data, clrs_workload_role_bytes(&y));
+    free(x.data);
+    free(y.data);
+    return st;
+}
+
+clrs_status clrs_workload_prepare(clrs_context *host, const clrs_workload *w,
+                                  const clrs_workload_tensors *tt)
+{
+    int r;
+    for (r = 0; r < CLRS_WL_FIRST_OUTPUT; r++)
+        if (tt->t[r].ndim && r != CLRS_WL_GRID && r != CLRS_WL_INDICES) fill_pattern(&tt->t[r], (uint32_t)r * 7919u);
+    if (tt->t[CLRS_WL_GRID].ndim) return fill_grid(host, w, &tt->t[CLRS_WL_GRID]);
+    if (tt->t[CLRS_WL_INDICES].ndim) return fill_indices(host, w, tt);
+    return CLRS_OK;
 }
 
 double clrs_tool_now_ms(void)

@@ -6,7 +6,8 @@
 
 #include "clresample.h"
 
-typedef enum { CLRS_WL_INTERPOLATE = 0, CLRS_WL_GRID_SAMPLE = 1 } clrs_workload_op;
+typedef enum { CLRS_WL_INTERPOLATE = 0, CLRS_WL_GRID_SAMPLE = 1, CLRS_WL_MAX_UNPOOL = 2,
+               CLRS_WL_CONV_TRANSPOSE = 3 } clrs_workload_op;
 
 typedef struct {
     const char *name;
@@ -16,6 +17,9 @@ typedef struct {
     clrs_interpolate_params params;  /* interpolate */
     clrs_grid_sample_params grid;    /* grid_sample: its grid is affine_grid(theta) over the
                                         input's spatial size, theta from clrs_workload_theta */
+    clrs_unpool_params unpool;       /* max_unpool: indices from max_pool with the same window */
+    clrs_conv_transpose_params conv; /* conv_transpose, with bias */
+    int64_t weight_shape[5];         /* conv_transpose: (C_in, C_out / groups, k...) */
     int ndim;
     int64_t in_shape[5];             /* the forward input */
     int channels_last;               /* NHWC / NDHWC memory order */
@@ -39,21 +43,31 @@ void clrs_workload_strides(const clrs_workload *w, const int64_t *shape, int64_t
 /* The same workload with N and C set to 1 and spatial sizes divided by `div` (at least 1),
  * scale factors kept: for tests. */
 clrs_workload clrs_workload_small(const clrs_workload *w, int div);
-/* The tensors of one call, by role. interpolate: src -> dst. grid_sample forward: src is the
- * input, with grid -> dst; backward: src is grad_output, with input and grid -> dst
- * (grad_input) and dst2 (grad_grid). Unused roles have ndim 0. */
+/* The tensors of one call, by role; inputs first, then outputs. interpolate: src -> dst.
+ * grid_sample: src (input), grid -> dst; backward: src (grad_output), input, grid -> dst
+ * (grad_input), dst2 (grad_grid). max_unpool: src, indices -> dst; backward: src
+ * (grad_output), indices -> dst. conv_transpose: src, weight, bias -> dst; backward: src
+ * (grad_output), input, weight -> dst (grad_input), dst2 (grad_weight), dst3 (grad_bias).
+ * Unused roles have ndim 0. */
+enum { CLRS_WL_SRC, CLRS_WL_INPUT, CLRS_WL_GRID, CLRS_WL_INDICES, CLRS_WL_WEIGHT, CLRS_WL_BIAS,
+       CLRS_WL_DST, CLRS_WL_DST2, CLRS_WL_DST3, CLRS_WL_ROLES };
+#define CLRS_WL_FIRST_OUTPUT CLRS_WL_DST
+
 typedef struct {
-    clrs_tensor src, input, grid, dst, dst2;
+    clrs_tensor t[CLRS_WL_ROLES];
 } clrs_workload_tensors;
 
-/* Shapes and strides (workload memory order) of every role, data pointers NULL, dtype f32. */
+/* Shapes, strides (workload memory order) and dtypes of every role, data pointers NULL. */
 void clrs_workload_layout(const clrs_workload *w, clrs_workload_tensors *t);
+/* Bytes of one role's elements (0 for an unused role). */
+size_t clrs_workload_role_bytes(const clrs_tensor *t);
+/* Fills the input roles (host memory already attached) with the workload's data: a fixed
+ * pseudo-random pattern, the affine grid, indices from a host max_pool. */
+clrs_status clrs_workload_prepare(clrs_context *host, const clrs_workload *w,
+                                  const clrs_workload_tensors *t);
 /* Makes the call. */
 clrs_status clrs_workload_run(clrs_context *ctx, const clrs_workload *w,
                               const clrs_workload_tensors *t);
-/* Fills a grid role on the host with affine_grid(clrs_workload_theta) (host memory). */
-clrs_status clrs_workload_fill_grid(clrs_context *host, const clrs_workload *w,
-                                    const clrs_tensor *grid);
 
 /* Copy bandwidth of a context's device in GB/s (read + write per second): a device-to-device
  * buffer copy timed by profiling events, or memcpy on the host; best of several. */
