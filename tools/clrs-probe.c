@@ -193,6 +193,59 @@ static int selftest_pool(clrs_context *dev, clrs_context *host, int dims)
     return rc;
 }
 
+/* conv_transpose forward and all three gradients, device vs host, within 1e-5 (the GEMMs
+ * sum in another order). 0 pass, 1 mismatch, -1 error. */
+static int selftest_conv(clrs_context *dev, clrs_context *host, int dims, double *err)
+{
+    clrs_conv_transpose_params p = CLRS_CONV_TRANSPOSE_PARAMS_INIT;
+    const int nd = dims + 2;
+    int64_t is[5] = {2, 4, 5, 4, 3}, ws[5] = {4, 3, 3, 3, 3}, os[5], bs[1] = {6};
+    float *buf[2][5], *vx, *vw, *vb;
+    size_t nx = 1, nw = 1, ny = 1, i, sizes[5];
+    clrs_tensor x = {0}, w = {0}, b = {0}, t[2][5];
+    int d, k, j, rc = 0;
+    p.groups = 2;
+    for (d = 0; d < dims; d++) p.stride[d] = 2, p.padding[d] = 1, p.output_padding[d] = 1;
+    if (clrs_conv_transpose_shape(&p, nd, is, ws, os) != CLRS_OK) return -1;
+    for (d = 0; d < nd; d++) nx *= (size_t)is[d], nw *= (size_t)ws[d], ny *= (size_t)os[d];
+    sizes[0] = ny, sizes[1] = nx, sizes[2] = nw, sizes[3] = 6, sizes[4] = 0;
+    vx = malloc(nx * 4), vw = malloc(nw * 4), vb = malloc(6 * 4);
+    for (i = 0; i < nx; i++) vx[i] = (float)sin(0.3 * (double)i);
+    for (i = 0; i < nw; i++) vw[i] = (float)cos(0.7 * (double)i);
+    for (i = 0; i < 6; i++) vb[i] = (float)i / 6.0f;
+    x.dtype = w.dtype = b.dtype = CLRS_F32;
+    x.ndim = w.ndim = nd, b.ndim = 1;
+    memcpy(x.shape, is, sizeof x.shape), memcpy(w.shape, ws, sizeof w.shape), b.shape[0] = 6;
+    x.data = vx, w.data = vw, b.data = vb;
+    memset(t, 0, sizeof t);
+    for (k = 0; k < 2; k++) {
+        const int64_t *shapes[4] = {os, is, ws, bs};
+        for (j = 0; j < 4; j++) {
+            buf[k][j] = malloc(sizes[j] * 4);
+            t[k][j].dtype = CLRS_F32;
+            t[k][j].ndim = j == 3 ? 1 : nd;
+            memcpy(t[k][j].shape, shapes[j], sizeof(int64_t) * (size_t)t[k][j].ndim);
+            t[k][j].data = buf[k][j];
+        }
+    }
+    for (k = 0; k < 2 && rc == 0; k++) {
+        clrs_context *c = k ? host : dev;
+        if (clrs_conv_transpose(c, &p, &x, &w, &b, &t[k][0]) != CLRS_OK ||
+            clrs_conv_transpose_backward(c, &p, &t[k][0], &x, &w, &t[k][1], &t[k][2], &t[k][3]) != CLRS_OK)
+            rc = -1;
+    }
+    *err = 0;
+    for (j = 0; rc == 0 && j < 4; j++) {
+        double e = rel_error(buf[0][j], buf[1][j], sizes[j]);
+        if (e > *err) *err = e;
+    }
+    if (rc == 0) rc = *err <= 1e-5 ? 0 : 1;
+    for (k = 0; k < 2; k++)
+        for (j = 0; j < 4; j++) free(buf[k][j]);
+    free(vx), free(vw), free(vb);
+    return rc;
+}
+
 typedef struct {
     clrs_device_info info;
     int ok;                    /* context created */
@@ -269,6 +322,18 @@ static void probe_device(const clrs_device_info *info, clrs_context *host, probe
                          rc < 0 ? ": " : "", rc < 0 ? clrs_error_message() : "");
             }
         }
+        for (dims = 1; dims <= 3; dims++) {
+            double e = 0;
+            int rc = selftest_conv(ctx, host, dims, &e);
+            r->checks++;
+            if (e > r->worst) r->worst = e;
+            if (rc != 0) {
+                size_t n = strlen(r->failed);
+                r->failures++;
+                snprintf(r->failed + n, sizeof r->failed - n, "%sconv_transpose %dd%s%s", n ? "; " : "", dims,
+                         rc < 0 ? ": " : "", rc < 0 ? clrs_error_message() : "");
+            }
+        }
     }
     clrs_context_cache_stats(ctx, &r->stats);
     clrs_context_destroy(ctx);
@@ -337,10 +402,11 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: clrs-probe [--json] [--demo] [--device D]\n"
                "  Lists OpenCL platforms and devices (and the host backend) with their\n"
-               "  capabilities, self-tests interpolate, grid_sample, max_pool and max_unpool\n"
-               "  against the host, and measures copy bandwidth. --device limits the probe\n"
-               "  to one device (auto, gpu, cpu, host, P:D or part of a name). --demo then\n"
-               "  runs a bilinear resize on the best device and prints the time.\n");
+               "  capabilities, self-tests every op (interpolate, grid_sample, max_pool,\n"
+               "  max_unpool, conv_transpose) against the host, and measures copy bandwidth.\n"
+               "  --device limits the probe to one device (auto, gpu, cpu, host, P:D or part\n"
+               "  of a name). --demo then runs a bilinear resize on the best device and\n"
+               "  prints the time.\n");
 }
 
 int main(int argc, char **argv)
