@@ -9,40 +9,9 @@
  * double for f64 and float otherwise. Tensors are (buffer, element offset, 5 strides) with
  * axes (n, c, z, y, x); a weight's are (ci, co, k0, k1, k2). The index maps are in
  * resample_math_conv.h, shared with the host backend. */
-#ifndef CLRS_DTYPE
-#define CLRS_DTYPE 0
-#endif
-
 #include "resample_math_conv.h"
 
-#if CLRS_DTYPE == 1
-#define ST double
-#define R double
-#define RFN(name) name##_d
-#elif CLRS_DTYPE == 2
-#define ST half
-#define R float
-#define RFN(name) name##_f
-#elif CLRS_DTYPE == 3
-#define ST ushort
-#define R float
-#define RFN(name) name##_f
-#else
-#define ST float
-#define R float
-#define RFN(name) name##_f
-#endif
-
-#if CLRS_DTYPE == 2
-#define LOAD(p, i) vload_half((size_t)(i), (p))
-#define STORE(p, i, v) vstore_half_rte((v), (size_t)(i), (p))
-#elif CLRS_DTYPE == 3
-#define LOAD(p, i) clrs_bf16_to_float((p)[i])
-#define STORE(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
-#else
-#define LOAD(p, i) ((p)[i])
-#define STORE(p, i, v) ((p)[i] = (v))
-#endif
+#include "kernel_dtype.h"
 
 /* Global range (total, rounded up): dst[doff + z] = src element z of the (n1, n2, n3, n4)-shaped view in
  * row-major order (axis 0 unbounded: the chunk's entries). */

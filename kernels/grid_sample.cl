@@ -4,44 +4,9 @@
  * (deterministic grad_input gather) or per theta entry; all arithmetic is in
  * resample_math.h. CLRS_DTYPE: 0 f32, 1 f64, 2 f16, 3 bf16 (the clrs_dtype values).
  * Strides are 5 per tensor: [n, c, z, y, x] for images, [n, z, y, x, k] for grids. */
-#ifndef CLRS_DTYPE
-#define CLRS_DTYPE 0
-#endif
-
 #include "resample_math.h"
 
-#if CLRS_DTYPE == 1
-#define ST double
-#define ACC double
-#define SFX(name) name##_f64
-#define RFN(name) name##_d
-#elif CLRS_DTYPE == 2
-#define ST half
-#define ACC float
-#define SFX(name) name##_f16
-#define RFN(name) name##_f
-#elif CLRS_DTYPE == 3
-#define ST ushort
-#define ACC float
-#define SFX(name) name##_bf16
-#define RFN(name) name##_f
-#else
-#define ST float
-#define ACC float
-#define SFX(name) name##_f32
-#define RFN(name) name##_f
-#endif
-
-#if CLRS_DTYPE == 2
-#define LOAD(p, i) vload_half((size_t)(i), (p))
-#define STORE(p, i, v) vstore_half_rte((v), (size_t)(i), (p))
-#elif CLRS_DTYPE == 3
-#define LOAD(p, i) clrs_bf16_to_float((p)[i])
-#define STORE(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
-#else
-#define LOAD(p, i) ((p)[i])
-#define STORE(p, i, v) ((p)[i] = (v))
-#endif
+#include "kernel_dtype.h"
 
 typedef SFX(clrs_grid_taps) taps_t;
 

@@ -4,38 +4,18 @@
  * it and with which weights (forward: output <- input; backward: grad_input <- grad_output
  * through the transposed tables). All arithmetic is in resample_math.h.
  * CLRS_DTYPE selects the storage type: 0 f32, 1 f64, 2 f16, 3 bf16 (the clrs_dtype values). */
-#ifndef CLRS_DTYPE
-#define CLRS_DTYPE 0
-#endif
-
 #include "resample_math.h"
 
-#if CLRS_DTYPE == 1
-#define GATHER_ST double
-#define GATHER_ACC double
-#define GATHER_POINT clrs_gather_point_f64
-#elif CLRS_DTYPE == 2
-#define GATHER_ST half
-#define GATHER_ACC float
-#define GATHER_POINT clrs_gather_point_f16
-#elif CLRS_DTYPE == 3
-#define GATHER_ST ushort
-#define GATHER_ACC float
-#define GATHER_POINT clrs_gather_point_bf16
-#else
-#define GATHER_ST float
-#define GATHER_ACC float
-#define GATHER_POINT clrs_gather_point_f32
-#endif
+#include "kernel_dtype.h"
 
 /* Global range: (O2, O1, C * O0 * N) — the fastest-varying destination axis in dimension 0.
  * Strides and offsets are in elements; sizes and strides are 64-bit. */
-__kernel void clrs_interpolate_gather(__global const GATHER_ST *src, long src_off,
+__kernel void clrs_interpolate_gather(__global const ST *src, long src_off,
                                       long sn, long sc, long s0, long s1, long s2,
-                                      __global GATHER_ST *dst, long dst_off,
+                                      __global ST *dst, long dst_off,
                                       long dn, long dc, long d0, long d1, long d2,
                                       long C, long O0, long O1, long O2,
-                                      __global const int *tab, __global const GATHER_ACC *wt)
+                                      __global const int *tab, __global const ACC *wt)
 {
     const long o2 = (long)get_global_id(0), o1 = (long)get_global_id(1);
     const long z = (long)get_global_id(2);
@@ -44,6 +24,6 @@ __kernel void clrs_interpolate_gather(__global const GATHER_ST *src, long src_of
     o0 = z % O0;
     c = (z / O0) % C;
     n = z / (O0 * C);
-    GATHER_POINT(src, src_off + n * sn + c * sc, s0, s1, s2, dst, dst_off + n * dn + c * dc,
+    SFX(clrs_gather_point)(src, src_off + n * sn + c * sc, s0, s1, s2, dst, dst_off + n * dn + c * dc,
                  d0, d1, d2, tab, wt, o0, o1, o2);
 }

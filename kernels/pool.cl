@@ -3,43 +3,9 @@
  * Tensors are (N, C, axis 0, 1, 2) with strides [n, c, a0, a1, a2]; g0..g17 are the
  * pooling geometry (in, out, kernel, stride, padding, dilation per axis). All per-element
  * arithmetic is in resample_math.h. CLRS_DTYPE: 0 f32, 1 f64, 2 f16, 3 bf16. */
-#ifndef CLRS_DTYPE
-#define CLRS_DTYPE 0
-#endif
-
 #include "resample_math.h"
 
-#if CLRS_DTYPE == 1
-#define ST double
-#define ACC double
-#define SFX(name) name##_f64
-#elif CLRS_DTYPE == 2
-#define ST half
-#define ACC float
-#define SFX(name) name##_f16
-#elif CLRS_DTYPE == 3
-#define ST ushort
-#define ACC float
-#define SFX(name) name##_bf16
-#else
-#define ST float
-#define ACC float
-#define SFX(name) name##_f32
-#endif
-
-/* COPY moves one stored element unchanged (half has no direct loads and stores without
- * cl_khr_fp16: through float, which holds every half exactly). */
-#if CLRS_DTYPE == 2
-#define STORE(p, i, v) vstore_half_rte((v), (size_t)(i), (p))
-#define COPY(d, i, s, j) vstore_half_rte(vload_half((size_t)(j), (s)), (size_t)(i), (d))
-#elif CLRS_DTYPE == 3
-#define STORE(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
-#else
-#define STORE(p, i, v) ((p)[i] = (v))
-#endif
-#ifndef COPY
-#define COPY(d, i, s, j) ((d)[i] = (s)[j])
-#endif
+#include "kernel_dtype.h"
 
 #define GEOM_ARGS                                                                             \
     long g0, long g1, long g2, long g3, long g4, long g5, long g6, long g7, long g8, long g9, \
