@@ -235,6 +235,17 @@ CLRS_INLINE int clrs_pool_readers(clrs_i64 i, clrs_i64 out, clrs_i64 k, clrs_i64
  *   tab[4a+2] taps_max, tab[4a+3] offset of weight[] in the weight buffer. */
 #define CLRS_TAB_HEADER 12
 
+/* Fixed tap counts per axis (0: read them from the table). */
+#ifndef CLRS_TAPS0
+#define CLRS_TAPS0 0
+#endif
+#ifndef CLRS_TAPS1
+#define CLRS_TAPS1 0
+#endif
+#ifndef CLRS_TAPS2
+#define CLRS_TAPS2 0
+#endif
+
 /* Per storage dtype: CLRS_SFX names, the storage type, the accumulation type and the
  * load / store of one element. */
 #define CLRS_SFX f32

@@ -20,8 +20,13 @@ CLRS_INLINE void CLRS_FN(clrs_gather_point)(const CLRS_GLOBAL CLRS_ST *src, clrs
                                             const CLRS_GLOBAL CLRS_ACC *wt,
                                             clrs_i64 o0, clrs_i64 o1, clrs_i64 o2)
 {
-    const clrs_i32 k0 = tab[2], k1 = tab[6], k2 = tab[10];
-    const clrs_i32 n0 = tab[tab[0] + o0], n1 = tab[tab[4] + o1], n2 = tab[tab[8] + o2];
+    /* CLRS_TAPS0..2 > 0: every destination has exactly that many taps on the axis (set by the
+     * OpenCL backend for nearest / linear / cubic forward), so the loops have constant trips */
+    const clrs_i32 k0 = CLRS_TAPS0 ? CLRS_TAPS0 : tab[2], k1 = CLRS_TAPS1 ? CLRS_TAPS1 : tab[6];
+    const clrs_i32 k2 = CLRS_TAPS2 ? CLRS_TAPS2 : tab[10];
+    const clrs_i32 n0 = CLRS_TAPS0 ? CLRS_TAPS0 : tab[tab[0] + o0];
+    const clrs_i32 n1 = CLRS_TAPS1 ? CLRS_TAPS1 : tab[tab[4] + o1];
+    const clrs_i32 n2 = CLRS_TAPS2 ? CLRS_TAPS2 : tab[tab[8] + o2];
     const CLRS_GLOBAL clrs_i32 *ix0 = tab + tab[1] + o0 * k0;
     const CLRS_GLOBAL clrs_i32 *ix1 = tab + tab[5] + o1 * k1;
     const CLRS_GLOBAL clrs_i32 *ix2 = tab + tab[9] + o2 * k2;

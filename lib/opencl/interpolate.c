@@ -21,11 +21,15 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
     cl_program prog;
     cl_kernel k = NULL;
     cl_int err = CL_SUCCESS;
-    char options[64];
+    char options[128];
     clrs_status st;
     int i, host_side = src->host != NULL || dst->host != NULL;
 
-    snprintf(options, sizeof options, "-DCLRS_DTYPE=%d", (int)dst->dtype);
+    /* constant tap counts where the plan has them: the loops unroll (a few variants at most:
+     * 1, 2 or 4 taps per axis for nearest, linear, cubic) */
+    snprintf(options, sizeof options, "-DCLRS_DTYPE=%d -DCLRS_TAPS0=%d -DCLRS_TAPS1=%d -DCLRS_TAPS2=%d",
+             (int)dst->dtype, plan->fixed[0] <= 4 ? plan->fixed[0] : 0,
+             plan->fixed[1] <= 4 ? plan->fixed[1] : 0, plan->fixed[2] <= 4 ? plan->fixed[2] : 0);
     if ((st = clrs__program_get(ctx, "interpolate.cl", options, &prog)) != CLRS_OK) return st;
     if (planes == 0) return CLRS_OK;
     k = clCreateKernel(prog, "clrs_interpolate_gather", &err);

@@ -345,6 +345,9 @@ clrs_status clrs__interp_plan_build(const clrs__interp_geom *g, int dbl, int bac
         const axis_table *t = &tables[a];
         size_t n = (size_t)t->n * (size_t)t->k, j;
         plan->dst[a] = t->n;
+        plan->fixed[a] = t->k;
+        for (j = 0; j < (size_t)t->n; j++)
+            if (t->count[j] != t->k) plan->fixed[a] = 0;
         plan->tab[4 * a + 0] = (int32_t)ipos;
         memcpy(plan->tab + ipos, t->count, sizeof *t->count * (size_t)t->n);
         ipos += (size_t)t->n;

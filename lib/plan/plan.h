@@ -30,6 +30,7 @@ typedef struct {
     size_t wt_len;           /* weights */
     int dbl;
     int64_t dst[3];          /* destination sizes per axis */
+    int fixed[3];            /* per axis: the tap count when every destination has it, else 0 */
 } clrs__interp_plan;
 
 /* dbl: weights in double (f64 tensors) rather than float. */
