@@ -471,6 +471,27 @@ const char *th_record_text(const th_record *r, const char *key)
     return k < 0 ? NULL : r->text[k];
 }
 
+/* ---- running a suite ---- */
+
+int th_run(const char *suite, void (*setup)(void), void (*teardown)(void),
+           void (*add)(TCase *tc, int n))
+{
+    Suite *s = suite_create(suite);
+    TCase *tc = tcase_create("all");
+    SRunner *sr;
+    int failed;
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 1200);
+    add(tc, th_backend_count());
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
+
 /* ---- seeds ---- */
 
 uint64_t th_seed(const char *suite)

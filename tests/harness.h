@@ -90,6 +90,13 @@ int th_record_shape(const th_record *r, const char *key, int64_t *s);
 /* The text after a key, or NULL when the key is absent. */
 const char *th_record_text(const th_record *r, const char *key);
 
+/* ---- running a suite ---- */
+/* Builds one TCase with the (unchecked) fixture and a generous timeout, lets `add` add the
+ * tests (n: how many backends the loop tests span), and runs it in this process (OpenCL
+ * runtimes do not survive fork()). Returns main's exit status. */
+int th_run(const char *suite, void (*setup)(void), void (*teardown)(void),
+           void (*add)(TCase *tc, int n));
+
 /* ---- seeds ---- */
 /* $CLRS_TEST_SEED, or a fresh one; printed either way so a failure can be replayed. */
 uint64_t th_seed(const char *suite);

@@ -566,14 +566,8 @@ START_TEST(argument_rules)
 }
 END_TEST
 
-int main(void)
+static void add_tests(TCase *tc, int n)
 {
-    Suite *s = suite_create("grid_sample");
-    TCase *tc = tcase_create("all");
-    SRunner *sr;
-    int failed, n = th_backend_count();
-    tcase_add_unchecked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 1200);
     tcase_add_loop_test(tc, golden_grid_sample, 0, n);
     tcase_add_loop_test(tc, golden_affine_grid, 0, n);
     tcase_add_loop_test(tc, adjoint_and_fd, 0, n);
@@ -582,11 +576,6 @@ int main(void)
     tcase_add_loop_test(tc, argument_rules, 0, n);
     tcase_add_loop_test(tc, nonfinite_grid, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK); /* OpenCL runtimes do not survive fork() */
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
 }
+
+int main(void) { return th_run("grid_sample", setup, teardown, add_tests); }

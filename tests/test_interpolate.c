@@ -395,27 +395,14 @@ START_TEST(bench_workloads)
 }
 END_TEST
 
-int main(void)
+static void add_tests(TCase *tc, int n)
 {
-    Suite *s = suite_create("interpolate");
-    TCase *tc = tcase_create("all");
-    SRunner *sr;
-    int failed, n;
-    n = th_backend_count();
-    tcase_add_unchecked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 1200);
     tcase_add_loop_test(tc, golden_f32_f64, 0, n);
     tcase_add_loop_test(tc, golden_f16_bf16, 0, n);
     tcase_add_loop_test(tc, adjoint_f64, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    /* OpenCL runtimes do not survive fork(): run the tests in this process */
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
 }
+
+int main(void) { return th_run("interpolate", setup, teardown, add_tests); }
