@@ -36,6 +36,12 @@ make -j"$jobs"
 case $what in
 demo)
     ./tools/clrs-probe --demo
+    if [[ -x tools/clrs-resize ]]; then
+        out=${TMPDIR:-/tmp}/clresample-sample-4x.png
+        echo
+        ./tools/clrs-resize data/sample.png "$out" --scale 4 --mode bicubic
+        echo "wrote $out (data/sample.png, 96x64 RGB, resized 4x bicubic)"
+    fi
     ;;
 test)
     status=0
