@@ -84,15 +84,6 @@ static void gemm(int dbl, int64_t m, int64_t n, int64_t k, const hmat *a, int64_
 
 /* ---- per-dtype element loops ---- */
 
-#define LD_f32(p, i) ((p)[i])
-#define LD_f64(p, i) ((p)[i])
-#define LD_f16(p, i) clrs_half_to_float((p)[i])
-#define LD_bf16(p, i) clrs_bf16_to_float((p)[i])
-#define ST_f32(p, i, v) ((p)[i] = (v))
-#define ST_f64(p, i, v) ((p)[i] = (v))
-#define ST_f16(p, i, v) ((p)[i] = clrs_float_to_half(v))
-#define ST_bf16(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
-
 #define DISPATCH(dtype, M)                                                                     \
     switch (dtype) {                                                                           \
     case CLRS_F32: M(f32, float, float, f); break;                                             \
@@ -121,7 +112,7 @@ static void norm5(const clrs__view *v, int64_t sh[5], int64_t st[5])
         for (z = 0; z < total; z++) {                                                          \
             const int64_t x = z % sh[4], y = (z / sh[4]) % sh[3], w = (z / (sh[4] * sh[3])) % sh[2]; \
             const int64_t c = (z / (sh[4] * sh[3] * sh[2])) % sh[1], n = n0 + z / (sh[4] * sh[3] * sh[2] * sh[1]); \
-            d[z] = LD_##SFX(src, n * st[0] + c * st[1] + w * st[2] + y * st[3] + x * st[4]);   \
+            d[z] = CLRS_H_LOAD_##SFX(src, n * st[0] + c * st[1] + w * st[2] + y * st[3] + x * st[4]);   \
         }                                                                                      \
     } while (0)
 
@@ -142,7 +133,7 @@ static void pack(const clrs__view *v, int64_t n0, int64_t nb, void *dst)
         for (z = 0; z < total; z++) {                                                          \
             const int64_t x = z % sh[4], y = (z / sh[4]) % sh[3], w = (z / (sh[4] * sh[3])) % sh[2]; \
             const int64_t c = (z / (sh[4] * sh[3] * sh[2])) % sh[1], n = n0 + z / (sh[4] * sh[3] * sh[2] * sh[1]); \
-            ST_##SFX(dstp, n * st[0] + c * st[1] + w * st[2] + y * st[3] + x * st[4], s[z]);   \
+            CLRS_H_STORE_##SFX(dstp, n * st[0] + c * st[1] + w * st[2] + y * st[3] + x * st[4], s[z]);   \
         }                                                                                      \
     } while (0)
 
@@ -167,8 +158,8 @@ static void unpack(const void *src, const clrs__view *v, int64_t n0, int64_t nb)
             const int64_t o2 = o % g->out[2], o1 = (o / g->out[2]) % g->out[1], o0 = o / (g->out[2] * g->out[1]); \
             const int64_t grp = cog / g->Cout_g;                                               \
             R v = clrs_conv_col2im_##RS(cl, grp * g->M * g->L, cg, cog % g->Cout_g, o0, o1, o2); \
-            if (bp) v += (R)LD_##SFX(bp, cog * bias->strides[0]);                              \
-            ST_##SFX(y, n * os[0] + cog * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4], v);    \
+            if (bp) v += (R)CLRS_H_LOAD_##SFX(bp, cog * bias->strides[0]);                              \
+            CLRS_H_STORE_##SFX(y, n * os[0] + cog * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4], v);    \
         }                                                                                      \
     } while (0)
 
@@ -191,7 +182,7 @@ static void col2im(const clrs__conv_geom *g, const clrs_conv_geom *cg, const voi
             const int64_t row = z / g->L, i = z % g->L, grp = row / g->M;                      \
             int64_t co, o0, o1, o2;                                                            \
             cl[z] = clrs_conv_im2col_src(cg, row % g->M, i, &co, &o0, &o1, &o2)                \
-                        ? (R)LD_##SFX(go, n * os[0] + (grp * g->Cout_g + co) * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4]) \
+                        ? (R)CLRS_H_LOAD_##SFX(go, n * os[0] + (grp * g->Cout_g + co) * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4]) \
                         : (R)0;                                                                \
         }                                                                                      \
     } while (0)
@@ -217,12 +208,12 @@ static void im2col(const clrs__conv_geom *g, const clrs_conv_geom *cg, const clr
             for (n = 0; n < g->N; n++)                                                         \
                 for (o = 0; o < g->Lout; o++) {                                                \
                     const int64_t o2 = o % g->out[2], o1 = (o / g->out[2]) % g->out[1], o0 = o / (g->out[2] * g->out[1]); \
-                    const R yv = (R)LD_##SFX(go, n * os[0] + c * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4]) - comp; \
+                    const R yv = (R)CLRS_H_LOAD_##SFX(go, n * os[0] + c * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4]) - comp; \
                     const R t = sum + yv;                                                      \
                     comp = (t - sum) - yv;                                                     \
                     sum = t;                                                                   \
                 }                                                                              \
-            ST_##SFX(gb, c * gbias->strides[0], sum);                                          \
+            CLRS_H_STORE_##SFX(gb, c * gbias->strides[0], sum);                                          \
         }                                                                                      \
     } while (0)
 

@@ -2,7 +2,6 @@
  * grid points (forward, grad_grid), input pixels (grad_input, a deterministic gather over the
  * plan's lists) and theta entries (grad_theta), calling the bodies of resample_math.h. */
 #include "host/host.h"
-#include "resample_math.h"
 
 #define POINT_COORDS(p)                                                                        \
     const int64_t ox = (p) % g->oW, oy = ((p) / g->oW) % g->oH, oz = (p) / (g->oW * g->oH)
@@ -22,21 +21,12 @@
                                        g->dims, g->W, g->H, g->D, g->mode, g->padding,          \
                                        g->align_corners, &t);                                  \
             for (c = 0; c < g->C; c++)                                                         \
-                CLRS_STORE_##SFX(y, n * os[0] + c * os[1] + oz * os[2] + oy * os[3] + ox * os[4], \
+                CLRS_H_STORE_##SFX(y, n * os[0] + c * os[1] + oz * os[2] + oy * os[3] + ox * os[4], \
                                  clrs_grid_value_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], \
                                                        g->W, g->H, g->D, &t));                  \
         }                                                                                      \
     } while (0)
 
-/* host stores, named per dtype for the macros above */
-#define CLRS_STORE_f32(p, i, v) ((p)[i] = (v))
-#define CLRS_STORE_f64(p, i, v) ((p)[i] = (v))
-#define CLRS_STORE_f16(p, i, v) ((p)[i] = clrs_float_to_half(v))
-#define CLRS_STORE_bf16(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
-#define CLRS_LOAD_f32(p, i) ((p)[i])
-#define CLRS_LOAD_f64(p, i) ((p)[i])
-#define CLRS_LOAD_f16(p, i) clrs_half_to_float((p)[i])
-#define CLRS_LOAD_bf16(p, i) clrs_bf16_to_float((p)[i])
 
 clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *input,
                                    const clrs__view *grid, const clrs__view *out)
@@ -74,10 +64,10 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                                        g->padding, g->align_corners, &t);                      \
             for (c = 0; c < g->C; c++)                                                         \
                 clrs_grid_grad_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], g->W, g->H, g->D, &t, \
-                                     CLRS_LOAD_##SFX(go, n * os[0] + c * os[1] + oz * os[2] + oy * os[3] + ox * os[4]), \
+                                     CLRS_H_LOAD_##SFX(go, n * os[0] + c * os[1] + oz * os[2] + oy * os[3] + ox * os[4]), \
                                      acc);                                                     \
             for (a = 0; a < g->dims; a++)                                                      \
-                CLRS_STORE_##SFX(gg, n * ggs[0] + oz * ggs[1] + oy * ggs[2] + ox * ggs[3] + a * ggs[4], \
+                CLRS_H_STORE_##SFX(gg, n * ggs[0] + oz * ggs[1] + oy * ggs[2] + ox * ggs[3] + a * ggs[4], \
                                  acc[a] * t.dcoord[a]);                                        \
         }                                                                                      \
     } while (0)
@@ -157,7 +147,7 @@ clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs
             {                                                                                  \
                 POINT_COORDS(p);                                                               \
                 for (i = 0; i < g->dims; i++)                                                  \
-                    CLRS_STORE_##SFX(gr, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3] + i * gs[4], \
+                    CLRS_H_STORE_##SFX(gr, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3] + i * gs[4], \
                                      clrs_affine_point_##SFX(th, n * theta->strides[0], theta->strides[1], \
                                                              theta->strides[2], g->dims, i, base)); \
             }                                                                                  \
@@ -196,11 +186,11 @@ clrs_status clrs__host_affine_grid(const clrs__grid_geom *g, const clrs__view *t
                 AFFINE_BASE(R, base, p);                                                       \
                 {                                                                              \
                     POINT_COORDS(p);                                                           \
-                    acc += CLRS_LOAD_##SFX(gg, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3] + i * gs[4]) * \
+                    acc += CLRS_H_LOAD_##SFX(gg, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3] + i * gs[4]) * \
                            base[j];                                                            \
                 }                                                                              \
             }                                                                                  \
-            CLRS_STORE_##SFX(gt, n * gtheta->strides[0] + i * gtheta->strides[1] + j * gtheta->strides[2], acc); \
+            CLRS_H_STORE_##SFX(gt, n * gtheta->strides[0] + i * gtheta->strides[1] + j * gtheta->strides[2], acc); \
         }                                                                                      \
     } while (0)
 

@@ -1,7 +1,6 @@
 /* host/interpolate.c — the host backend of interpolate: OpenMP loops over the destination
  * that call the gather body of resample_math.h, the same body the OpenCL kernel runs. */
 #include "host/host.h"
-#include "resample_math.h"
 
 #define HOST_GATHER(SFX, ST, ACC)                                                           \
     do {                                                                                    \

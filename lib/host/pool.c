@@ -1,24 +1,6 @@
 /* host/pool.c — the host backend of max_pool and max_unpool: OpenMP loops over outputs
  * (forward) and inputs (the backward gathers), calling the bodies of resample_math.h. */
 #include "host/host.h"
-#include "resample_math.h"
-
-#define ST_f32 float
-#define ST_f64 double
-#define ST_f16 clrs_f16_t
-#define ST_bf16 clrs_u16
-#define ACC_f32 float
-#define ACC_f64 double
-#define ACC_f16 float
-#define ACC_bf16 float
-#define LOAD_f32(p, i) ((p)[i])
-#define LOAD_f64(p, i) ((p)[i])
-#define LOAD_f16(p, i) clrs_half_to_float((p)[i])
-#define LOAD_bf16(p, i) clrs_bf16_to_float((p)[i])
-#define STORE_f32(p, i, v) ((p)[i] = (v))
-#define STORE_f64(p, i, v) ((p)[i] = (v))
-#define STORE_f16(p, i, v) ((p)[i] = clrs_float_to_half(v))
-#define STORE_bf16(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
 
 #define DISPATCH(dtype, M)                                                                     \
     switch (dtype) {                                                                           \
@@ -40,8 +22,8 @@ clrs_status clrs__host_max_pool(const clrs__pool_geom *pg, const clrs__view *in,
     clrs__axis_strides(idx, xs);
 #define FWD(S)                                                                                 \
     do {                                                                                       \
-        const ST_##S *x = (const ST_##S *)in->host;                                            \
-        ST_##S *y = (ST_##S *)out->host;                                                       \
+        const CLRS_H_ST_##S *x = (const CLRS_H_ST_##S *)in->host;                                            \
+        CLRS_H_ST_##S *y = (CLRS_H_ST_##S *)out->host;                                                       \
         int64_t *ix = (int64_t *)idx->host, z;                                                 \
         _Pragma("omp parallel for schedule(static)")                                           \
         for (z = 0; z < planes * g[3]; z++) {                                                  \
@@ -49,10 +31,10 @@ clrs_status clrs__host_max_pool(const clrs__pool_geom *pg, const clrs__view *in,
             int64_t o1, o2;                                                                    \
             for (o1 = 0; o1 < g[4]; o1++)                                                      \
                 for (o2 = 0; o2 < g[5]; o2++) {                                                \
-                    ACC_##S v;                                                                 \
+                    CLRS_H_ACC_##S v;                                                                 \
                     int64_t k;                                                                 \
                     clrs_max_pool_point_##S(x, n * is[0] + c * is[1], is[2], is[3], is[4], g, o0, o1, o2, &v, &k); \
-                    STORE_##S(y, n * os[0] + c * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4], v); \
+                    CLRS_H_STORE_##S(y, n * os[0] + c * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4], v); \
                     ix[n * xs[0] + c * xs[1] + o0 * xs[2] + o1 * xs[3] + o2 * xs[4]] = k;     \
                 }                                                                              \
         }                                                                                      \
@@ -73,9 +55,9 @@ clrs_status clrs__host_max_pool_backward(const clrs__pool_geom *pg, const clrs__
     clrs__axis_strides(gin, is);
 #define BWD(S)                                                                                 \
     do {                                                                                       \
-        const ST_##S *go = (const ST_##S *)gout->host;                                         \
+        const CLRS_H_ST_##S *go = (const CLRS_H_ST_##S *)gout->host;                                         \
         const int64_t *ix = (const int64_t *)idx->host;                                        \
-        ST_##S *gi = (ST_##S *)gin->host;                                                      \
+        CLRS_H_ST_##S *gi = (CLRS_H_ST_##S *)gin->host;                                                      \
         int64_t z;                                                                             \
         _Pragma("omp parallel for schedule(static)")                                           \
         for (z = 0; z < planes * g[0]; z++) {                                                  \
@@ -83,7 +65,7 @@ clrs_status clrs__host_max_pool_backward(const clrs__pool_geom *pg, const clrs__
             int64_t i1, i2;                                                                    \
             for (i1 = 0; i1 < g[1]; i1++)                                                      \
                 for (i2 = 0; i2 < g[2]; i2++)                                                  \
-                    STORE_##S(gi, n * is[0] + c * is[1] + i0 * is[2] + i1 * is[3] + i2 * is[4], \
+                    CLRS_H_STORE_##S(gi, n * is[0] + c * is[1] + i0 * is[2] + i1 * is[3] + i2 * is[4], \
                               clrs_max_pool_grad_point_##S(go, n * gs[0] + c * gs[1], gs[2], gs[3], gs[4], ix, \
                                                            n * xs[0] + c * xs[1], xs[2], xs[3], xs[4], g, i0, i1, i2)); \
         }                                                                                      \
@@ -106,16 +88,16 @@ clrs_status clrs__host_max_unpool(const clrs__pool_geom *pg, const clrs__view *i
     clrs__axis_strides(out, os);
 #define UNPOOL(S)                                                                              \
     do {                                                                                       \
-        const ST_##S *x = (const ST_##S *)in->host;                                            \
+        const CLRS_H_ST_##S *x = (const CLRS_H_ST_##S *)in->host;                                            \
         const int64_t *ix = (const int64_t *)idx->host;                                        \
-        ST_##S *y = (ST_##S *)out->host;                                                       \
+        CLRS_H_ST_##S *y = (CLRS_H_ST_##S *)out->host;                                                       \
         int64_t z;                                                                             \
         _Pragma("omp parallel for schedule(static)")                                           \
         for (z = 0; z < planes; z++) {                                                         \
             const int64_t n = z / C, c = z % C, ob = n * os[0] + c * os[1];                    \
             int64_t i;                                                                         \
             for (i = 0; i < nout; i++)                                                         \
-                STORE_##S(y, ob + clrs_plane_offset(i, pg->out[1], pg->out[2], os[2], os[3], os[4]), (ACC_##S)0); \
+                CLRS_H_STORE_##S(y, ob + clrs_plane_offset(i, pg->out[1], pg->out[2], os[2], os[3], os[4]), (CLRS_H_ACC_##S)0); \
             for (i = 0; i < nin; i++) {                                                        \
                 const int64_t k = ix[n * xs[0] + c * xs[1] + clrs_plane_offset(i, pg->in[1], pg->in[2], xs[2], xs[3], xs[4])]; \
                 y[ob + clrs_plane_offset(k, pg->out[1], pg->out[2], os[2], os[3], os[4])] =    \
@@ -139,9 +121,9 @@ clrs_status clrs__host_max_unpool_backward(const clrs__pool_geom *pg, const clrs
     clrs__axis_strides(gin, is);
 #define UNPOOL_BWD(S)                                                                          \
     do {                                                                                       \
-        const ST_##S *go = (const ST_##S *)gout->host;                                         \
+        const CLRS_H_ST_##S *go = (const CLRS_H_ST_##S *)gout->host;                                         \
         const int64_t *ix = (const int64_t *)idx->host;                                        \
-        ST_##S *gi = (ST_##S *)gin->host;                                                      \
+        CLRS_H_ST_##S *gi = (CLRS_H_ST_##S *)gin->host;                                                      \
         int64_t z;                                                                             \
         _Pragma("omp parallel for schedule(static)")                                           \
         for (z = 0; z < planes * nin; z++) {                                                   \

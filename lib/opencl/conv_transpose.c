@@ -20,86 +20,46 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_VIEWS 6
-
+/* One call (opencl/call.c) and its workspace. */
 typedef struct {
-    clrs_context *ctx;
-    const char *op;
-    cl_program prog;
-    const clrs__view *views[MAX_VIEWS];
-    clrs__cl_buffer bufs[MAX_VIEWS];
-    int written[MAX_VIEWS];
-    int host_side;
+    clrs__cl_call base;
     cl_mem ws;
     size_t ws_esize;
 } call;
 
 static clrs_status call_begin(call *c, clrs_context *ctx, const char *op, clrs_dtype dtype)
 {
-    char options[64];
     memset(c, 0, sizeof *c);
-    c->ctx = ctx;
-    c->op = op;
-    snprintf(options, sizeof options, "-DCLRS_DTYPE=%d", (int)dtype);
-    return clrs__program_get(ctx, "conv_transpose.cl", options, &c->prog);
+    return clrs__cl_call_begin(&c->base, ctx, op, "conv_transpose.cl", dtype, NULL);
 }
 
 static clrs_status call_view(call *c, int i, const clrs__view *v, int writable)
 {
-    c->views[i] = v;
-    if (!v || !v->span) return CLRS_OK; /* empty: nothing to read or write (buffer arg NULL) */
-    if (v->host) c->host_side = 1;
-    c->written[i] = writable;
-    return clrs__cl_view_acquire(c->ctx, v, writable, &c->bufs[i]);
+    return clrs__cl_call_view(&c->base, i, v, writable);
 }
 
 static clrs_status call_end(call *c, clrs_status st)
 {
-    int i;
-    for (i = 0; i < MAX_VIEWS; i++)
-        if (c->views[i] && c->bufs[i].mem && c->written[i]) {
-            clrs_status s2 = clrs__cl_view_release(c->ctx, c->views[i], st == CLRS_OK, &c->bufs[i]);
-            if (st == CLRS_OK) st = s2;
-        }
-    if (c->host_side || st != CLRS_OK) clFinish(c->ctx->queue);
-    for (i = 0; i < MAX_VIEWS; i++)
-        if (c->views[i] && c->bufs[i].mem && !c->written[i]) clrs__cl_view_release(c->ctx, c->views[i], 0, &c->bufs[i]);
+    st = clrs__cl_call_end(&c->base, st);
     /* the queue keeps the workspace alive until the commands that use it have finished */
     if (c->ws) clReleaseMemObject(c->ws);
     return st;
 }
 
-/* 1-D launches of `total` work-items, rounded up to one fixed work-group size */
-static clrs_status launch(call *c, cl_kernel k, int64_t total)
-{
-    cl_event ev = NULL;
-    size_t local = c->ctx->info.max_work_group_size >= 64 ? 64 : c->ctx->info.max_work_group_size;
-    size_t global;
-    cl_int err;
-    if (local < 1) local = 1;
-    global = ((size_t)total + local - 1) / local * local;
-    err = clEnqueueNDRangeKernel(c->ctx->queue, k, 1, NULL, &global, &local, 0, NULL, &ev);
-    if (err == CL_INVALID_WORK_GROUP_SIZE) /* the kernel allows fewer: let the runtime choose */
-        err = clEnqueueNDRangeKernel(c->ctx->queue, k, 1, NULL, &global, NULL, 0, NULL, &ev);
-    if (err != CL_SUCCESS) return clrs__cl_fail(err, c->op, "clEnqueueNDRangeKernel");
-    clrs__set_last_event(c->ctx, ev);
-    return CLRS_OK;
-}
-
 static clrs_status kernel(call *c, const char *name, clrs__args *a)
 {
-    cl_int err;
-    memset(a, 0, sizeof *a);
-    if ((a->k = clCreateKernel(c->prog, name, &err)) == NULL) return clrs__cl_fail(err, c->op, "clCreateKernel");
-    return CLRS_OK;
+    return clrs__cl_kernel(&c->base, name, a);
 }
 
+/* 1-D launches of `total` work-items, rounded up to one fixed work-group size (PoCL then
+ * compiles one work-group function per kernel, whatever the shapes) */
 static clrs_status run(call *c, clrs__args *a, int64_t total)
 {
-    clrs_status st = a->err != CL_SUCCESS ? clrs__cl_fail(a->err, c->op, "clSetKernelArg") : launch(c, a->k, total);
-    clReleaseKernel(a->k);
-    a->k = NULL;
-    return st;
+    size_t local = c->base.ctx->info.max_work_group_size >= 64 ? 64 : c->base.ctx->info.max_work_group_size;
+    size_t global;
+    if (local < 1) local = 1;
+    global = ((size_t)total + local - 1) / local * local;
+    return clrs__cl_run(&c->base, a, 1, &global, &local);
 }
 
 static void to_cg(const clrs__conv_geom *g, clrs_conv_geom *cg)
@@ -125,7 +85,7 @@ static void sizes4(const clrs__view *v, int64_t sh[4])
 /* ws[woff ...] = entries [n0, n0 + nb) of view slot i, contiguous (or the reverse) */
 static clrs_status copy_view(call *c, int slot, int64_t n0, int64_t nb, int64_t woff, int unpack)
 {
-    const clrs__view *v = c->views[slot];
+    const clrs__view *v = c->base.views[slot];
     clrs__args a;
     int64_t s[5], sh[4], total;
     clrs_status st;
@@ -139,8 +99,8 @@ static clrs_status copy_view(call *c, int slot, int64_t n0, int64_t nb, int64_t 
         clrs__arg_mem(&a, c->ws);
         clrs__arg_long(&a, woff);
     }
-    clrs__arg_mem(&a, c->bufs[slot].mem);
-    clrs__arg_long(&a, (int64_t)c->bufs[slot].elem_offset + n0 * s[0]);
+    clrs__arg_mem(&a, c->base.bufs[slot].mem);
+    clrs__arg_long(&a, (int64_t)c->base.bufs[slot].elem_offset + n0 * s[0]);
     for (i = 0; i < 5; i++) clrs__arg_long(&a, s[i]);
     for (i = 0; i < 4; i++) clrs__arg_long(&a, sh[i]);
     if (!unpack) {
@@ -209,15 +169,15 @@ static clrs_status gemm(call *c, int dbl, int64_t m, int64_t n, int64_t k, const
                                        tb ? CLBlastTransposeYes : CLBlastTransposeNo, (size_t)m, (size_t)n, (size_t)k,
                                        1.0, a.mem, (size_t)a.off, (size_t)a.ld, (size_t)as, b.mem, (size_t)b.off,
                                        (size_t)b.ld, (size_t)bs, acc ? 1.0 : 0.0, C->mem, (size_t)C->off,
-                                       (size_t)C->ld, (size_t)cs, (size_t)batch, &c->ctx->queue, &ev);
+                                       (size_t)C->ld, (size_t)cs, (size_t)batch, &c->base.ctx->queue, &ev);
     else
         s = CLBlastSgemmStridedBatched(CLBlastLayoutRowMajor, ta ? CLBlastTransposeYes : CLBlastTransposeNo,
                                        tb ? CLBlastTransposeYes : CLBlastTransposeNo, (size_t)m, (size_t)n, (size_t)k,
                                        1.0f, a.mem, (size_t)a.off, (size_t)a.ld, (size_t)as, b.mem, (size_t)b.off,
                                        (size_t)b.ld, (size_t)bs, acc ? 1.0f : 0.0f, C->mem, (size_t)C->off,
-                                       (size_t)C->ld, (size_t)cs, (size_t)batch, &c->ctx->queue, &ev);
-    if (s != CLBlastSuccess) return blast_fail(c->op, s);
-    if (ev) clrs__set_last_event(c->ctx, ev);
+                                       (size_t)C->ld, (size_t)cs, (size_t)batch, &c->base.ctx->queue, &ev);
+    if (s != CLBlastSuccess) return blast_fail(c->base.op, s);
+    if (ev) clrs__set_last_event(c->base.ctx, ev);
     return CLRS_OK;
 #else
     (void)c, (void)dbl, (void)m, (void)n, (void)k, (void)A, (void)flip_a, (void)B, (void)flip_b;
@@ -230,8 +190,8 @@ static clrs_status gemm(call *c, int dbl, int64_t m, int64_t n, int64_t k, const
 static dmat view_mat(const call *c, int slot, const clrs__conv_mat *m, int64_t n)
 {
     dmat d;
-    d.mem = c->bufs[slot].mem;
-    d.off = (int64_t)c->bufs[slot].elem_offset + n * m->nstride;
+    d.mem = c->base.bufs[slot].mem;
+    d.off = (int64_t)c->base.bufs[slot].elem_offset + n * m->nstride;
     d.ld = m->ld, d.gstride = m->gstride, d.trans = m->trans;
     return d;
 }
@@ -247,11 +207,11 @@ static clrs_status make_ws(call *c, const clrs__conv_ws *ws)
 {
     cl_int err;
     const uint64_t bytes = (uint64_t)ws->total * ws->esize;
-    if (c->ctx->info.max_alloc_bytes && bytes > c->ctx->info.max_alloc_bytes)
+    if (c->base.ctx->info.max_alloc_bytes && bytes > c->base.ctx->info.max_alloc_bytes)
         return clrs__fail(CLRS_ERR_MEMORY, "%s: the workspace (%llu bytes) exceeds the device's largest allocation",
-                          c->op, (unsigned long long)bytes);
-    c->ws = clCreateBuffer(c->ctx->cl, CL_MEM_READ_WRITE, (size_t)(bytes ? bytes : ws->esize), NULL, &err);
-    if (!c->ws) return clrs__cl_fail(err, c->op, "clCreateBuffer(workspace)");
+                          c->base.op, (unsigned long long)bytes);
+    c->ws = clCreateBuffer(c->base.ctx->cl, CL_MEM_READ_WRITE, (size_t)(bytes ? bytes : ws->esize), NULL, &err);
+    if (!c->ws) return clrs__cl_fail(err, c->base.op, "clCreateBuffer(workspace)");
     c->ws_esize = ws->esize;
     return CLRS_OK;
 }
@@ -260,9 +220,9 @@ static void tensor_args(clrs__args *a, const call *c, int slot, int64_t n0)
 {
     int64_t s[5];
     int i;
-    clrs__conv_strides(c->views[slot], s);
-    clrs__arg_mem(a, c->bufs[slot].mem);
-    clrs__arg_long(a, (int64_t)c->bufs[slot].elem_offset + n0 * s[0]);
+    clrs__conv_strides(c->base.views[slot], s);
+    clrs__arg_mem(a, c->base.bufs[slot].mem);
+    clrs__arg_long(a, (int64_t)c->base.bufs[slot].elem_offset + n0 * s[0]);
     for (i = 0; i < 5; i++) clrs__arg_long(a, s[i]);
 }
 
@@ -330,8 +290,8 @@ clrs_status clrs__cl_conv_transpose(clrs_context *ctx, const clrs__conv_geom *g,
             const int64_t total = nb * g->Cout * g->Lout;
             clrs__arg_mem(&a, c.ws);
             clrs__arg_long(&a, ws.cols);
-            clrs__arg_mem(&a, bias ? c.bufs[2].mem : c.ws);
-            clrs__arg_long(&a, bias ? (int64_t)c.bufs[2].elem_offset : 0);
+            clrs__arg_mem(&a, bias ? c.base.bufs[2].mem : c.ws);
+            clrs__arg_long(&a, bias ? (int64_t)c.base.bufs[2].elem_offset : 0);
             clrs__arg_long(&a, bias ? bias->strides[0] : 0);
             clrs__arg_int(&a, bias != NULL);
             tensor_args(&a, &c, 3, n0);
@@ -361,7 +321,7 @@ clrs_status clrs__cl_conv_transpose_backward(clrs_context *ctx, const clrs__conv
     if (!blast_available() && (ginput || gweight))
         return clrs__fail(CLRS_ERR_BUILD, "conv_transpose_backward: built without CLBlast; OpenCL devices need it for the GEMMs");
     if ((st = call_begin(&c, ctx, "conv_transpose_backward", input->dtype)) != CLRS_OK) return st;
-    c.op = "conv_transpose_backward";
+    c.base.op = "conv_transpose_backward";
     clrs__conv_mat_image(input, g, &mx);
     clrs__conv_mat_weight(weight, g, &mw);
     memset(&mgx, 0, sizeof mgx);
@@ -424,8 +384,8 @@ clrs_status clrs__cl_conv_transpose_backward(clrs_context *ctx, const clrs__conv
     if (st == CLRS_OK && gweight && (!mgw.ok || g->N == 0)) st = copy_view(&c, 4, 0, g->Cin, ws.gw, 1);
     if (st == CLRS_OK && gbias && (st = kernel(&c, "clrs_conv_grad_bias", &a)) == CLRS_OK) {
         tensor_args(&a, &c, 0, 0);
-        clrs__arg_mem(&a, c.bufs[5].mem);
-        clrs__arg_long(&a, (int64_t)c.bufs[5].elem_offset);
+        clrs__arg_mem(&a, c.base.bufs[5].mem);
+        clrs__arg_long(&a, (int64_t)c.base.bufs[5].elem_offset);
         clrs__arg_long(&a, gbias->strides[0]);
         clrs__arg_long(&a, g->N);
         clrs__arg_long(&a, g->Cout);

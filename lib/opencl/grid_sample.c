@@ -1,64 +1,8 @@
 /* opencl/grid_sample.c — the OpenCL backend of grid_sample and affine_grid: stages the
- * tensors, sets the arguments of the kernels in grid_sample.cl and enqueues them. */
+ * tensors (opencl/call.c), sets the arguments of the kernels in grid_sample.cl, enqueues them. */
 #include "opencl/opencl.h"
 
-#include <stdio.h>
 #include <string.h>
-
-#define MAX_VIEWS 5
-
-/* One call's kernels and buffers, released together. */
-typedef struct {
-    clrs_context *ctx;
-    cl_program prog;
-    const clrs__view *views[MAX_VIEWS];
-    clrs__cl_buffer bufs[MAX_VIEWS];
-    int written[MAX_VIEWS];
-    int host_side;
-} call;
-
-static clrs_status call_begin(call *c, clrs_context *ctx, clrs_dtype dtype)
-{
-    char options[64];
-    memset(c, 0, sizeof *c);
-    c->ctx = ctx;
-    snprintf(options, sizeof options, "-DCLRS_DTYPE=%d", (int)dtype);
-    return clrs__program_get(ctx, "grid_sample.cl", options, &c->prog);
-}
-
-/* Acquires view v as buffer slot i (NULL views are skipped). */
-static clrs_status call_view(call *c, int i, const clrs__view *v, int writable)
-{
-    c->views[i] = v;
-    if (!v) return CLRS_OK;
-    if (v->host) c->host_side = 1;
-    c->written[i] = writable;
-    return clrs__cl_view_acquire(c->ctx, v, writable, &c->bufs[i]);
-}
-
-static clrs_status call_end(call *c, clrs_status st)
-{
-    int i;
-    for (i = 0; i < MAX_VIEWS; i++)
-        if (c->views[i] && c->bufs[i].mem && c->written[i]) {
-            clrs_status s2 = clrs__cl_view_release(c->ctx, c->views[i], st == CLRS_OK, &c->bufs[i]);
-            if (st == CLRS_OK) st = s2;
-        }
-    if (c->host_side) clFinish(c->ctx->queue);
-    for (i = 0; i < MAX_VIEWS; i++)
-        if (c->views[i] && c->bufs[i].mem && !c->written[i]) clrs__cl_view_release(c->ctx, c->views[i], 0, &c->bufs[i]);
-    return st;
-}
-
-static clrs_status launch(clrs_context *ctx, cl_kernel k, const char *what, cl_uint dims,
-                          const size_t *global)
-{
-    cl_event ev = NULL;
-    cl_int err = clEnqueueNDRangeKernel(ctx->queue, k, dims, NULL, global, NULL, 0, NULL, &ev);
-    if (err != CL_SUCCESS) return clrs__cl_fail(err, what, "clEnqueueNDRangeKernel");
-    clrs__set_last_event(ctx, ev);
-    return CLRS_OK;
-}
 
 static void geom_args(clrs__args *a, const clrs__grid_geom *g)
 {
@@ -79,16 +23,13 @@ clrs_status clrs__cl_grid_sample(clrs_context *ctx, const clrs__grid_geom *g,
                                  const clrs__view *input, const clrs__view *grid,
                                  const clrs__view *out)
 {
-    call c;
-    clrs__args a = {0};
+    clrs__cl_call c;
+    clrs__args a;
     int64_t s[5];
-    clrs_status st;
-    cl_int err;
-    if ((st = call_begin(&c, ctx, input->dtype)) != CLRS_OK) return st;
-    if ((a.k = clCreateKernel(c.prog, "clrs_grid_sample_forward", &err)) == NULL)
-        return clrs__cl_fail(err, "grid_sample", "clCreateKernel");
-    if ((st = call_view(&c, 0, input, 0)) == CLRS_OK && (st = call_view(&c, 1, grid, 0)) == CLRS_OK &&
-        (st = call_view(&c, 2, out, 1)) == CLRS_OK) {
+    clrs_status st = clrs__cl_call_begin(&c, ctx, "grid_sample", "grid_sample.cl", input->dtype, NULL);
+    if (st == CLRS_OK && (st = clrs__cl_call_view(&c, 0, input, 0)) == CLRS_OK &&
+        (st = clrs__cl_call_view(&c, 1, grid, 0)) == CLRS_OK && (st = clrs__cl_call_view(&c, 2, out, 1)) == CLRS_OK &&
+        (st = clrs__cl_kernel(&c, "clrs_grid_sample_forward", &a)) == CLRS_OK) {
         size_t global[2] = {(size_t)g->P, (size_t)g->N};
         clrs__grid_strides(input, s);
         clrs__arg_tensor(&a, &c.bufs[0], s);
@@ -97,23 +38,20 @@ clrs_status clrs__cl_grid_sample(clrs_context *ctx, const clrs__grid_geom *g,
         clrs__grid_strides(out, s);
         clrs__arg_tensor(&a, &c.bufs[2], s);
         geom_args(&a, g);
-        st = a.err != CL_SUCCESS ? clrs__cl_fail(a.err, "grid_sample", "clSetKernelArg")
-                                 : launch(ctx, a.k, "grid_sample", 2, global);
+        st = clrs__cl_run(&c, &a, 2, global, NULL);
     }
-    st = call_end(&c, st);
-    clReleaseKernel(a.k);
-    return st;
+    return clrs__cl_call_end(&c, st);
 }
 
 /* grad_input by the deterministic gather: lists built on the host, one work-item per pixel. */
-static clrs_status gather_input(call *c, const clrs__grid_geom *g, const clrs__view *gout,
+static clrs_status gather_input(clrs__cl_call *c, const clrs__grid_geom *g, const clrs__view *gout,
                                 const clrs__view *grid, const clrs__view *ginput, int gout_slot,
                                 int gin_slot)
 {
     clrs_context *ctx = c->ctx;
     clrs__view hg;
     clrs__grid_csr csr;
-    clrs__args a = {0};
+    clrs__args a;
     cl_mem start = NULL, point = NULL, weight = NULL;
     const int64_t T = g->D * g->H * g->W;
     int64_t s[5];
@@ -133,9 +71,7 @@ static clrs_status gather_input(call *c, const clrs__grid_geom *g, const clrs__v
                                 (csr.dbl ? 8 : 4) * (size_t)(csr.entries ? csr.entries : 1), csr.weight, &err);
     if (!weight) {
         st = clrs__cl_fail(err, "grid_sample_backward", "clCreateBuffer(lists)");
-    } else if ((a.k = clCreateKernel(c->prog, "clrs_grid_sample_gather_input", &err)) == NULL) {
-        st = clrs__cl_fail(err, "grid_sample_backward", "clCreateKernel");
-    } else {
+    } else if ((st = clrs__cl_kernel(c, "clrs_grid_sample_gather_input", &a)) == CLRS_OK) {
         size_t global[3] = {(size_t)T, (size_t)g->C, (size_t)g->N};
         clrs__grid_strides(gout, s);
         clrs__arg_tensor(&a, &c->bufs[gout_slot], s);
@@ -149,9 +85,7 @@ static clrs_status gather_input(call *c, const clrs__grid_geom *g, const clrs__v
         clrs__arg_long(&a, T);
         clrs__arg_long(&a, g->oW);
         clrs__arg_long(&a, g->oH);
-        st = a.err != CL_SUCCESS ? clrs__cl_fail(a.err, "grid_sample_backward", "clSetKernelArg")
-                                 : launch(ctx, a.k, "grid_sample_backward", 3, global);
-        clReleaseKernel(a.k);
+        st = clrs__cl_run(c, &a, 3, global, NULL);
     }
     /* the lists must outlive the kernel: wait before freeing the host copies */
     clFinish(ctx->queue);
@@ -162,27 +96,22 @@ static clrs_status gather_input(call *c, const clrs__grid_geom *g, const clrs__v
     return st;
 }
 
-static clrs_status zero_view(call *c, const clrs__view *v, int slot)
+static clrs_status zero_view(clrs__cl_call *c, const clrs__view *v, int slot)
 {
-    clrs__args a = {0};
+    clrs__args a;
     int64_t s[5];
-    cl_int err;
     clrs_status st;
     const int64_t C = v->shape[1], D = v->ndim == 5 ? v->shape[2] : 1;
     const int64_t H = v->shape[v->ndim - 2], W = v->shape[v->ndim - 1];
     size_t global[3] = {(size_t)W, (size_t)H, (size_t)(v->shape[0] * C * D)};
-    if ((a.k = clCreateKernel(c->prog, "clrs_zero5", &err)) == NULL)
-        return clrs__cl_fail(err, "grid_sample_backward", "clCreateKernel");
+    if ((st = clrs__cl_kernel(c, "clrs_zero5", &a)) != CLRS_OK) return st;
     clrs__grid_strides(v, s);
     clrs__arg_tensor(&a, &c->bufs[slot], s);
     clrs__arg_long(&a, C);
     clrs__arg_long(&a, D);
     clrs__arg_long(&a, H);
     clrs__arg_long(&a, W);
-    st = a.err != CL_SUCCESS ? clrs__cl_fail(a.err, "grid_sample_backward", "clSetKernelArg")
-                             : launch(c->ctx, a.k, "grid_sample_backward", 3, global);
-    clReleaseKernel(a.k);
-    return st;
+    return clrs__cl_run(c, &a, 3, global, NULL);
 }
 
 clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_geom *g,
@@ -190,25 +119,21 @@ clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_ge
                                           const clrs__view *grid, const clrs__view *ginput,
                                           const clrs__view *ggrid)
 {
-    call c;
-    clrs__args a = {0};
+    clrs__cl_call c;
+    clrs__args a;
     int64_t s[5];
-    clrs_status st;
-    cl_int err;
     /* atomics only for f32 (a 32-bit compare-exchange); everything else gathers */
     const int atomic_input = ginput && !g->deterministic && input->dtype == CLRS_F32;
-    if ((st = call_begin(&c, ctx, input->dtype)) != CLRS_OK) return st;
-    if ((st = call_view(&c, 0, gout, 0)) != CLRS_OK || (st = call_view(&c, 1, input, 0)) != CLRS_OK ||
-        (st = call_view(&c, 2, grid, 0)) != CLRS_OK || (st = call_view(&c, 3, ginput, 1)) != CLRS_OK ||
-        (st = call_view(&c, 4, ggrid, 1)) != CLRS_OK)
-        return call_end(&c, st);
+    clrs_status st = clrs__cl_call_begin(&c, ctx, "grid_sample_backward", "grid_sample.cl", input->dtype, NULL);
+    if (st != CLRS_OK || (st = clrs__cl_call_view(&c, 0, gout, 0)) != CLRS_OK ||
+        (st = clrs__cl_call_view(&c, 1, input, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 2, grid, 0)) != CLRS_OK ||
+        (st = clrs__cl_call_view(&c, 3, ginput, 1)) != CLRS_OK || (st = clrs__cl_call_view(&c, 4, ggrid, 1)) != CLRS_OK)
+        return clrs__cl_call_end(&c, st);
     if (atomic_input) st = zero_view(&c, ginput, 3);
     if (st == CLRS_OK && (ggrid || atomic_input)) {
         int64_t zero5[5] = {0, 0, 0, 0, 0};
         size_t global[2] = {(size_t)g->P, (size_t)g->N};
-        if ((a.k = clCreateKernel(c.prog, "clrs_grid_sample_backward", &err)) == NULL) {
-            st = clrs__cl_fail(err, "grid_sample_backward", "clCreateKernel");
-        } else {
+        if ((st = clrs__cl_kernel(&c, "clrs_grid_sample_backward", &a)) == CLRS_OK) {
             clrs__grid_strides(gout, s);
             clrs__arg_tensor(&a, &c.bufs[0], s);
             clrs__grid_strides(input, s);
@@ -223,79 +148,69 @@ clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_ge
             geom_args(&a, g);
             clrs__arg_int(&a, ggrid != NULL);
             clrs__arg_int(&a, atomic_input);
-            st = a.err != CL_SUCCESS ? clrs__cl_fail(a.err, "grid_sample_backward", "clSetKernelArg")
-                                     : launch(ctx, a.k, "grid_sample_backward", 2, global);
-            clReleaseKernel(a.k);
+            st = clrs__cl_run(&c, &a, 2, global, NULL);
         }
     }
     if (st == CLRS_OK && ginput && !atomic_input) st = gather_input(&c, g, gout, grid, ginput, 0, 3);
-    return call_end(&c, st);
+    return clrs__cl_call_end(&c, st);
+}
+
+/* theta (N, rows, cols) as (buffer, element offset, its three strides) */
+static void theta_args(clrs__args *a, const clrs__cl_call *c, int slot, const clrs__view *theta)
+{
+    clrs__arg_mem(a, c->bufs[slot].mem);
+    clrs__arg_long(a, (int64_t)c->bufs[slot].elem_offset);
+    clrs__arg_long(a, theta->strides[0]);
+    clrs__arg_long(a, theta->strides[1]);
+    clrs__arg_long(a, theta->strides[2]);
+}
+
+static void affine_geom_args(clrs__args *a, const clrs__grid_geom *g)
+{
+    clrs__arg_long(a, g->oW);
+    clrs__arg_long(a, g->oH);
+    clrs__arg_long(a, g->oD);
+    clrs__arg_long(a, g->P);
+    clrs__arg_int(a, g->dims);
+    clrs__arg_int(a, g->align_corners);
 }
 
 clrs_status clrs__cl_affine_grid(clrs_context *ctx, const clrs__grid_geom *g,
                                  const clrs__view *theta, const clrs__view *grid)
 {
-    call c;
-    clrs__args a = {0};
+    clrs__cl_call c;
+    clrs__args a;
     int64_t s[5];
-    clrs_status st;
-    cl_int err;
-    if ((st = call_begin(&c, ctx, theta->dtype)) != CLRS_OK) return st;
-    if ((a.k = clCreateKernel(c.prog, "clrs_affine_grid_forward", &err)) == NULL)
-        return clrs__cl_fail(err, "affine_grid", "clCreateKernel");
-    if ((st = call_view(&c, 0, theta, 0)) == CLRS_OK && (st = call_view(&c, 1, grid, 1)) == CLRS_OK) {
+    clrs_status st = clrs__cl_call_begin(&c, ctx, "affine_grid", "grid_sample.cl", theta->dtype, NULL);
+    if (st == CLRS_OK && (st = clrs__cl_call_view(&c, 0, theta, 0)) == CLRS_OK &&
+        (st = clrs__cl_call_view(&c, 1, grid, 1)) == CLRS_OK &&
+        (st = clrs__cl_kernel(&c, "clrs_affine_grid_forward", &a)) == CLRS_OK) {
         size_t global[2] = {(size_t)g->P, (size_t)g->N};
-        clrs__arg_mem(&a, c.bufs[0].mem);
-        clrs__arg_long(&a, (int64_t)c.bufs[0].elem_offset);
-        clrs__arg_long(&a, theta->strides[0]);
-        clrs__arg_long(&a, theta->strides[1]);
-        clrs__arg_long(&a, theta->strides[2]);
+        theta_args(&a, &c, 0, theta);
         clrs__grid_point_strides(grid, s);
         clrs__arg_tensor(&a, &c.bufs[1], s);
-        clrs__arg_long(&a, g->oW);
-        clrs__arg_long(&a, g->oH);
-        clrs__arg_long(&a, g->oD);
-        clrs__arg_long(&a, g->P);
-        clrs__arg_int(&a, g->dims);
-        clrs__arg_int(&a, g->align_corners);
-        st = a.err != CL_SUCCESS ? clrs__cl_fail(a.err, "affine_grid", "clSetKernelArg")
-                                 : launch(ctx, a.k, "affine_grid", 2, global);
+        affine_geom_args(&a, g);
+        st = clrs__cl_run(&c, &a, 2, global, NULL);
     }
-    st = call_end(&c, st);
-    clReleaseKernel(a.k);
-    return st;
+    return clrs__cl_call_end(&c, st);
 }
 
 clrs_status clrs__cl_affine_grid_backward(clrs_context *ctx, const clrs__grid_geom *g,
                                           const clrs__view *ggrid, const clrs__view *gtheta)
 {
-    call c;
-    clrs__args a = {0};
+    clrs__cl_call c;
+    clrs__args a;
     int64_t s[5];
-    clrs_status st;
-    cl_int err;
-    if ((st = call_begin(&c, ctx, ggrid->dtype)) != CLRS_OK) return st;
-    if ((a.k = clCreateKernel(c.prog, "clrs_affine_grid_backward", &err)) == NULL)
-        return clrs__cl_fail(err, "affine_grid_backward", "clCreateKernel");
-    if ((st = call_view(&c, 0, ggrid, 0)) == CLRS_OK && (st = call_view(&c, 1, gtheta, 1)) == CLRS_OK) {
+    clrs_status st = clrs__cl_call_begin(&c, ctx, "affine_grid_backward", "grid_sample.cl", ggrid->dtype, NULL);
+    if (st == CLRS_OK && (st = clrs__cl_call_view(&c, 0, ggrid, 0)) == CLRS_OK &&
+        (st = clrs__cl_call_view(&c, 1, gtheta, 1)) == CLRS_OK &&
+        (st = clrs__cl_kernel(&c, "clrs_affine_grid_backward", &a)) == CLRS_OK) {
         size_t global[2] = {(size_t)(g->dims * (g->dims + 1)), (size_t)g->N};
         clrs__grid_point_strides(ggrid, s);
         clrs__arg_tensor(&a, &c.bufs[0], s);
-        clrs__arg_mem(&a, c.bufs[1].mem);
-        clrs__arg_long(&a, (int64_t)c.bufs[1].elem_offset);
-        clrs__arg_long(&a, gtheta->strides[0]);
-        clrs__arg_long(&a, gtheta->strides[1]);
-        clrs__arg_long(&a, gtheta->strides[2]);
-        clrs__arg_long(&a, g->oW);
-        clrs__arg_long(&a, g->oH);
-        clrs__arg_long(&a, g->oD);
-        clrs__arg_long(&a, g->P);
-        clrs__arg_int(&a, g->dims);
-        clrs__arg_int(&a, g->align_corners);
-        st = a.err != CL_SUCCESS ? clrs__cl_fail(a.err, "affine_grid_backward", "clSetKernelArg")
-                                 : launch(ctx, a.k, "affine_grid_backward", 2, global);
+        theta_args(&a, &c, 1, gtheta);
+        affine_geom_args(&a, g);
+        st = clrs__cl_run(&c, &a, 2, global, NULL);
     }
-    st = call_end(&c, st);
-    clReleaseKernel(a.k);
-    return st;
+    return clrs__cl_call_end(&c, st);
 }

@@ -36,6 +36,32 @@ static inline void clrs__arg_tensor(clrs__args *a, const clrs__cl_buffer *b, con
     for (i = 0; i < 5; i++) clrs__arg_long(a, s[i]);
 }
 
+/* One op call on the device (call.c): its program, its tensors staged as buffers in slots,
+ * released together by clrs__cl_call_end (which brings written host tensors back and waits
+ * when host memory is involved or something failed). */
+typedef struct {
+    clrs_context *ctx;
+    const char *op;
+    cl_program prog;
+    const clrs__view *views[CLRS_MAX_VIEWS];
+    clrs__cl_buffer bufs[CLRS_MAX_VIEWS];
+    int written[CLRS_MAX_VIEWS];
+    int host_side;
+} clrs__cl_call;
+
+/* Builds or finds `file` for `dtype` (-DCLRS_DTYPE) and more build options (may be NULL). */
+clrs_status clrs__cl_call_begin(clrs__cl_call *c, clrs_context *ctx, const char *op,
+                                const char *file, clrs_dtype dtype, const char *more_options);
+/* Stages view v (NULL or empty: no buffer) in `slot`. */
+clrs_status clrs__cl_call_view(clrs__cl_call *c, int slot, const clrs__view *v, int writable);
+clrs_status clrs__cl_call_end(clrs__cl_call *c, clrs_status st);
+/* A kernel of the call's program, ready for arguments. */
+clrs_status clrs__cl_kernel(clrs__cl_call *c, const char *name, clrs__args *a);
+/* Reports an argument error or enqueues (local may be NULL), records the event for
+ * clrs_context_last_kernel_ms, and releases the kernel. */
+clrs_status clrs__cl_run(clrs__cl_call *c, clrs__args *a, cl_uint dims, const size_t *global,
+                         const size_t *local);
+
 /* Runs an interpolate gather plan on the context's device. src and dst may be host views
  * (wrapped, and synchronised before return) or device views (enqueued only). Returns
  * CLRS_ERR_BUILD when the kernel cannot be built, before anything is enqueued. */
