@@ -1,6 +1,183 @@
-/* host/interpolate.c — the host backend of interpolate: OpenMP loops over the destination
- * that call the gather body of resample_math.h, the same body the OpenCL kernel runs. */
+/* host/interpolate.c — the host backend of interpolate.
+ *
+ * Two ways to run a gather plan, with the same arithmetic: the row engine
+ * (host/interpolate_rows.h: per-thread caches of source rows summed along the innermost axis,
+ * then vector loops along the row; channels ride along the row for channels-last tensors), and,
+ * where its caches would be too large, a loop over destination elements calling the gather
+ * body of resample_math.h, the body the OpenCL kernel runs. */
 #include "host/host.h"
+
+#include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* One gather plan laid out for the row engine (dtype-independent). */
+typedef struct {
+    int64_t C, CB;           /* channels; channels per row (C when channels ride along, else 1) */
+    int64_t ss[5], ds[5];    /* (N, C, axis 0, 1, 2) strides in elements */
+    int64_t sc;              /* source channel stride */
+    int64_t O0, O1, O2;      /* destination sizes per axis */
+    int64_t S0, S1;          /* source sizes along axes 0, 1 (cache keys) */
+    const int32_t *cnt[3], *idx[3];
+    int64_t k[3];            /* table row length per axis */
+    const void *w[3];        /* weights per axis, in the arithmetic type */
+    int64_t *off2;           /* [O2 * k2] source offsets along axis 2 (index * stride) */
+    int fixed2;              /* constant tap count on axis 2, or 0 */
+    int unit[3];             /* axis is one tap of weight 1 everywhere */
+    int64_t r0, r1;          /* cache slots along axes 0, 1 */
+    size_t row_len;          /* O2 * CB */
+} rows_job;
+
+#define RW_SFX f32
+#define RW_ST float
+#define RW_ACC float
+#define RW_LOAD CLRS_H_LOAD_f32
+#define RW_STORE CLRS_H_STORE_f32
+#include "host/interpolate_rows.h"
+#undef RW_SFX
+#undef RW_ST
+#undef RW_ACC
+#undef RW_LOAD
+#undef RW_STORE
+#define RW_SFX f64
+#define RW_ST double
+#define RW_ACC double
+#define RW_LOAD CLRS_H_LOAD_f64
+#define RW_STORE CLRS_H_STORE_f64
+#include "host/interpolate_rows.h"
+#undef RW_SFX
+#undef RW_ST
+#undef RW_ACC
+#undef RW_LOAD
+#undef RW_STORE
+#define RW_SFX f16
+#define RW_ST clrs_f16_t
+#define RW_ACC float
+#define RW_LOAD CLRS_H_LOAD_f16
+#define RW_STORE CLRS_H_STORE_f16
+#include "host/interpolate_rows.h"
+#undef RW_SFX
+#undef RW_ST
+#undef RW_ACC
+#undef RW_LOAD
+#undef RW_STORE
+#define RW_SFX bf16
+#define RW_ST clrs_u16
+#define RW_ACC float
+#define RW_LOAD CLRS_H_LOAD_bf16
+#define RW_STORE CLRS_H_STORE_bf16
+#include "host/interpolate_rows.h"
+#undef RW_SFX
+#undef RW_ST
+#undef RW_ACC
+#undef RW_LOAD
+#undef RW_STORE
+
+/* Per-thread cache budget of the row engine; above it the element loop runs instead. */
+#define ROWS_CACHE_MAX ((size_t)64 << 20)
+
+/* The widest index range of one destination's taps on an axis (>= 1). */
+static int64_t tap_range(const int32_t *cnt, const int32_t *idx, int64_t k, int64_t n)
+{
+    int64_t o, t, r = 1;
+    for (o = 0; o < n; o++) {
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (t = 0; t < cnt[o]; t++) {
+            if (idx[o * k + t] < lo) lo = idx[o * k + t];
+            if (idx[o * k + t] > hi) hi = idx[o * k + t];
+        }
+        if (cnt[o] > 0 && hi - lo + 1 > r) r = hi - lo + 1;
+    }
+    return r;
+}
+
+static int axis_is_unit(const clrs__interp_plan *plan, int a, int64_t n)
+{
+    const int32_t *t = plan->tab;
+    int64_t o;
+    if (plan->fixed[a] != 1) return 0;
+    for (o = 0; o < n; o++) {
+        double w = plan->dbl ? ((const double *)plan->wt)[t[4 * a + 3] + o]
+                             : ((const float *)plan->wt)[t[4 * a + 3] + o];
+        if (w != 1.0) return 0;
+    }
+    return 1;
+}
+
+/* Source size along table axis a (1 for the axes the tensor does not have). */
+static int64_t view_axis(const clrs__view *v, int a)
+{
+    const int nsd = v->ndim - 2, first = 3 - nsd;
+    return a < first ? 1 : v->shape[2 + a - first];
+}
+
+/* Runs the plan through the row engine; returns 0 (nothing written) when it does not fit. */
+static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, const clrs__view *dst,
+                       const int64_t *ss, const int64_t *ds)
+{
+    const int32_t *tab = plan->tab;
+    const size_t esize = plan->dbl ? sizeof(double) : sizeof(float);
+    rows_job r;
+    int64_t a, o, t, rows, nthreads = 1;
+    size_t per_thread;
+    char *scratch;
+
+    r.C = dst->shape[1];
+    for (a = 0; a < 5; a++) r.ss[a] = ss[a], r.ds[a] = ds[a];
+    /* channels ride along the row when they are the source's innermost axis */
+    r.CB = (r.C > 1 && ss[1] >= 0 && ss[1] < (ss[4] < 0 ? -ss[4] : ss[4])) ? r.C : 1;
+    r.sc = ss[1];
+    r.O0 = plan->dst[0], r.O1 = plan->dst[1], r.O2 = plan->dst[2];
+    r.S0 = view_axis(src, 0), r.S1 = view_axis(src, 1);
+    for (a = 0; a < 3; a++) {
+        r.cnt[a] = tab + tab[4 * a];
+        r.idx[a] = tab + tab[4 * a + 1];
+        r.k[a] = tab[4 * a + 2];
+        r.w[a] = (const char *)plan->wt + esize * (size_t)tab[4 * a + 3];
+        r.unit[a] = axis_is_unit(plan, (int)a, plan->dst[a]);
+    }
+    r.fixed2 = plan->fixed[2] == 1 || plan->fixed[2] == 2 || plan->fixed[2] == 4 ? plan->fixed[2] : 0;
+    r.r0 = tap_range(r.cnt[0], r.idx[0], r.k[0], r.O0);
+    r.r1 = tap_range(r.cnt[1], r.idx[1], r.k[1], r.O1);
+    r.row_len = (size_t)(r.O2 * r.CB);
+    if ((double)(r.r0 * r.r1 + 2) * (double)r.row_len * (double)esize > (double)ROWS_CACHE_MAX) return 0;
+    per_thread = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64 +
+                 (size_t)(r.r0 * r.r1) * sizeof(int64_t);
+#ifdef _OPENMP
+    nthreads = omp_get_max_threads();
+#endif
+    rows = (r.CB > 1 ? dst->shape[0] : dst->shape[0] * r.C) * r.O0 * r.O1;
+    if (nthreads > rows) nthreads = rows;
+    if (!(r.off2 = malloc(sizeof *r.off2 * (size_t)(r.O2 * r.k[2] + 1)))) return 0;
+    if (!(scratch = malloc(per_thread * (size_t)nthreads))) {
+        free(r.off2);
+        return 0;
+    }
+    for (o = 0; o < r.O2; o++)
+        for (t = 0; t < r.k[2]; t++) r.off2[o * r.k[2] + t] = (int64_t)r.idx[2][o * r.k[2] + t] * ss[4];
+    {
+        int64_t th;
+#pragma omp parallel for schedule(static, 1) num_threads(nthreads)
+        for (th = 0; th < nthreads; th++) {
+            char *mine = scratch + per_thread * (size_t)th;
+            const int64_t begin = rows * th / nthreads, end = rows * (th + 1) / nthreads;
+            int64_t *k = (int64_t *)(mine + per_thread - (size_t)(r.r0 * r.r1) * sizeof(int64_t));
+            int64_t j;
+            for (j = 0; j < r.r0 * r.r1; j++) k[j] = -1;
+            switch (dst->dtype) {
+            case CLRS_F32: rows_run_f32(&r, src->host, dst->host, begin, end, (float *)mine, k); break;
+            case CLRS_F64: rows_run_f64(&r, src->host, dst->host, begin, end, (double *)mine, k); break;
+            case CLRS_F16: rows_run_f16(&r, src->host, dst->host, begin, end, (float *)mine, k); break;
+            case CLRS_BF16: rows_run_bf16(&r, src->host, dst->host, begin, end, (float *)mine, k); break;
+            default: break;
+            }
+        }
+    }
+    free(scratch);
+    free(r.off2);
+    return 1;
+}
 
 #define HOST_GATHER(SFX, ST, ACC)                                                           \
     do {                                                                                    \
@@ -29,13 +206,16 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
     clrs__axis_strides(src, ss);
     clrs__axis_strides(dst, ds);
     if (planes == 0) return CLRS_OK;
+    if (dst->dtype != CLRS_F32 && dst->dtype != CLRS_F64 && dst->dtype != CLRS_F16 &&
+        dst->dtype != CLRS_BF16)
+        return clrs__fail(CLRS_ERR_UNSUPPORTED, "interpolate: dtype %s on the host",
+                          clrs__dtype_name(dst->dtype));
+    if (getenv("CLRS_HOST_ELEMENT_LOOP") == NULL && rows_gather(plan, src, dst, ss, ds)) return CLRS_OK;
     switch (dst->dtype) {
     case CLRS_F32: HOST_GATHER(f32, float, float); break;
     case CLRS_F64: HOST_GATHER(f64, double, double); break;
     case CLRS_F16: HOST_GATHER(f16, clrs_f16_t, float); break;
-    case CLRS_BF16: HOST_GATHER(bf16, clrs_u16, float); break;
-    default: return clrs__fail(CLRS_ERR_UNSUPPORTED, "interpolate: dtype %s on the host",
-                               clrs__dtype_name(dst->dtype));
+    default: HOST_GATHER(bf16, clrs_u16, float); break;
     }
     return CLRS_OK;
 }
