@@ -27,3 +27,113 @@ __kernel void clrs_interpolate_gather(__global const ST *src, long src_off,
     SFX(clrs_gather_point)(src, src_off + n * sn + c * sc, s0, s1, s2, dst, dst_off + n * dn + c * dc,
                  d0, d1, d2, tab, wt, o0, o1, o2);
 }
+
+/* ---- two passes: rows along axis 2 first, then axes 1 and 0 ----------------------------------
+ * The same sums in the same order as clrs_gather_point (resample_math_body.h): the axis-2 sum of
+ * every source row (plane, i0, i1) is computed once into tmp, then each destination element
+ * sums its axis-1 and axis-0 taps over tmp. The host picks this when it does less work than
+ * the one-pass gather (many taps: cubic, antialias, area, and every 3-D linear). IDX is int
+ * when the host found every offset below 2^31 (CLRS_IDX32), else long. */
+#ifdef CLRS_IDX32
+#define IDX int
+#else
+#define IDX long
+#endif
+
+#define CLRS_VEC 4
+#if CLRS_DTYPE == 1
+#define ACCV double4
+#else
+#define ACCV float4
+#endif
+
+/* The axis-2 sum of destination o2 over the source row starting at element base. */
+inline ACC clrs_row_sum(__global const ST *src, IDX base, long s2, __global const int *tab,
+                        __global const ACC *wt, IDX o2)
+{
+    const int k2 = CLRS_TAPS2 ? CLRS_TAPS2 : tab[10];
+    const int n2 = CLRS_TAPS2 ? CLRS_TAPS2 : tab[tab[8] + o2];
+    __global const int *ix2 = tab + tab[9] + o2 * k2;
+    __global const ACC *w2 = wt + tab[11] + o2 * k2;
+    ACC acc = (ACC)0;
+    int t;
+    for (t = 0; t < n2; t++) acc += w2[t] * LOAD(src, base + (IDX)ix2[t] * (IDX)s2);
+    return acc;
+}
+
+/* Global range (ceil(O2 / CLRS_VEC), S1, planes * S0); tmp is [planes][S0][S1][O2] in ACC.
+ * Each work-item sums CLRS_VEC neighbouring destinations along axis 2. */
+__kernel void clrs_interpolate_rows(__global const ST *src, long src_off,
+                                    long sn, long sc, long s0, long s1, long s2,
+                                    long C, long S0, long S1, long O2,
+                                    __global const int *tab, __global const ACC *wt,
+                                    __global ACC *tmp)
+{
+    const IDX v2 = (IDX)get_global_id(0) * CLRS_VEC, i1 = (IDX)get_global_id(1), z = (IDX)get_global_id(2);
+    if (v2 >= (IDX)O2) return;
+    const IDX i0 = z % (IDX)S0, p = z / (IDX)S0;
+    const IDX base = (IDX)src_off + (p / (IDX)C) * (IDX)sn + (p % (IDX)C) * (IDX)sc + i0 * (IDX)s0 +
+                     i1 * (IDX)s1;
+    __global ACC *out = tmp + (z * (IDX)S1 + i1) * (IDX)O2;
+    if (v2 + CLRS_VEC <= (IDX)O2) {
+        const ACCV r = (ACCV)(clrs_row_sum(src, base, s2, tab, wt, v2), clrs_row_sum(src, base, s2, tab, wt, v2 + 1),
+                              clrs_row_sum(src, base, s2, tab, wt, v2 + 2), clrs_row_sum(src, base, s2, tab, wt, v2 + 3));
+        vstore4(r, 0, out + v2);
+    } else {
+        IDX o2;
+        for (o2 = v2; o2 < (IDX)O2; o2++) out[o2] = clrs_row_sum(src, base, s2, tab, wt, o2);
+    }
+}
+
+/* Global range (ceil(O2 / CLRS_VEC), O1, planes * O0): each work-item sums CLRS_VEC neighbouring
+ * destination elements along axis 2 as one vector (vload / vstore along the row when the row
+ * is contiguous and complete, element by element at its end). */
+__kernel void clrs_interpolate_cols(__global const ACC *tmp, long C, long S0, long S1,
+                                    __global ST *dst, long dst_off,
+                                    long dn, long dc, long d0, long d1, long d2,
+                                    long O0, long O2,
+                                    __global const int *tab, __global const ACC *wt)
+{
+    const IDX v2 = (IDX)get_global_id(0) * CLRS_VEC, o1 = (IDX)get_global_id(1), z = (IDX)get_global_id(2);
+    if (v2 >= (IDX)O2) return;
+    const IDX o0 = z % (IDX)O0, p = z / (IDX)O0;
+    const int k0 = CLRS_TAPS0 ? CLRS_TAPS0 : tab[2], k1 = CLRS_TAPS1 ? CLRS_TAPS1 : tab[6];
+    const int n0 = CLRS_TAPS0 ? CLRS_TAPS0 : tab[tab[0] + o0];
+    const int n1 = CLRS_TAPS1 ? CLRS_TAPS1 : tab[tab[4] + o1];
+    __global const int *ix0 = tab + tab[1] + o0 * k0;
+    __global const int *ix1 = tab + tab[5] + o1 * k1;
+    __global const ACC *w0 = wt + tab[3] + o0 * k0;
+    __global const ACC *w1 = wt + tab[7] + o1 * k1;
+    const IDX dbase = (IDX)dst_off + (p / (IDX)C) * (IDX)dn + (p % (IDX)C) * (IDX)dc + o0 * (IDX)d0 + o1 * (IDX)d1;
+    int t0, t1;
+    if (v2 + CLRS_VEC <= (IDX)O2) {
+        ACCV acc0 = (ACCV)0;
+        for (t0 = 0; t0 < n0; t0++) {
+            const IDX b0 = (p * (IDX)S0 + (IDX)ix0[t0]) * (IDX)S1;
+            ACCV acc1 = (ACCV)0;
+            for (t1 = 0; t1 < n1; t1++) acc1 += w1[t1] * vload4(0, tmp + (b0 + (IDX)ix1[t1]) * (IDX)O2 + v2);
+            acc0 += w0[t0] * acc1;
+        }
+#if CLRS_DTYPE <= 1
+        if (d2 == 1) {
+            vstore4(acc0, 0, dst + dbase + v2);
+            return;
+        }
+#endif
+        STORE(dst, dbase + v2 * (IDX)d2, acc0.s0);
+        STORE(dst, dbase + (v2 + 1) * (IDX)d2, acc0.s1);
+        STORE(dst, dbase + (v2 + 2) * (IDX)d2, acc0.s2);
+        STORE(dst, dbase + (v2 + 3) * (IDX)d2, acc0.s3);
+        return;
+    }
+    for (IDX o2 = v2; o2 < (IDX)O2; o2++) {
+        ACC acc0 = (ACC)0;
+        for (t0 = 0; t0 < n0; t0++) {
+            const IDX b0 = (p * (IDX)S0 + (IDX)ix0[t0]) * (IDX)S1;
+            ACC acc1 = (ACC)0;
+            for (t1 = 0; t1 < n1; t1++) acc1 += w1[t1] * tmp[(b0 + (IDX)ix1[t1]) * (IDX)O2 + o2];
+            acc0 += w0[t0] * acc1;
+        }
+        STORE(dst, dbase + o2 * (IDX)d2, acc0);
+    }
+}

@@ -1,27 +1,92 @@
 /* opencl/interpolate.c — the OpenCL backend of interpolate: stages the tensors, uploads the
- * plan's tables, sets the arguments of clrs_interpolate_gather and enqueues it. */
+ * plan's tables and runs either the one-pass gather (clrs_interpolate_gather) or the two
+ * passes (clrs_interpolate_rows into a scratch buffer, then clrs_interpolate_cols), whichever
+ * reads fewer elements. */
 #include "opencl/opencl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Average taps per destination on axis a. */
+static double mean_taps(const clrs__interp_plan *plan, int a)
+{
+    const int32_t *cnt = plan->tab + plan->tab[4 * a];
+    double sum = 0;
+    int64_t o;
+    for (o = 0; o < plan->dst[a]; o++) sum += cnt[o];
+    return plan->dst[a] ? sum / (double)plan->dst[a] : 0;
+}
+
+/* Source size along table axis a (1 for the axes the tensor does not have). */
+static int64_t view_axis(const clrs__view *v, int a)
+{
+    const int nsd = v->ndim - 2, first = 3 - nsd;
+    return a < first ? 1 : v->shape[2 + a - first];
+}
+
+/* Elements read per destination element, one pass against two (tmp's write and reads
+ * counted); CLRS_INTERP_PASSES=1 or 2 forces one (tests and benchmarks). */
+static int use_two_passes(const clrs__interp_plan *plan, const clrs__view *src)
+{
+    const double t0 = mean_taps(plan, 0), t1 = mean_taps(plan, 1), t2 = mean_taps(plan, 2);
+    const double rows_per_dst = (double)view_axis(src, 0) * (double)view_axis(src, 1) /
+                                ((double)plan->dst[0] * (double)plan->dst[1]);
+    const char *force = getenv("CLRS_INTERP_PASSES");
+    if (force && (*force == '1' || *force == '2')) return *force == '2';
+    return rows_per_dst * (t2 + 1) + t0 * t1 < t0 * t1 * t2;
+}
+
+/* Every element offset of v, and partial sums of them, fit in a 32-bit int. */
+static int offsets_fit_int32(const clrs__view *v)
+{
+    return (double)(v->mem ? v->offset / v->esize : 0) + (double)(v->span / v->esize) < 1073741824.0;
+}
+
+/* A work-group shape: the largest divisors of the global sizes within a budget of
+ * work-items, dimension 0 first (experiment: CLRS_WG=budget). */
+static const size_t *local_for(const clrs_context *ctx, const size_t *global, size_t *local)
+{
+    const char *e = getenv("CLRS_WG");
+    size_t budget = e ? (size_t)atol(e) : ctx->info.type == CLRS_DEVICE_CPU ? 256 : 0, d, left;
+    int i;
+    if (!budget) return NULL;
+    left = budget;
+    for (i = 0; i < 3; i++) {
+        for (d = left < global[i] ? left : global[i]; d > 1 && global[i] % d; d--) ;
+        local[i] = d ? d : 1;
+        left /= local[i];
+        if (!left) left = 1;
+    }
+    return local;
+}
 
 clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *plan,
                                    const clrs__view *src, const clrs__view *dst)
 {
     const int64_t planes = dst->shape[0] * dst->shape[1];
+    const int64_t S0 = view_axis(src, 0), S1 = view_axis(src, 1);
+    const size_t acc_size = plan->dbl ? 8 : 4;
+    const double tmp_elems = (double)planes * (double)S0 * (double)S1 * (double)plan->dst[2];
+    int two = planes > 0 && use_two_passes(plan, src) &&
+              tmp_elems * (double)acc_size <= (double)ctx->info.max_alloc_bytes;
     int64_t s[5];
     clrs__cl_call c;
     clrs__args a;
-    cl_mem tab = NULL, wt = NULL;
+    cl_mem tab = NULL, wt = NULL, tmp = NULL;
+    size_t local[3];
     cl_int err;
-    char taps[96];
+    char options[128];
     clrs_status st;
 
     /* constant tap counts where the plan has them: the loops unroll (a few variants at most:
      * 1, 2 or 4 taps per axis for nearest, linear, cubic) */
-    snprintf(taps, sizeof taps, "-DCLRS_TAPS0=%d -DCLRS_TAPS1=%d -DCLRS_TAPS2=%d",
+    snprintf(options, sizeof options, "-DCLRS_TAPS0=%d -DCLRS_TAPS1=%d -DCLRS_TAPS2=%d",
              plan->fixed[0] <= 4 ? plan->fixed[0] : 0, plan->fixed[1] <= 4 ? plan->fixed[1] : 0,
              plan->fixed[2] <= 4 ? plan->fixed[2] : 0);
-    if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate.cl", dst->dtype, taps)) != CLRS_OK)
+    if (two && offsets_fit_int32(src) && offsets_fit_int32(dst) && tmp_elems < 1073741824.0)
+        strcat(options, " -DCLRS_IDX32");
+    if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate.cl", dst->dtype, options)) != CLRS_OK)
         return st;
     if (planes == 0) return CLRS_OK;
     if ((st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK)
@@ -30,9 +95,40 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
                          plan->tab, &err);
     if (tab)
         wt = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                            (plan->wt_len ? plan->wt_len : 1) * (plan->dbl ? 8 : 4), plan->wt, &err);
-    if (!wt) {
+                            (plan->wt_len ? plan->wt_len : 1) * acc_size, plan->wt, &err);
+    if (wt && two)
+        tmp = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE | CL_MEM_HOST_NO_ACCESS, (size_t)tmp_elems * acc_size,
+                             NULL, &err);
+    if (!wt || (two && !tmp)) {
         st = clrs__cl_fail(err, "interpolate", "clCreateBuffer(tables)");
+    } else if (two) {
+        if ((st = clrs__cl_kernel(&c, "clrs_interpolate_rows", &a)) == CLRS_OK) {
+            size_t global[3] = {(size_t)(plan->dst[2] + 3) / 4, (size_t)S1, (size_t)(planes * S0)};
+            clrs__axis_strides(src, s);
+            clrs__arg_tensor(&a, &c.bufs[0], s);
+            clrs__arg_long(&a, dst->shape[1]);
+            clrs__arg_long(&a, S0);
+            clrs__arg_long(&a, S1);
+            clrs__arg_long(&a, plan->dst[2]);
+            clrs__arg_mem(&a, tab);
+            clrs__arg_mem(&a, wt);
+            clrs__arg_mem(&a, tmp);
+            st = clrs__cl_run(&c, &a, 3, global, local_for(ctx, global, local));
+        }
+        if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_interpolate_cols", &a)) == CLRS_OK) {
+            size_t global[3] = {(size_t)(plan->dst[2] + 3) / 4, (size_t)plan->dst[1], (size_t)(planes * plan->dst[0])};
+            clrs__arg_mem(&a, tmp);
+            clrs__arg_long(&a, dst->shape[1]);
+            clrs__arg_long(&a, S0);
+            clrs__arg_long(&a, S1);
+            clrs__axis_strides(dst, s);
+            clrs__arg_tensor(&a, &c.bufs[1], s);
+            clrs__arg_long(&a, plan->dst[0]);
+            clrs__arg_long(&a, plan->dst[2]);
+            clrs__arg_mem(&a, tab);
+            clrs__arg_mem(&a, wt);
+            st = clrs__cl_run(&c, &a, 3, global, local_for(ctx, global, local));
+        }
     } else if ((st = clrs__cl_kernel(&c, "clrs_interpolate_gather", &a)) == CLRS_OK) {
         size_t global[3] = {(size_t)plan->dst[2], (size_t)plan->dst[1], (size_t)(planes * plan->dst[0])};
         clrs__axis_strides(src, s);
@@ -47,8 +143,9 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
         clrs__arg_mem(&a, wt);
         st = clrs__cl_run(&c, &a, 3, global, NULL);
     }
-    /* the queue keeps the tables alive until the kernel has finished */
+    /* the queue keeps the tables and the scratch alive until the kernels have finished */
     if (tab) clReleaseMemObject(tab);
     if (wt) clReleaseMemObject(wt);
+    if (tmp) clReleaseMemObject(tmp);
     return clrs__cl_call_end(&c, st);
 }
