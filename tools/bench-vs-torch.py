@@ -146,6 +146,27 @@ def torch_time(torch, w, reps):
     return statistics.median(times), min(times)
 
 
+def opencv_time(cv2, w, reps):
+    """Median and min ms of OpenCV's cv2.resize for a channels-last 4-D forward with N = 1
+    (OpenCV's own layout: H x W x C float32), or None when OpenCV has no such case."""
+    interp = {"linear": cv2.INTER_LINEAR, "nearest": cv2.INTER_NEAREST, "cubic": cv2.INTER_CUBIC,
+              "area": cv2.INTER_AREA}.get(w.get("mode"))
+    shape = w.get("in_shape", [])
+    if (w.get("op", "interpolate") != "interpolate" or w["backward"] or not w["channels_last"] or
+            len(shape) != 4 or shape[0] != 1 or interp is None or w["antialias"]):
+        return None
+    import numpy as np
+    img = np.random.rand(shape[2], shape[3], shape[1]).astype(np.float32)
+    size = (int(shape[3] * w["scale_factor"][1]), int(shape[2] * w["scale_factor"][0]))
+    times = []
+    for rep in range(reps + 1):
+        t0 = time.perf_counter()
+        cv2.resize(img, size, interpolation=interp)
+        if rep:
+            times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times), min(times)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -168,6 +189,14 @@ def main():
         torch = None
         torch_note = "PyTorch is not installed (Debian: python3-torch): clresample numbers only"
 
+    try:
+        import cv2
+        cv2.setNumThreads(args.threads)
+        cv_note = f"OpenCV {cv2.__version__}, {cv2.getNumThreads()} threads"
+    except ImportError:
+        cv2 = None
+        cv_note = "OpenCV is not installed (Debian: python3-opencv)"
+
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     cmd = [args.bench, "--json", "--device", args.device, "--reps", str(args.reps)]
     if args.workload:
@@ -184,22 +213,33 @@ def main():
         for w in workloads:
             ref[w["name"]] = torch_time(torch, w, args.reps)
 
-    head = ["workload", "PyTorch ms"]
+    cv = {}
+    if cv2 is not None:
+        for w in workloads:
+            t = opencv_time(cv2, w, args.reps)
+            if t is not None:
+                cv[w["name"]] = t
+
+    head = ["workload", "PyTorch ms", "OpenCV ms"]
     for b, dev in backends:
         label = "host" if b == "host" else f"OpenCL {dev}"
         head += [f"{label} ms", "speed-up", "of copy bw"]
     rows = []
     for w in workloads:
-        row = [w["name"], f"{ref[w['name']][0]:.2f}" if w["name"] in ref else "-"]
+        row = [w["name"], f"{ref[w['name']][0]:.2f}" if w["name"] in ref else "-",
+               f"{cv[w['name']][0]:.2f}" if w["name"] in cv else "-"]
         for b, dev in backends:
             r = next((r for r in ours if r["workload"] == w["name"] and r["backend"] == b and r["device"] == dev), None)
             if r is None or not r["ok"]:
                 row += ["FAILED" if r else "-", "-", "-"]
                 continue
             sp = f"{ref[w['name']][0] / r['median_ms']:.2f}x" if w["name"] in ref else "-"
+            if w["name"] in cv:
+                sp += f" ({cv[w['name']][0] / r['median_ms']:.2f}x OpenCV)"
             row += [f"{r['median_ms']:.2f}", sp, f"{100 * r['share_of_copy']:.0f}%"]
         rows.append(row)
 
+    print(f"# {cv_note}")
     print(f"# {torch_note}; clresample via {os.path.basename(args.bench)} --device {args.device}; "
           f"median of {args.reps} after a warm-up; {platform.node()}, {os.cpu_count()} CPUs")
     copies = sorted({(r["backend"], r["device"], r["copy_gbs"]) for r in ours})
@@ -214,7 +254,8 @@ def main():
         widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
         for row in [head] + rows:
             print("  ".join(str(x).rjust(wd) if i else str(x).ljust(wd) for i, (x, wd) in enumerate(zip(row, widths))))
-    print("# speed-up = PyTorch ms / clresample ms (above 1: clresample is faster)")
+    print("# speed-up = PyTorch ms / clresample ms (above 1: clresample is faster); "
+          "(x OpenCV) = OpenCV ms / clresample ms")
 
 
 if __name__ == "__main__":

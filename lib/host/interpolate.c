@@ -8,6 +8,7 @@
 #include "host/host.h"
 
 #include <stdlib.h>
+#include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -22,8 +23,13 @@ typedef struct {
     const int32_t *cnt[3], *idx[3];
     int64_t k[3];            /* table row length per axis */
     const void *w[3];        /* weights per axis, in the arithmetic type */
-    int64_t *off2;           /* [O2 * k2] source offsets along axis 2 (index * stride) */
+    /* axis 2 per element j = o2 * CB + c of the row: tap count, [row_len * k2] source
+     * offsets (index * stride + c * channel stride) and weights */
+    int32_t *cntx;
+    int64_t *offx;
+    void *wx;
     int fixed2;              /* constant tap count on axis 2, or 0 */
+    int dst_contiguous;      /* the destination row is row_len consecutive elements */
     int unit[3];             /* axis is one tap of weight 1 everywhere */
     int64_t r0, r1;          /* cache slots along axes 0, 1 */
     size_t row_len;          /* O2 * CB */
@@ -34,45 +40,53 @@ typedef struct {
 #define RW_ACC float
 #define RW_LOAD CLRS_H_LOAD_f32
 #define RW_STORE CLRS_H_STORE_f32
+#define RW_DIRECT 1
 #include "host/interpolate_rows.h"
 #undef RW_SFX
 #undef RW_ST
 #undef RW_ACC
 #undef RW_LOAD
 #undef RW_STORE
+#undef RW_DIRECT
 #define RW_SFX f64
 #define RW_ST double
 #define RW_ACC double
 #define RW_LOAD CLRS_H_LOAD_f64
 #define RW_STORE CLRS_H_STORE_f64
+#define RW_DIRECT 1
 #include "host/interpolate_rows.h"
 #undef RW_SFX
 #undef RW_ST
 #undef RW_ACC
 #undef RW_LOAD
 #undef RW_STORE
+#undef RW_DIRECT
 #define RW_SFX f16
 #define RW_ST clrs_f16_t
 #define RW_ACC float
 #define RW_LOAD CLRS_H_LOAD_f16
 #define RW_STORE CLRS_H_STORE_f16
+#define RW_DIRECT 0
 #include "host/interpolate_rows.h"
 #undef RW_SFX
 #undef RW_ST
 #undef RW_ACC
 #undef RW_LOAD
 #undef RW_STORE
+#undef RW_DIRECT
 #define RW_SFX bf16
 #define RW_ST clrs_u16
 #define RW_ACC float
 #define RW_LOAD CLRS_H_LOAD_bf16
 #define RW_STORE CLRS_H_STORE_bf16
+#define RW_DIRECT 0
 #include "host/interpolate_rows.h"
 #undef RW_SFX
 #undef RW_ST
 #undef RW_ACC
 #undef RW_LOAD
 #undef RW_STORE
+#undef RW_DIRECT
 
 /* Per-thread cache budget of the row engine; above it the element loop runs instead. */
 #define ROWS_CACHE_MAX ((size_t)64 << 20)
@@ -141,41 +155,57 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     r.r0 = tap_range(r.cnt[0], r.idx[0], r.k[0], r.O0);
     r.r1 = tap_range(r.cnt[1], r.idx[1], r.k[1], r.O1);
     r.row_len = (size_t)(r.O2 * r.CB);
+    r.dst_contiguous = r.CB == 1 ? ds[4] == 1 : ds[1] == 1 && ds[4] == r.CB;
     if ((double)(r.r0 * r.r1 + 2) * (double)r.row_len * (double)esize > (double)ROWS_CACHE_MAX) return 0;
     per_thread = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64 +
-                 (size_t)(r.r0 * r.r1) * sizeof(int64_t);
+                 (size_t)(r.r0 * r.r1) * sizeof(int64_t) + (size_t)(r.k[0] * r.k[1] + 1) * sizeof(void *);
 #ifdef _OPENMP
     nthreads = omp_get_max_threads();
 #endif
     rows = (r.CB > 1 ? dst->shape[0] : dst->shape[0] * r.C) * r.O0 * r.O1;
     if (nthreads > rows) nthreads = rows;
-    if (!(r.off2 = malloc(sizeof *r.off2 * (size_t)(r.O2 * r.k[2] + 1)))) return 0;
-    if (!(scratch = malloc(per_thread * (size_t)nthreads))) {
-        free(r.off2);
+    r.cntx = malloc(sizeof *r.cntx * r.row_len);
+    r.offx = malloc(sizeof *r.offx * (r.row_len * (size_t)r.k[2] + 1));
+    r.wx = malloc(esize * (r.row_len * (size_t)r.k[2] + 1));
+    scratch = malloc(per_thread * (size_t)nthreads);
+    if (!r.cntx || !r.offx || !r.wx || !scratch) {
+        free(r.cntx), free(r.offx), free(r.wx), free(scratch);
         return 0;
     }
-    for (o = 0; o < r.O2; o++)
-        for (t = 0; t < r.k[2]; t++) r.off2[o * r.k[2] + t] = (int64_t)r.idx[2][o * r.k[2] + t] * ss[4];
+    for (o = 0; o < r.O2; o++) {
+        int64_t c;
+        for (c = 0; c < r.CB; c++) {
+            const int64_t j = o * r.CB + c;
+            r.cntx[j] = r.cnt[2][o];
+            for (t = 0; t < r.k[2]; t++) {
+                r.offx[j * r.k[2] + t] = (int64_t)r.idx[2][o * r.k[2] + t] * ss[4] + c * r.sc;
+                memcpy((char *)r.wx + esize * (size_t)(j * r.k[2] + t),
+                       (const char *)r.w[2] + esize * (size_t)(o * r.k[2] + t), esize);
+            }
+        }
+    }
     {
         int64_t th;
 #pragma omp parallel for schedule(static, 1) num_threads(nthreads)
         for (th = 0; th < nthreads; th++) {
             char *mine = scratch + per_thread * (size_t)th;
             const int64_t begin = rows * th / nthreads, end = rows * (th + 1) / nthreads;
-            int64_t *k = (int64_t *)(mine + per_thread - (size_t)(r.r0 * r.r1) * sizeof(int64_t));
+            const size_t data = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64;
+            int64_t *k = (int64_t *)(mine + data);
+            void *hs = mine + data + (size_t)(r.r0 * r.r1) * sizeof(int64_t);
             int64_t j;
             for (j = 0; j < r.r0 * r.r1; j++) k[j] = -1;
             switch (dst->dtype) {
-            case CLRS_F32: rows_run_f32(&r, src->host, dst->host, begin, end, (float *)mine, k); break;
-            case CLRS_F64: rows_run_f64(&r, src->host, dst->host, begin, end, (double *)mine, k); break;
-            case CLRS_F16: rows_run_f16(&r, src->host, dst->host, begin, end, (float *)mine, k); break;
-            case CLRS_BF16: rows_run_bf16(&r, src->host, dst->host, begin, end, (float *)mine, k); break;
+            case CLRS_F32: rows_run_f32(&r, src->host, dst->host, begin, end, (float *)mine, k, hs); break;
+            case CLRS_F64: rows_run_f64(&r, src->host, dst->host, begin, end, (double *)mine, k, hs); break;
+            case CLRS_F16: rows_run_f16(&r, src->host, dst->host, begin, end, (float *)mine, k, hs); break;
+            case CLRS_BF16: rows_run_bf16(&r, src->host, dst->host, begin, end, (float *)mine, k, hs); break;
             default: break;
             }
         }
     }
     free(scratch);
-    free(r.off2);
+    free(r.cntx), free(r.offx), free(r.wx);
     return 1;
 }
 

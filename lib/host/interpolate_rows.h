@@ -1,15 +1,19 @@
 /* host/interpolate_rows.h — the host's row engine for interpolate, one storage dtype.
  *
  * A template: host/interpolate.c includes it once per dtype with RW_SFX, RW_ST (storage),
- * RW_ACC (arithmetic), RW_LOAD(p, i) and RW_STORE(p, i, v) defined; never on its own.
+ * RW_ACC (arithmetic), RW_LOAD(p, i), RW_STORE(p, i, v) and RW_DIRECT (1 when RW_ST is RW_ACC,
+ * so results may be written straight into the destination) defined; never on its own.
  *
  * The arithmetic is the gather body's (resample_math_body.h), reordered only where that is
  * exact: dst = sum_t0 w0 * (sum_t1 w1 * (sum_t2 w2 * src)), each sum in tap order, no fused
  * multiply-add. The innermost sum of one source row (i0, i1) does not depend on the
  * destination row, so it is computed once into a slot of a small per-thread cache and reused by
  * every destination row that reads that source row; the two outer sums then run as vector
- * loops along the row. A unit axis (one tap of weight 1 everywhere) skips its sum: x, not
- * 0 + 1 * x (the only difference is the sign of a zero result). */
+ * loops along the row. A row is O2 x CB elements: the tables of axis 2 are laid out per
+ * element of the row (host/interpolate.c), so channels-last rows take the same loops. A unit
+ * axis (one tap of weight 1 everywhere) skips its sum: x, not 0 + 1 * x, and every sum starts
+ * from its first product rather than from 0 + it (the only difference either makes is the sign
+ * of a zero result). */
 
 #define RW_CAT_(a, b) a##_##b
 #define RW_CAT(a, b) RW_CAT_(a, b)
@@ -18,67 +22,83 @@
 /* h[0 .. row_len) = the axis-2 sums of the source row starting at element `base`. */
 static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_ACC *h)
 {
-    const RW_ACC *w = (const RW_ACC *)r->w[2];
-    const int32_t *cnt = r->cnt[2];
-    const int64_t *off = r->off2, O2 = r->O2, k = r->k[2];
+    const RW_ACC *w = (const RW_ACC *)r->wx;
+    const int32_t *cnt = r->cntx;
+    const int64_t *off = r->offx, L = (int64_t)r->row_len, k = r->k[2];
+    const RW_ST *p = s + base;
     int64_t o, t;
-    if (r->CB == 1) {
-        const RW_ST *p = s + base;
-        switch (r->fixed2) {
-        case 1:
-            if (r->unit[2]) {
-                for (o = 0; o < O2; o++) h[o] = (RW_ACC)RW_LOAD(p, off[o]);
-            } else {
-                for (o = 0; o < O2; o++) h[o] = w[o] * (RW_ACC)RW_LOAD(p, off[o]);
-            }
-            return;
-        case 2:
-            for (o = 0; o < O2; o++)
-                h[o] = w[2 * o] * (RW_ACC)RW_LOAD(p, off[2 * o]) +
-                       w[2 * o + 1] * (RW_ACC)RW_LOAD(p, off[2 * o + 1]);
-            return;
-        case 4:
-            for (o = 0; o < O2; o++) {
-                const RW_ACC *wo = w + 4 * o;
-                const int64_t *fo = off + 4 * o;
-                h[o] = wo[0] * (RW_ACC)RW_LOAD(p, fo[0]) + wo[1] * (RW_ACC)RW_LOAD(p, fo[1]) +
-                       wo[2] * (RW_ACC)RW_LOAD(p, fo[2]) + wo[3] * (RW_ACC)RW_LOAD(p, fo[3]);
-            }
-            return;
-        default:
-            for (o = 0; o < O2; o++) {
-                const int64_t n = cnt[o];
-                RW_ACC acc = (RW_ACC)0;
-                for (t = 0; t < n; t++) acc += w[o * k + t] * (RW_ACC)RW_LOAD(p, off[o * k + t]);
-                h[o] = acc;
-            }
-            return;
+    switch (r->fixed2) {
+    case 1:
+        if (r->unit[2]) {
+            for (o = 0; o < L; o++) h[o] = (RW_ACC)RW_LOAD(p, off[o]);
+        } else {
+            for (o = 0; o < L; o++) h[o] = w[o] * (RW_ACC)RW_LOAD(p, off[o]);
         }
-    } else {
-        /* channels ride along the row: h[o * CB + c], a vector loop over c per tap */
-        const int64_t CB = r->CB, sc = r->sc;
-        for (o = 0; o < O2; o++) {
+        return;
+    case 2:
+        for (o = 0; o < L; o++)
+            h[o] = w[2 * o] * (RW_ACC)RW_LOAD(p, off[2 * o]) +
+                   w[2 * o + 1] * (RW_ACC)RW_LOAD(p, off[2 * o + 1]);
+        return;
+    case 4:
+        for (o = 0; o < L; o++) {
+            const RW_ACC *wo = w + 4 * o;
+            const int64_t *fo = off + 4 * o;
+            h[o] = wo[0] * (RW_ACC)RW_LOAD(p, fo[0]) + wo[1] * (RW_ACC)RW_LOAD(p, fo[1]) +
+                   wo[2] * (RW_ACC)RW_LOAD(p, fo[2]) + wo[3] * (RW_ACC)RW_LOAD(p, fo[3]);
+        }
+        return;
+    default:
+        for (o = 0; o < L; o++) {
             const int64_t n = cnt[o];
-            RW_ACC *ho = h + o * CB;
-            int64_t c;
-            if (r->unit[2]) {
-                const RW_ST *p = s + base + off[o * k];
-                for (c = 0; c < CB; c++) ho[c] = (RW_ACC)RW_LOAD(p, c * sc);
+            const RW_ACC *wo = w + o * k;
+            const int64_t *fo = off + o * k;
+            RW_ACC acc;
+            if (n == 0) {
+                h[o] = (RW_ACC)0;
                 continue;
             }
-            for (c = 0; c < CB; c++) ho[c] = (RW_ACC)0;
-            for (t = 0; t < n; t++) {
-                const RW_ST *p = s + base + off[o * k + t];
-                const RW_ACC wt = w[o * k + t];
-                for (c = 0; c < CB; c++) ho[c] += wt * (RW_ACC)RW_LOAD(p, c * sc);
-            }
+            acc = wo[0] * (RW_ACC)RW_LOAD(p, fo[0]);
+            for (t = 1; t < n; t++) acc += wo[t] * (RW_ACC)RW_LOAD(p, fo[t]);
+            h[o] = acc;
         }
+        return;
+    }
+}
+
+/* out[j] = sum over t < n of w[t] * h[t][j], in tap order (n >= 1). */
+static void RW_FN(rows_sum)(RW_ACC *out, const RW_ACC *const *h, const RW_ACC *w, int n, size_t L)
+{
+    size_t j;
+    int t;
+    switch (n) {
+    case 1:
+#pragma omp simd
+        for (j = 0; j < L; j++) out[j] = w[0] * h[0][j];
+        return;
+    case 2:
+#pragma omp simd
+        for (j = 0; j < L; j++) out[j] = w[0] * h[0][j] + w[1] * h[1][j];
+        return;
+    case 4:
+#pragma omp simd
+        for (j = 0; j < L; j++) out[j] = w[0] * h[0][j] + w[1] * h[1][j] + w[2] * h[2][j] + w[3] * h[3][j];
+        return;
+    default:
+#pragma omp simd
+        for (j = 0; j < L; j++) out[j] = w[0] * h[0][j];
+        for (t = 1; t < n; t++) {
+            const RW_ACC wt = w[t], *ht = h[t];
+#pragma omp simd
+            for (j = 0; j < L; j++) out[j] += wt * ht[j];
+        }
+        return;
     }
 }
 
 /* Destination rows [row_begin, row_end): row = (plane, o0, o1). */
 static void RW_FN(rows_run)(const rows_job *r, const void *src, void *dst, int64_t row_begin,
-                            int64_t row_end, RW_ACC *scratch, int64_t *keys)
+                            int64_t row_end, RW_ACC *scratch, int64_t *keys, const RW_ACC **hs)
 {
     const RW_ST *s = (const RW_ST *)src;
     RW_ST *d = (RW_ST *)dst;
@@ -93,67 +113,72 @@ static void RW_FN(rows_run)(const rows_job *r, const void *src, void *dst, int64
         const int64_t sbase = r->CB > 1 ? p * r->ss[0] : (p / r->C) * r->ss[0] + (p % r->C) * r->ss[1];
         const int64_t dbase = r->CB > 1 ? p * r->ds[0] : (p / r->C) * r->ds[0] + (p % r->C) * r->ds[1];
         const int32_t n0 = r->cnt[0][o0], n1 = r->cnt[1][o1];
+        RW_ST *q = d + dbase + o0 * r->ds[2] + o1 * r->ds[3];
+        /* the final sum goes straight into a contiguous destination row when it can */
+        RW_ACC *final = RW_DIRECT && r->dst_contiguous ? (RW_ACC *)(void *)q : a0;
         const RW_ACC *out = NULL;
         int32_t t0, t1;
+        /* every source row this destination row reads, summed along axis 2 (cached) */
         for (t0 = 0; t0 < n0; t0++) {
             const int64_t i0 = r->idx[0][o0 * r->k[0] + t0];
-            const RW_ACC *row1 = NULL;
             for (t1 = 0; t1 < n1; t1++) {
                 const int64_t i1 = r->idx[1][o1 * r->k[1] + t1];
                 const int64_t slot = (i0 % r->r0) * r->r1 + (i1 % r->r1);
                 const int64_t key = (p * r->S0 + i0) * r->S1 + i1;
                 RW_ACC *h = slots + (size_t)slot * L;
-                size_t j;
                 if (keys[slot] != key) {
                     RW_FN(rows_h)(r, s, sbase + i0 * r->ss[2] + i1 * r->ss[3], h);
                     keys[slot] = key;
                 }
-                if (r->unit[1]) {
-                    row1 = h;
-                } else {
-                    const RW_ACC w = w1[o1 * r->k[1] + t1];
-                    if (t1 == 0) {
-#pragma omp simd
-                        for (j = 0; j < L; j++) a1[j] = w * h[j];
-                    } else {
-#pragma omp simd
-                        for (j = 0; j < L; j++) a1[j] += w * h[j];
-                    }
-                    row1 = a1;
-                }
+                hs[t0 * n1 + t1] = h;
             }
-            if (r->unit[0]) {
-                out = row1;
-            } else {
-                const RW_ACC w = w0[o0 * r->k[0] + t0];
+        }
+        if (n0 > 0 && n1 > 0) {
+            const RW_ACC *v1 = w1 + o1 * r->k[1], *v0 = w0 + o0 * r->k[0];
+            if (r->unit[0] && r->unit[1]) {
+                out = hs[0];
+            } else if (r->unit[0]) {
+                RW_FN(rows_sum)(final, hs, v1, n1, L);
+                out = final;
+            } else if (n0 == 2 && n1 == 2 && !r->unit[1]) {
+                /* trilinear: both outer sums in one pass */
+                const RW_ACC *h00 = hs[0], *h01 = hs[1], *h10 = hs[2], *h11 = hs[3];
                 size_t j;
-                if (n1 == 0) {
-                    /* no taps on axis 1 (a backward row nobody reads): the sum is zero */
-                    for (j = 0; j < L; j++) a1[j] = (RW_ACC)0;
-                    row1 = a1;
-                }
-                if (t0 == 0) {
 #pragma omp simd
-                    for (j = 0; j < L; j++) a0[j] = w * row1[j];
-                } else {
+                for (j = 0; j < L; j++)
+                    final[j] = v0[0] * (v1[0] * h00[j] + v1[1] * h01[j]) + v0[1] * (v1[0] * h10[j] + v1[1] * h11[j]);
+                out = final;
+            } else {
+                for (t0 = 0; t0 < n0; t0++) {
+                    const RW_ACC *row1 = hs[t0 * n1];
+                    size_t j;
+                    if (!r->unit[1]) {
+                        RW_FN(rows_sum)(a1, hs + t0 * n1, v1, n1, L);
+                        row1 = a1;
+                    }
+                    if (t0 == 0) {
 #pragma omp simd
-                    for (j = 0; j < L; j++) a0[j] += w * row1[j];
+                        for (j = 0; j < L; j++) a0[j] = v0[0] * row1[j];
+                    } else {
+                        const RW_ACC w = v0[t0];
+#pragma omp simd
+                        for (j = 0; j < L; j++) a0[j] += w * row1[j];
+                    }
                 }
                 out = a0;
             }
         }
-        if (!out || (n1 == 0 && r->unit[0])) {
-            /* an empty sum (backward: a source element no destination reads) */
+        if (!out) {
+            /* every sum was empty (backward: a source element no destination reads) */
             size_t j;
             for (j = 0; j < L; j++) a0[j] = (RW_ACC)0;
             out = a0;
         }
-        {
-            RW_ST *q = d + dbase + o0 * r->ds[2] + o1 * r->ds[3];
+        if (out != (const RW_ACC *)(const void *)q) {
             const int64_t d2 = r->ds[4], dc = r->ds[1];
             int64_t o, c;
-            if (r->CB == 1 && d2 == 1) {
-                for (o = 0; o < r->O2; o++) RW_STORE(q, o, out[o]);
+            if (r->dst_contiguous) {
+                for (o = 0; o < (int64_t)L; o++) RW_STORE(q, o, out[o]);
             } else if (r->CB == 1) {
                 for (o = 0; o < r->O2; o++) RW_STORE(q, o * d2, out[o]);
             } else {
