@@ -3,6 +3,11 @@
  * plan's lists) and theta entries (grad_theta), calling the bodies of resample_math.h. */
 #include "host/host.h"
 
+#include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #define POINT_COORDS(p)                                                                        \
     const int64_t ox = (p) % g->oW, oy = ((p) / g->oW) % g->oH, oz = (p) / (g->oW * g->oH)
 
@@ -27,6 +32,60 @@
         }                                                                                      \
     } while (0)
 
+/* 2-D bilinear, a row of grid points at a time: the taps of the row once, then per channel a
+ * loop along the row; a point whose four taps are inside the input takes the unrolled sum
+ * (the order of clrs_grid_value, which the other points call). */
+#define HOST_FORWARD_ROWS(SFX, ST, ACC)                                                        \
+    do {                                                                                       \
+        const ST *x = (const ST *)input->host, *gp = (const ST *)grid->host;                   \
+        ST *y = (ST *)out->host;                                                               \
+        const int64_t rows = g->N * g->oD * g->oH;                                             \
+        int64_t th;                                                                            \
+        _Pragma("omp parallel for schedule(static, 1) num_threads(nthreads)")                  \
+        for (th = 0; th < nthreads; th++) {                                                    \
+            clrs_grid_taps_##SFX *t = (clrs_grid_taps_##SFX *)((char *)scratch + per_thread * (size_t)th); \
+            int64_t(*off)[4] = (int64_t(*)[4])(t + g->oW);                                     \
+            char *fast = (char *)(off + g->oW);                                                \
+            int64_t row;                                                                       \
+            for (row = rows * th / nthreads; row < rows * (th + 1) / nthreads; row++) {        \
+                const int64_t n = row / (g->oD * g->oH), oz = (row / g->oH) % g->oD, oy = row % g->oH; \
+                int64_t ox, c;                                                                 \
+                for (ox = 0; ox < g->oW; ox++) {                                               \
+                    clrs_grid_taps_##SFX *u = &t[ox];                                          \
+                    clrs_grid_point_taps_##SFX(gp, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3], gs[4], \
+                                               g->dims, g->W, g->H, g->D, g->mode, g->padding,  \
+                                               g->align_corners, u);                           \
+                    fast[ox] = u->n[0] == 2 && u->n[1] == 2 && CLRS_GRID_INB(u->idx[0][0], g->W) && \
+                               CLRS_GRID_INB(u->idx[0][1], g->W) && CLRS_GRID_INB(u->idx[1][0], g->H) && \
+                               CLRS_GRID_INB(u->idx[1][1], g->H);                              \
+                    off[ox][0] = u->idx[1][0] * is[3] + u->idx[0][0] * is[4];                  \
+                    off[ox][1] = u->idx[1][0] * is[3] + u->idx[0][1] * is[4];                  \
+                    off[ox][2] = u->idx[1][1] * is[3] + u->idx[0][0] * is[4];                  \
+                    off[ox][3] = u->idx[1][1] * is[3] + u->idx[0][1] * is[4];                  \
+                }                                                                              \
+                for (c = 0; c < g->C; c++) {                                                   \
+                    const int64_t xb = n * is[0] + c * is[1];                                  \
+                    const ST *xc = x + xb;                                                     \
+                    ST *yr = y + n * os[0] + c * os[1] + oz * os[2] + oy * os[3];              \
+                    for (ox = 0; ox < g->oW; ox++) {                                           \
+                        const clrs_grid_taps_##SFX *u = &t[ox];                                \
+                        ACC v;                                                                 \
+                        if (fast[ox]) {                                                        \
+                            const ACC a0 = u->w[0][0], a1 = u->w[0][1];                        \
+                            const int64_t *f = off[ox];                                        \
+                            v = u->w[1][0] * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f[0]) +          \
+                                              a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f[1])) +         \
+                                u->w[1][1] * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f[2]) +          \
+                                              a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f[3]));          \
+                        } else {                                                               \
+                            v = clrs_grid_value_##SFX(x, xb, is[4], is[3], is[2], g->W, g->H, g->D, u); \
+                        }                                                                      \
+                        CLRS_H_STORE_##SFX(yr, ox * os[4], v);                                 \
+                    }                                                                          \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    } while (0)
 
 clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *input,
                                    const clrs__view *grid, const clrs__view *out)
@@ -35,6 +94,29 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
     clrs__grid_strides(input, is);
     clrs__grid_point_strides(grid, gs);
     clrs__grid_strides(out, os);
+    if (g->dims == 2 && g->mode == 0 && g->N * g->oD * g->oH > 0) {
+        int nthreads = 1;
+        void *scratch;
+        /* per thread: oW taps (the largest struct, f64's), four offsets and a flag per point */
+        const size_t per_thread = ((sizeof(clrs_grid_taps_f64) + 4 * sizeof(int64_t) + 1) * (size_t)g->oW + 63) / 64 * 64;
+#ifdef _OPENMP
+        nthreads = omp_get_max_threads();
+#endif
+        if (nthreads > g->N * g->oD * g->oH) nthreads = (int)(g->N * g->oD * g->oH);
+        /* too little memory: the point loop below */
+        scratch = malloc(per_thread * (size_t)nthreads);
+        if (scratch) {
+            switch (input->dtype) {
+            case CLRS_F32: HOST_FORWARD_ROWS(f32, float, float); break;
+            case CLRS_F64: HOST_FORWARD_ROWS(f64, double, double); break;
+            case CLRS_F16: HOST_FORWARD_ROWS(f16, clrs_f16_t, float); break;
+            case CLRS_BF16: HOST_FORWARD_ROWS(bf16, clrs_u16, float); break;
+            default: break;
+            }
+            free(scratch);
+            return CLRS_OK;
+        }
+    }
     switch (input->dtype) {
     case CLRS_F32: HOST_FORWARD(f32, float); break;
     case CLRS_F64: HOST_FORWARD(f64, double); break;
