@@ -170,6 +170,54 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
         }                                                                                      \
     } while (0)
 
+/* grad_input (f32 / f64) as an ordered scatter: each thread owns whole channels of
+ * grad_input, zeroes them, then walks the grid points in order adding weight * grad_output
+ * into them. Every element sums its contributions in point order, then tap order: the order of
+ * the CSR gather, on any thread count, with no list to build. */
+#define HOST_SCATTER_INPUT(SFX, ST)                                                            \
+    do {                                                                                       \
+        const ST *go = (const ST *)gout->host, *gp = (const ST *)grid->host;                   \
+        ST *gi = (ST *)ginput->host;                                                           \
+        int th;                                                                                \
+        _Pragma("omp parallel for schedule(static, 1) num_threads(nthreads)")                  \
+        for (th = 0; th < nthreads; th++) {                                                    \
+            const int64_t c0 = g->C * th / nthreads, c1 = g->C * (th + 1) / nthreads;          \
+            int64_t n, c, p, q;                                                                \
+            for (n = 0; n < g->N; n++)                                                         \
+                for (c = c0; c < c1; c++)                                                      \
+                    for (q = 0; q < g->D * g->H * g->W; q++)                                   \
+                        gi[n * is[0] + c * is[1] + (q / (g->W * g->H)) * is[2] +               \
+                           ((q / g->W) % g->H) * is[3] + (q % g->W) * is[4]] = (ST)0;          \
+            for (n = 0; n < g->N; n++)                                                         \
+                for (p = 0; p < g->P; p++) {                                                   \
+                    POINT_COORDS(p);                                                           \
+                    clrs_grid_taps_##SFX t;                                                    \
+                    int64_t off[64];                                                           \
+                    ST w[64];                                                                  \
+                    int k = 0, ta, tb, tc;                                                     \
+                    clrs_grid_point_taps_##SFX(gp, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3], gs[4], \
+                                               g->dims, g->W, g->H, g->D, g->mode, g->padding,  \
+                                               g->align_corners, &t);                          \
+                    for (tc = 0; tc < t.n[2]; tc++)                                            \
+                        for (tb = 0; tb < t.n[1]; tb++)                                        \
+                            for (ta = 0; ta < t.n[0]; ta++) {                                  \
+                                if (!CLRS_GRID_INB(t.idx[2][tc], g->D) || !CLRS_GRID_INB(t.idx[1][tb], g->H) || \
+                                    !CLRS_GRID_INB(t.idx[0][ta], g->W))                        \
+                                    continue;                                                  \
+                                off[k] = t.idx[2][tc] * is[2] + t.idx[1][tb] * is[3] + t.idx[0][ta] * is[4]; \
+                                w[k++] = clrs_grid_tap_weight_##SFX(&t, ta, tb, tc);           \
+                            }                                                                  \
+                    if (!k) continue;                                                          \
+                    for (c = c0; c < c1; c++) {                                                \
+                        const ST gv = go[n * os[0] + c * os[1] + oz * os[2] + oy * os[3] + ox * os[4]]; \
+                        ST *base = gi + n * is[0] + c * is[1];                                 \
+                        int e;                                                                 \
+                        for (e = 0; e < k; e++) base[off[e]] += w[e] * gv;                     \
+                    }                                                                          \
+                }                                                                              \
+        }                                                                                      \
+    } while (0)
+
 clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs__view *gout,
                                             const clrs__view *input, const clrs__view *grid,
                                             const clrs__view *ginput, const clrs__view *ggrid)
@@ -188,7 +236,18 @@ clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs
         default: break;
         }
     }
-    if (ginput) {
+    if (ginput && (input->dtype == CLRS_F32 || input->dtype == CLRS_F64)) {
+        int nthreads = 1;
+#ifdef _OPENMP
+        nthreads = omp_get_max_threads();
+#endif
+        if (nthreads > g->C) nthreads = (int)g->C;
+        clrs__grid_strides(ginput, is);
+        if (input->dtype == CLRS_F32)
+            HOST_SCATTER_INPUT(f32, float);
+        else
+            HOST_SCATTER_INPUT(f64, double);
+    } else if (ginput) {
         clrs__grid_csr csr_, *csr = &csr_;
         clrs_status st = clrs__grid_csr_build(g, grid, csr);
         if (st != CLRS_OK) return st;
