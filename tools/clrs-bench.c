@@ -21,6 +21,7 @@ static int cmp_double(const void *a, const void *b)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: clrs-bench [--device D[,D...]] [--workload NAME] [--reps N] [--json] [--list]\n"
+               "       clrs-bench --first-call [--device D[,D...]]   (a new process's set-up cost)\n"
                "  D: auto, gpu, cpu, host, P:D or part of a device name (default: host,auto)\n");
 }
 
@@ -174,10 +175,63 @@ done:
     free(times);
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* --first-call: the set-up a new process pays. Times context creation, then the first
+ * interpolate (bilinear, 1x1x8x8 -> 16x16, host tensors, waited for) and a second identical
+ * call, and says where the first call's program came from (built, or loaded from the disk
+ * cache). Run it twice against one cache directory to see a cold and a warm start. */
+static int first_call(const char *spec)
+{
+    clrs_context_options o = CLRS_CONTEXT_OPTIONS_INIT;
+    clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+    clrs_context *ctx = NULL;
+    clrs_cache_stats st;
+    float x[64], y[256];
+    clrs_tensor tx = {0}, ty = {0};
+    double t0, t1, t2, t3;
+    int i, ok;
+    for (i = 0; i < 64; i++) x[i] = (float)i;
+    tx.dtype = ty.dtype = CLRS_F32;
+    tx.ndim = ty.ndim = 4;
+    tx.shape[0] = tx.shape[1] = ty.shape[0] = ty.shape[1] = 1;
+    tx.shape[2] = tx.shape[3] = 8;
+    ty.shape[2] = ty.shape[3] = 16;
+    tx.data = x;
+    ty.data = y;
+    p.mode = CLRS_LINEAR;
+    p.size[0] = p.size[1] = 16;
+    o.device = spec;
+    o.host_fallback = 0;
+    t0 = now_ms();
+    if (clrs_context_create(&ctx, &o) != CLRS_OK) {
+        fprintf(stderr, "clrs-bench: device %s: %s\n", spec, clrs_error_message());
+        return 1;
+    }
+    t1 = now_ms();
+    ok = clrs_interpolate(ctx, &p, &tx, &ty) == CLRS_OK;
+    t2 = now_ms();
+    ok = ok && clrs_interpolate(ctx, &p, &tx, &ty) == CLRS_OK;
+    t3 = now_ms();
+    clrs_context_cache_stats(ctx, &st);
+    printf("%s: context %.2f ms; first interpolate %.2f ms (program: %s); second %.2f ms%s\n",
+           clrs_context_device(ctx)->name, t1 - t0, t2 - t1,
+           clrs_context_device(ctx)->type == CLRS_DEVICE_HOST ? "none, host"
+           : st.builds ? "built from source" : st.disk_hits ? "disk cache" : "memory",
+           t3 - t2, ok ? "" : " FAILED");
+    clrs_context_destroy(ctx);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *devices = "host,auto", *only = NULL;
-    int reps = 7, json = 0, want_list = 0, a, i, failures = 0, first = 1;
+    int reps = 7, json = 0, want_list = 0, want_first = 0, a, i, failures = 0, first = 1;
     char *specs, *spec, *save = NULL;
     clrs_context *host = NULL;
     clrs_context_options ho = CLRS_CONTEXT_OPTIONS_INIT;
@@ -188,12 +242,20 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "--reps") && a + 1 < argc) reps = atoi(argv[++a]);
         else if (!strcmp(argv[a], "--json")) json = 1;
         else if (!strcmp(argv[a], "--list")) want_list = 1;
+        else if (!strcmp(argv[a], "--first-call")) want_first = 1;
         else if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) { usage(stdout); return 0; }
         else { usage(stderr); return 2; }
     }
     if (want_list) {
         list(json);
         return 0;
+    }
+    if (want_first) {
+        specs = strdup(devices);
+        for (spec = strtok_r(specs, ",", &save); spec; spec = strtok_r(NULL, ",", &save))
+            failures += first_call(spec);
+        free(specs);
+        return failures ? 1 : 0;
     }
     if (reps < 1 || reps > 1000) {
         fprintf(stderr, "clrs-bench: --reps must be 1..1000\n");
