@@ -119,13 +119,6 @@ static int axis_is_unit(const clrs__interp_plan *plan, int a, int64_t n)
     return 1;
 }
 
-/* Source size along table axis a (1 for the axes the tensor does not have). */
-static int64_t view_axis(const clrs__view *v, int a)
-{
-    const int nsd = v->ndim - 2, first = 3 - nsd;
-    return a < first ? 1 : v->shape[2 + a - first];
-}
-
 /* Runs the plan through the row engine; returns 0 (nothing written) when it does not fit. */
 static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, const clrs__view *dst,
                        const int64_t *ss, const int64_t *ds)
@@ -143,7 +136,7 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     r.CB = (r.C > 1 && ss[1] >= 0 && ss[1] < (ss[4] < 0 ? -ss[4] : ss[4])) ? r.C : 1;
     r.sc = ss[1];
     r.O0 = plan->dst[0], r.O1 = plan->dst[1], r.O2 = plan->dst[2];
-    r.S0 = view_axis(src, 0), r.S1 = view_axis(src, 1);
+    r.S0 = clrs__view_axis(src, 0), r.S1 = clrs__view_axis(src, 1);
     for (a = 0; a < 3; a++) {
         r.cnt[a] = tab + tab[4 * a];
         r.idx[a] = tab + tab[4 * a + 1];

@@ -18,19 +18,12 @@ static double mean_taps(const clrs__interp_plan *plan, int a)
     return plan->dst[a] ? sum / (double)plan->dst[a] : 0;
 }
 
-/* Source size along table axis a (1 for the axes the tensor does not have). */
-static int64_t view_axis(const clrs__view *v, int a)
-{
-    const int nsd = v->ndim - 2, first = 3 - nsd;
-    return a < first ? 1 : v->shape[2 + a - first];
-}
-
 /* Elements read per destination element, one pass against two (tmp's write and reads
  * counted); CLRS_INTERP_PASSES=1 or 2 forces one (tests and benchmarks). */
 static int use_two_passes(const clrs__interp_plan *plan, const clrs__view *src)
 {
     const double t0 = mean_taps(plan, 0), t1 = mean_taps(plan, 1), t2 = mean_taps(plan, 2);
-    const double rows_per_dst = (double)view_axis(src, 0) * (double)view_axis(src, 1) /
+    const double rows_per_dst = (double)clrs__view_axis(src, 0) * (double)clrs__view_axis(src, 1) /
                                 ((double)plan->dst[0] * (double)plan->dst[1]);
     const char *force = getenv("CLRS_INTERP_PASSES");
     if (force && (*force == '1' || *force == '2')) return *force == '2';
@@ -65,7 +58,7 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
                                    const clrs__view *src, const clrs__view *dst)
 {
     const int64_t planes = dst->shape[0] * dst->shape[1];
-    const int64_t S0 = view_axis(src, 0), S1 = view_axis(src, 1);
+    const int64_t S0 = clrs__view_axis(src, 0), S1 = clrs__view_axis(src, 1);
     const size_t acc_size = plan->dbl ? 8 : 4;
     const double tmp_elems = (double)planes * (double)S0 * (double)S1 * (double)plan->dst[2];
     int two = planes > 0 && use_two_passes(plan, src) &&

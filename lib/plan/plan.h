@@ -48,6 +48,13 @@ static inline void clrs__axis_strides(const clrs__view *v, int64_t s[5])
     for (a = 0; a < 3; a++) s[2 + a] = a >= 3 - nsd ? v->strides[2 + a - (3 - nsd)] : 0;
 }
 
+/* A view's size along table axis a (1 for the axes the tensor does not have). */
+static inline int64_t clrs__view_axis(const clrs__view *v, int a)
+{
+    const int nsd = v->ndim - 2, first = 3 - nsd;
+    return a < first ? 1 : v->shape[2 + a - first];
+}
+
 /* grid_sample / affine_grid, resolved. Views are normalised to 5 strides: tensors (N, C, D,
  * H, W) as [n, c, z, y, x] and grids (N, D, H, W, k) as [n, z, y, x, k], with 0 for the
  * z axis of 4-D ones. */
