@@ -127,7 +127,7 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     const size_t esize = plan->dbl ? sizeof(double) : sizeof(float);
     rows_job r;
     int64_t a, o, t, rows, nthreads = 1;
-    size_t per_thread;
+    size_t data, per_thread; /* per thread: slots + two rows (data bytes), keys, row pointers */
     char *scratch;
 
     r.C = dst->shape[1];
@@ -150,7 +150,8 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     r.row_len = (size_t)(r.O2 * r.CB);
     r.dst_contiguous = r.CB == 1 ? ds[4] == 1 : ds[1] == 1 && ds[4] == r.CB;
     if ((double)(r.r0 * r.r1 + 2) * (double)r.row_len * (double)esize > (double)ROWS_CACHE_MAX) return 0;
-    per_thread = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64 +
+    data = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64;
+    per_thread = data +
                  (size_t)(r.r0 * r.r1) * sizeof(int64_t) + (size_t)(r.k[0] * r.k[1] + 1) * sizeof(void *);
 #ifdef _OPENMP
     nthreads = omp_get_max_threads();
@@ -183,7 +184,6 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
         for (th = 0; th < nthreads; th++) {
             char *mine = scratch + per_thread * (size_t)th;
             const int64_t begin = rows * th / nthreads, end = rows * (th + 1) / nthreads;
-            const size_t data = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64;
             int64_t *k = (int64_t *)(mine + data);
             void *hs = mine + data + (size_t)(r.r0 * r.r1) * sizeof(int64_t);
             int64_t j;
