@@ -13,12 +13,12 @@
 #define GEOM_ARRAY                                                                            \
     const long g[18] = {g0, g1, g2, g3, g4, g5, g6, g7, g8, g9, g10, g11, g12, g13, g14, g15, g16, g17}
 
-/* Global range (out2, out1, N * C * out0). */
+/* Global range (out2, out1, N * C * out0). has_idx 0: no indices tensor (idx is NULL). */
 __kernel void clrs_max_pool_forward(__global const ST *x, long x_off, long xs0, long xs1, long xs2,
                                     long xs3, long xs4, __global ST *y, long y_off, long ys0,
                                     long ys1, long ys2, long ys3, long ys4, __global long *idx,
                                     long i_off, long is0, long is1, long is2, long is3, long is4,
-                                    long C, GEOM_ARGS)
+                                    int has_idx, long C, GEOM_ARGS)
 {
     GEOM_ARRAY;
     const long o2 = (long)get_global_id(0), o1 = (long)get_global_id(1), z = (long)get_global_id(2);
@@ -28,7 +28,7 @@ __kernel void clrs_max_pool_forward(__global const ST *x, long x_off, long xs0, 
     if (o2 >= g[5] || o1 >= g[4]) return;
     SFX(clrs_max_pool_point)(x, x_off + n * xs0 + c * xs1, xs2, xs3, xs4, g, o0, o1, o2, &v, &k);
     STORE(y, y_off + n * ys0 + c * ys1 + o0 * ys2 + o1 * ys3 + o2 * ys4, v);
-    idx[i_off + n * is0 + c * is1 + o0 * is2 + o1 * is3 + o2 * is4] = k;
+    if (has_idx) idx[i_off + n * is0 + c * is1 + o0 * is2 + o1 * is3 + o2 * is4] = k;
 }
 
 /* Global range (in2, in1, N * C * in0). */

@@ -89,9 +89,10 @@ typedef struct {
     const char *cache_dir;  /* NULL: $CLRS_CACHE_DIR, else $XDG_CACHE_HOME/clresample, else
                                $HOME/.cache/clresample; "" turns the disk cache off. */
     int host_fallback;      /* 1: run an op on the host when the device cannot (no fp64,
-                               kernel build failure); 0: fail with the device's status. */
+                               kernel build failure, a tensor larger than the device's largest
+                               buffer); 0: fail with the device's status. 0 or 1. */
     int deterministic;      /* 1: scatters (grid_sample's grad_input) are bit-reproducible by
-                               default; 0: they use atomics where that is faster. */
+                               default; 0: they use atomics where that is faster. 0 or 1. */
 } clrs_context_options;
 #define CLRS_CONTEXT_OPTIONS_INIT { NULL, NULL, 1, 0 }
 
@@ -130,12 +131,19 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
 
 /* ---- Tensors ----------------------------------------------------------------------------- */
 
-typedef enum { CLRS_F32 = 0, CLRS_F64 = 1, CLRS_F16 = 2, CLRS_BF16 = 3, CLRS_I64 = 4 } clrs_dtype;
+typedef enum { CLRS_F32 = 0, CLRS_F64 = 1, CLRS_F16 = 2, CLRS_BF16 = 3, CLRS_I64 = 4,
+               CLRS_U8 = 5 /* uint8 images: reserved; no op takes it yet */ } clrs_dtype;
 
-/* A view of memory owned by the caller: either host memory (`data`) or an OpenCL buffer
- * (`mem`), never both. Strides are in elements; all zero means contiguous (row-major).
- * `offset` is in bytes from `data` or from the start of `mem`. Dim 0 is N, dim 1 is C, the
- * rest are spatial (D, H, W). Channels-last is expressed with strides. */
+/* A view of memory owned by the caller: host memory (`data`), an OpenCL buffer (`mem`), or
+ * neither when the tensor has no elements (PyTorch's empty tensors have no data pointer).
+ * Dim 0 is N, dim 1 is C, the rest are spatial (D, H, W).
+ *
+ * Layout is said, never guessed: with `contiguous` 1 the tensor is row-major and `strides`
+ * is ignored (the clrs_tensor_host / clrs_tensor_device helpers fill both); with 0 the
+ * strides (in elements, >= 0) are used as given. A stride of 0 on an input axis is a
+ * broadcast (PyTorch's expand): every index along it reads the same elements. An output's
+ * strides must reach distinct elements. Channels-last and any other permutation or slice is
+ * expressed with strides. `offset` is in bytes from `data` or from the start of `mem`. */
 typedef struct {
     clrs_dtype dtype;
     int ndim;
@@ -144,7 +152,15 @@ typedef struct {
     void *data;
     cl_mem mem;
     size_t offset;
+    int contiguous;
 } clrs_tensor;
+
+/* A contiguous (row-major) tensor over host memory / over a cl_mem from byte `offset`:
+ * shape copied (ndim 1..5 entries), strides filled, contiguous = 1. They check nothing; the
+ * op that receives the tensor does. */
+CLRS_API clrs_tensor clrs_tensor_host(clrs_dtype dtype, int ndim, const int64_t *shape, void *data);
+CLRS_API clrs_tensor clrs_tensor_device(clrs_dtype dtype, int ndim, const int64_t *shape, cl_mem mem,
+                                        size_t offset);
 
 /* Size in bytes of one element of `dtype` (0 for an unknown dtype). */
 CLRS_API size_t clrs_dtype_size(clrs_dtype dtype);
@@ -217,22 +233,30 @@ CLRS_API clrs_status clrs_affine_grid_backward(clrs_context *ctx, int align_corn
                                                const clrs_tensor *grad_grid,
                                                const clrs_tensor *grad_theta);
 
+/* PyTorch's None for a pooling or convolution parameter: stride = the kernel size (max_pool,
+ * max_unpool) or 1 (conv_transpose), dilation = 1, groups = 1. Any other value is taken as
+ * given, so an explicit 0 gets PyTorch's error rather than a silent default. */
+#define CLRS_DEFAULT INT64_MIN
+
 /* ---- max_pool with indices and max_unpool --------------------------------------------------
  * 1 to 3 spatial dims: tensors are (N, C, L), (N, C, H, W) or (N, C, D, H, W). Indices are
  * CLRS_I64, flat offsets into each (n, c) input plane, as PyTorch's return_indices=True. */
 
 typedef struct {
     int64_t kernel[3];      /* per spatial dim, > 0 */
-    int64_t stride[3];      /* all 0: the kernel size (PyTorch's default) */
+    int64_t stride[3];      /* > 0, or CLRS_DEFAULT: the kernel size */
     int64_t padding[3];     /* at most half the kernel */
-    int64_t dilation[3];    /* all 0: 1 */
+    int64_t dilation[3];    /* > 0, or CLRS_DEFAULT: 1 */
     int ceil_mode;
 } clrs_pool_params;
-#define CLRS_POOL_PARAMS_INIT { {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, 0 }
+/* Entries past the input's spatial dims are ignored when they hold 0 or CLRS_DEFAULT. */
+#define CLRS_POOL_PARAMS_INIT { {0, 0, 0}, {CLRS_DEFAULT, CLRS_DEFAULT, CLRS_DEFAULT}, {0, 0, 0}, \
+                                {CLRS_DEFAULT, CLRS_DEFAULT, CLRS_DEFAULT}, 0 }
 
 CLRS_API clrs_status clrs_max_pool_shape(const clrs_pool_params *params, int ndim,
                                          const int64_t *in_shape, int64_t *out_shape);
-/* output and indices have the pooled shape. NaN wins (the last NaN of a window); among equal
+/* output and indices have the pooled shape; indices may be NULL (PyTorch's
+ * return_indices=False). NaN wins (the last NaN of a window); among equal
  * maxima the first in the window wins, as PyTorch's CPU kernel. */
 CLRS_API clrs_status clrs_max_pool(clrs_context *ctx, const clrs_pool_params *params,
                                    const clrs_tensor *input, const clrs_tensor *output,
@@ -245,12 +269,17 @@ CLRS_API clrs_status clrs_max_pool_backward(clrs_context *ctx, const clrs_pool_p
 
 typedef struct {
     int64_t kernel[3];
-    int64_t stride[3];       /* all 0: the kernel size */
+    int64_t stride[3];       /* > 0, or CLRS_DEFAULT: the kernel size */
     int64_t padding[3];
-    int64_t output_size[3];  /* all 0: (in - 1) * stride + kernel - 2 * padding; else within
-                                stride of that, as PyTorch's _unpool_output_size */
+    /* PyTorch's output_size: output_ndim 0 is None, (in - 1) * stride + kernel - 2 * padding;
+     * output_ndim = spatial dims gives the spatial sizes, output_ndim = spatial dims + 2 gives
+     * (N, C, spatial...) whose N and C are ignored, as PyTorch ignores them. Each spatial size
+     * must lie within stride of the default (_unpool_output_size). */
+    int64_t output_size[5];
+    int output_ndim;
 } clrs_unpool_params;
-#define CLRS_UNPOOL_PARAMS_INIT { {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0} }
+#define CLRS_UNPOOL_PARAMS_INIT { {0, 0, 0}, {CLRS_DEFAULT, CLRS_DEFAULT, CLRS_DEFAULT}, {0, 0, 0}, \
+                                  {0, 0, 0, 0, 0}, 0 }
 
 CLRS_API clrs_status clrs_max_unpool_shape(const clrs_unpool_params *params, int ndim,
                                            const int64_t *in_shape, int64_t *out_shape);
@@ -273,13 +302,15 @@ CLRS_API clrs_status clrs_max_unpool_backward(clrs_context *ctx, const clrs_unpo
  * through CLBlast on OpenCL devices and CBLAS on the host. */
 
 typedef struct {
-    int64_t stride[3];          /* all 0: 1 */
+    int64_t stride[3];          /* > 0, or CLRS_DEFAULT: 1 */
     int64_t padding[3];
     int64_t output_padding[3];  /* smaller than stride or dilation */
-    int64_t dilation[3];        /* all 0: 1 */
-    int64_t groups;             /* 0: 1 */
+    int64_t dilation[3];        /* > 0, or CLRS_DEFAULT: 1 */
+    int64_t groups;             /* > 0, or CLRS_DEFAULT: 1 */
 } clrs_conv_transpose_params;
-#define CLRS_CONV_TRANSPOSE_PARAMS_INIT { {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, 0 }
+/* Entries past the input's spatial dims are ignored when they hold 0 or CLRS_DEFAULT. */
+#define CLRS_CONV_TRANSPOSE_PARAMS_INIT { {CLRS_DEFAULT, CLRS_DEFAULT, CLRS_DEFAULT}, {0, 0, 0}, {0, 0, 0}, \
+                                          {CLRS_DEFAULT, CLRS_DEFAULT, CLRS_DEFAULT}, CLRS_DEFAULT }
 
 CLRS_API clrs_status clrs_conv_transpose_shape(const clrs_conv_transpose_params *params, int ndim,
                                                const int64_t *in_shape,

@@ -59,6 +59,15 @@ static char *resolve_cache_dir(const char *opt)
     return dir;
 }
 
+static clrs_status check_options(const char *op, const clrs_context_options *o)
+{
+    if (o->host_fallback != 0 && o->host_fallback != 1)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: options.host_fallback is %d; use 0 or 1", op, o->host_fallback);
+    if (o->deterministic != 0 && o->deterministic != 1)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: options.deterministic is %d; use 0 or 1", op, o->deterministic);
+    return CLRS_OK;
+}
+
 static clrs_status context_alloc(clrs_context **out, const clrs_context_options *options)
 {
     clrs_context *ctx = calloc(1, sizeof *ctx);
@@ -91,6 +100,7 @@ clrs_status clrs_context_create(clrs_context **out, const clrs_context_options *
 
     if (!out) return clrs__fail(CLRS_ERR_ARGUMENT, "context_create: ctx is NULL");
     if (!options) options = &defaults;
+    if ((st = check_options("context_create", options)) != CLRS_OK) return st;
     spec = options->device ? options->device : getenv("CLRS_DEVICE");
     if ((st = clrs__device_select(spec, options->host_fallback, &dev, &is_host)) != CLRS_OK)
         return st;
@@ -137,6 +147,7 @@ clrs_status clrs_context_wrap(clrs_context **out, cl_command_queue queue,
     if (!out) return clrs__fail(CLRS_ERR_ARGUMENT, "context_wrap: ctx is NULL");
     if (!queue) return clrs__fail(CLRS_ERR_ARGUMENT, "context_wrap: queue is NULL");
     if (!options) options = &defaults;
+    if ((st = check_options("context_wrap", options)) != CLRS_OK) return st;
     if ((err = clGetCommandQueueInfo(queue, CL_QUEUE_DEVICE, sizeof device, &device, NULL)) !=
         CL_SUCCESS)
         return clrs__fail(CLRS_ERR_ARGUMENT, "context_wrap: queue is not a valid command queue (%s)",

@@ -46,19 +46,18 @@ clrs_status clrs_conv_transpose_workspace_size(const clrs_context *ctx,
                                                size_t *bytes)
 {
     const char *op = "conv_transpose_workspace_size";
-    clrs__view vi, vw;
+    clrs__tensor_arg a[2] = {CLRS__ARG("input", input, 0, CLRS__FLOAT, -1), CLRS__ARG("weight", weight, 0, 0, 0)};
     clrs__conv_geom g;
     clrs_status st;
     if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
     if (!bytes) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: bytes is NULL", op);
-    if ((st = clrs__view_make(op, "input", ctx, input, 0, 0, &vi)) != CLRS_OK ||
-        (st = clrs__view_make(op, "weight", ctx, weight, 0, 0, &vw)) != CLRS_OK ||
-        (st = clrs__conv_resolve_views(op, params, &vi, &vw, NULL, NULL, NULL, &g)) != CLRS_OK)
+    if ((st = clrs__args_check(op, ctx, a, 2)) != CLRS_OK ||
+        (st = clrs__conv_resolve_views(op, params, a[0].v, a[1].v, NULL, NULL, NULL, &g)) != CLRS_OK)
         return st;
-    if (ctx->is_host || g.N == 0 || (vi.dtype == CLRS_F64 && !ctx->info.fp64))
+    if (ctx->is_host || g.N == 0 || (a[0].v->dtype == CLRS_F64 && !ctx->info.fp64))
         *bytes = 0;
     else
-        *bytes = clrs__cl_conv_transpose_workspace(ctx, &g, &vi, &vw);
+        *bytes = clrs__cl_conv_transpose_workspace(ctx, &g, a[0].v, a[1].v);
     clrs__clear_error();
     return CLRS_OK;
 }
@@ -68,36 +67,21 @@ clrs_status clrs_conv_transpose(clrs_context *ctx, const clrs_conv_transpose_par
                                 const clrs_tensor *bias, const clrs_tensor *output)
 {
     const char *op = "conv_transpose";
-    clrs__view vi, vw, vb, vo;
+    clrs__tensor_arg a[4] = {CLRS__ARG("input", input, 0, CLRS__FLOAT, -1),
+                             CLRS__ARG("weight", weight, 0, 0, 0),
+                             CLRS__ARG("bias", bias, CLRS__OPTIONAL, 0, 0),
+                             CLRS__ARG("output", output, CLRS__OUT, 0, 0)};
     clrs__conv_geom g;
-    clrs__view *v[CLRS_MAX_VIEWS] = {&vi, &vw, NULL, &vo, NULL, NULL};
+    clrs__view *v[CLRS_MAX_VIEWS] = {NULL, NULL, NULL, NULL, NULL, NULL};
     clrs_status st;
-    if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
-    if ((st = clrs__view_make(op, "input", ctx, input, 0, 0, &vi)) != CLRS_OK ||
-        (st = clrs__view_make(op, "weight", ctx, weight, 0, 0, &vw)) != CLRS_OK ||
-        (bias && (st = clrs__view_make(op, "bias", ctx, bias, 0, 0, &vb)) != CLRS_OK) ||
-        (st = clrs__view_make(op, "output", ctx, output, 0, 1, &vo)) != CLRS_OK ||
-        (st = clrs__conv_resolve_views(op, params, &vi, &vw, bias ? &vb : NULL, &vo, "output", &g)) != CLRS_OK)
+    int i;
+    if ((st = clrs__args_check(op, ctx, a, 4)) != CLRS_OK ||
+        (st = clrs__conv_resolve_views(op, params, a[0].v, a[1].v, a[2].v, a[3].v, "output", &g)) != CLRS_OK)
         return st;
-    if (clrs__views_overlap(&vo, &vi) || clrs__views_overlap(&vo, &vw) || (bias && clrs__views_overlap(&vo, &vb)))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: output overlaps input, weight or bias; outputs must not alias inputs", op);
-    if (bias) v[2] = &vb;
-    if (g.N == 0) {
-        clrs__clear_error();
-        return CLRS_OK;
-    }
-    st = clrs__execute(ctx, op, vi.dtype, v, 3, 1, dev_fwd, host_fwd, &g);
+    for (i = 0; i < 4; i++) v[i] = a[i].v;
+    st = g.N == 0 ? CLRS_OK : clrs__execute(ctx, op, a[0].v->dtype, v, 3, 1, dev_fwd, host_fwd, &g);
     if (st == CLRS_OK) clrs__clear_error();
     return st;
-}
-
-static clrs_status same_as(const char *op, const char *name, const clrs__view *v, const clrs__view *like,
-                           const char *like_name)
-{
-    if (v->dtype != like->dtype || v->ndim != like->ndim ||
-        memcmp(v->shape, like->shape, sizeof(int64_t) * (size_t)like->ndim))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s must have %s's shape and dtype", op, name, like_name);
-    return CLRS_OK;
 }
 
 clrs_status clrs_conv_transpose_backward(clrs_context *ctx, const clrs_conv_transpose_params *params,
@@ -106,51 +90,27 @@ clrs_status clrs_conv_transpose_backward(clrs_context *ctx, const clrs_conv_tran
                                          const clrs_tensor *grad_weight, const clrs_tensor *grad_bias)
 {
     const char *op = "conv_transpose_backward";
-    static const char *const names[6] = {"grad_output", "input", "weight", "grad_input", "grad_weight", "grad_bias"};
-    clrs__view vgo, vi, vw, vgi, vgw, vgb;
+    const int opt_out = CLRS__OUT | CLRS__OPTIONAL | CLRS__SAME_SHAPE;
+    clrs__tensor_arg a[6] = {CLRS__ARG("grad_output", grad_output, 0, 0, 1),
+                             CLRS__ARG("input", input, 0, CLRS__FLOAT, -1),
+                             CLRS__ARG("weight", weight, 0, 0, 1),
+                             CLRS__ARG("grad_input", grad_input, opt_out, 0, 1),
+                             CLRS__ARG("grad_weight", grad_weight, opt_out, 0, 2),
+                             CLRS__ARG("grad_bias", grad_bias, CLRS__OUT | CLRS__OPTIONAL, 0, 1)};
     clrs__conv_geom g;
-    clrs__view *v[CLRS_MAX_VIEWS] = {&vgo, &vi, &vw, NULL, NULL, NULL};
+    clrs__view *v[CLRS_MAX_VIEWS];
     clrs_status st;
-    int a, b;
-    if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
-    if ((st = clrs__view_make(op, "input", ctx, input, 0, 0, &vi)) != CLRS_OK ||
-        (st = clrs__view_make(op, "weight", ctx, weight, 0, 0, &vw)) != CLRS_OK ||
-        (st = clrs__view_make(op, "grad_output", ctx, grad_output, 0, 0, &vgo)) != CLRS_OK ||
-        (st = clrs__conv_resolve_views(op, params, &vi, &vw, NULL, &vgo, "grad_output", &g)) != CLRS_OK)
+    int i;
+    if ((st = clrs__args_check(op, ctx, a, 6)) != CLRS_OK ||
+        (st = clrs__conv_resolve_views(op, params, a[1].v, a[2].v, NULL, a[0].v, "grad_output", &g)) != CLRS_OK)
         return st;
-    if (grad_input) {
-        if ((st = clrs__view_make(op, "grad_input", ctx, grad_input, 0, 1, &vgi)) != CLRS_OK ||
-            (st = same_as(op, "grad_input", &vgi, &vi, "input")) != CLRS_OK)
-            return st;
-        v[3] = &vgi;
-    }
-    if (grad_weight) {
-        if ((st = clrs__view_make(op, "grad_weight", ctx, grad_weight, 0, 1, &vgw)) != CLRS_OK ||
-            (st = same_as(op, "grad_weight", &vgw, &vw, "weight")) != CLRS_OK)
-            return st;
-        v[4] = &vgw;
-    }
-    if (grad_bias) {
-        if ((st = clrs__view_make(op, "grad_bias", ctx, grad_bias, 0, 1, &vgb)) != CLRS_OK) return st;
-        if (vgb.dtype != vi.dtype || vgb.ndim != 1 || vgb.shape[0] != g.Cout)
-            return clrs__fail(CLRS_ERR_ARGUMENT,
-                              "%s: grad_bias must be 1-dimensional with %lld elements (C_out) and input's dtype", op,
-                              (long long)g.Cout);
-        v[5] = &vgb;
-    }
-    for (a = 3; a < 6; a++) {
-        if (!v[a]) continue;
-        for (b = 0; b < 6; b++)
-            if (b != a && v[b] && clrs__views_overlap(v[a], v[b]))
-                return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s overlaps %s; outputs must not alias other tensors", op,
-                                  names[a], names[b]);
-    }
-    if (!grad_input && !grad_weight && !grad_bias) {
-        clrs__clear_error();
-        return CLRS_OK;
-    }
+    if (a[5].v && (a[5].v->ndim != 1 || a[5].v->shape[0] != g.Cout))
+        return clrs__check_shape(op, a[5].v, 1, &g.Cout, "C_out");
+    for (i = 0; i < 6; i++) v[i] = a[i].v;
     /* an empty batch still writes zeros to grad_weight and grad_bias */
-    st = clrs__execute(ctx, op, vi.dtype, v, 3, 3, dev_bwd, host_bwd, &g);
+    st = !grad_input && !grad_weight && !grad_bias
+             ? CLRS_OK
+             : clrs__execute(ctx, op, a[1].v->dtype, v, 3, 3, dev_bwd, host_bwd, &g);
     if (st == CLRS_OK) clrs__clear_error();
     return st;
 }

@@ -1,7 +1,18 @@
 /* dispatch.c — runs a validated op on the context's device, or on the host: when the context
- * has no device, when the device lacks fp64 for an f64 call, or when a kernel cannot be built
- * (with host_fallback). A host run of device tensors stages them through host memory. */
+ * has no device, when the device lacks fp64 for an f64 call, when a host tensor is larger than
+ * the device's largest buffer, or when a kernel cannot be built (each with host_fallback). A
+ * host run of device tensors stages them through host memory. */
 #include "internal.h"
+
+/* The first host tensor the device cannot wrap in one buffer (CL_DEVICE_MAX_MEM_ALLOC_SIZE),
+ * or -1. Device tensors exist already, so they fit. */
+static int too_large(const clrs_context *ctx, clrs__view **v, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (v[i] && v[i]->host && ctx->info.max_alloc_bytes && v[i]->span > ctx->info.max_alloc_bytes) return i;
+    return -1;
+}
 
 clrs_status clrs__execute(clrs_context *ctx, const char *op, clrs_dtype dtype, clrs__view **v,
                           int nin, int nout, clrs__device_fn device, clrs__host_fn host,
@@ -16,6 +27,12 @@ clrs_status clrs__execute(clrs_context *ctx, const char *op, clrs_dtype dtype, c
         if (!ctx->host_fallback)
             return clrs__fail(CLRS_ERR_UNSUPPORTED,
                               "%s: the device has no fp64 for an f64 tensor and host_fallback is off", op);
+    } else if ((i = too_large(ctx, v, n)) >= 0) {
+        if (!ctx->host_fallback)
+            return clrs__fail(CLRS_ERR_UNSUPPORTED,
+                              "%s: %s spans %zu bytes, more than the device's largest buffer (%llu bytes, "
+                              "CL_DEVICE_MAX_MEM_ALLOC_SIZE), and host_fallback is off",
+                              op, v[i]->name, v[i]->span, (unsigned long long)ctx->info.max_alloc_bytes);
     } else {
         st = device(ctx, arg, v);
         if (st != CLRS_ERR_BUILD || !ctx->host_fallback) return st;

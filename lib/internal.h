@@ -80,8 +80,16 @@ void clrs__set_last_event(clrs_context *ctx, cl_event ev);
 void clrs__count_fallback(clrs_context *ctx);
 
 /* ---- tensor.c ---- */
-/* A validated tensor: strides resolved (never all zero), the byte span it touches. */
+/* Checked 64-bit arithmetic: 0 with *r set when the exact result fits, 1 on overflow. */
+static inline int clrs__mul64(int64_t a, int64_t b, int64_t *r) { return __builtin_mul_overflow(a, b, r); }
+static inline int clrs__add64(int64_t a, int64_t b, int64_t *r) { return __builtin_add_overflow(a, b, r); }
+/* The product of n sizes (each >= 0), or -1 when one is negative or the product overflows. */
+int64_t clrs__size_product(const int64_t *sizes, int n);
+
+/* A validated tensor: strides resolved (contiguous filled in; 0 = broadcast), the byte span
+ * it touches, and where those bytes live for overlap checks. */
 typedef struct {
+    const char *name;   /* the argument's name, for messages */
     clrs_dtype dtype;
     size_t esize;
     int ndim;
@@ -92,14 +100,41 @@ typedef struct {
     char *host;         /* data + offset, or NULL */
     cl_mem mem;         /* or the buffer ... */
     size_t offset;      /* ... and the byte offset of the first element in it */
+    void *space;        /* address space: NULL = host memory, else the root cl_mem */
+    uint64_t addr;      /* the first element's byte address in that space */
 } clrs__view;
 
 /* Validates `t` as argument `name` of `op`: pointer, dtype, ndim (0: any of 1..5), shape,
  * strides, memory kind against the context, alignment; an output must not overlap itself. */
 clrs_status clrs__view_make(const char *op, const char *name, const clrs_context *ctx,
                             const clrs_tensor *t, int ndim, int is_output, clrs__view *v);
-/* 1 when the two views may share bytes. */
+/* 1 when the two views share a byte (sub-buffers and CL_MEM_USE_HOST_PTR buffers resolved). */
 int clrs__views_overlap(const clrs__view *a, const clrs__view *b);
+
+/* The one argument checker. An entry point lists its tensors; clrs__args_check validates
+ * each (clrs__view_make), its dtype (class, or the dtype of the tensor `like` names) and,
+ * with CLRS__SAME_SHAPE, its shape against `like`; then no output may share a byte with any
+ * other tensor of the call (inputs may share: they are only read). Shapes that depend on the
+ * op's parameters are checked after planning with clrs__check_shape. */
+enum { CLRS__OUT = 1, CLRS__OPTIONAL = 2, CLRS__SAME_SHAPE = 4 };
+enum { CLRS__ANY = 0, CLRS__FLOAT = 1, CLRS__INDEX = 2 };
+typedef struct {
+    const char *name;
+    const clrs_tensor *t;     /* may be NULL with CLRS__OPTIONAL */
+    int flags;
+    int cls;                  /* dtype class when like < 0 */
+    int like;                 /* index of the argument whose dtype this one must have, or -1 */
+    clrs__view view;
+    clrs__view *v;            /* &view when present, NULL when absent */
+} clrs__tensor_arg;
+#define CLRS__ARG(NAME, T, FLAGS, CLS, LIKE) \
+    { .name = (NAME), .t = (T), .flags = (FLAGS), .cls = (CLS), .like = (LIKE) }
+clrs_status clrs__args_check(const char *op, const clrs_context *ctx, clrs__tensor_arg *args, int n);
+/* "<op>: <name> has shape [..]; expected [..] (<what>)" unless v has that shape. */
+clrs_status clrs__check_shape(const char *op, const clrs__view *v, int ndim, const int64_t *want,
+                              const char *what);
+clrs_status clrs__shape_mismatch(const char *op, const char *name, const clrs__view *v, int ndim,
+                                 const int64_t *want, const char *what);
 /* Contiguous (row-major) strides for a shape. */
 void clrs__contiguous_strides(int ndim, const int64_t *shape, int64_t *strides);
 const char *clrs__dtype_name(clrs_dtype dtype);

@@ -7,16 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void shape_text(char *buf, size_t cap, int ndim, const int64_t *shape)
-{
-    size_t n = 0;
-    int i;
-    buf[0] = '\0';
-    for (i = 0; i < ndim && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "%s%lld", i ? ", " : "[", (long long)shape[i]);
-    if (n < cap) snprintf(buf + n, cap - n, "]");
-}
-
 static clrs_status host_gather(const void *plan, clrs__view **v)
 {
     return clrs__host_interp_gather(plan, v[0], v[1]);
@@ -31,50 +21,34 @@ static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate
 {
     const char *src_name = backward ? "grad_output" : "input";
     const char *dst_name = backward ? "grad_input" : "output";
-    clrs__view src, dst;
+    clrs__tensor_arg args[2] = {CLRS__ARG(src_name, src_t, 0, CLRS__FLOAT, -1),
+                                CLRS__ARG(dst_name, dst_t, CLRS__OUT, CLRS__FLOAT, 0)};
+    clrs__view *src, *dst, *in_view, *out_view;
     clrs__interp_geom geom;
     clrs__interp_plan plan;
     int64_t expect[5];
-    const clrs__view *in_view;
     clrs_status st;
 
-    if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
-    if ((st = clrs__view_make(op, src_name, ctx, src_t, 0, 0, &src)) != CLRS_OK) return st;
-    if ((st = clrs__view_make(op, dst_name, ctx, dst_t, 0, 1, &dst)) != CLRS_OK) return st;
-    if (src.dtype == CLRS_I64)
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s dtype is i64; interpolate takes f32, f64, f16 or bf16",
-                          op, src_name);
-    if (dst.dtype != src.dtype)
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s dtype %s differs from %s dtype %s", op,
-                          dst_name, clrs__dtype_name(dst.dtype), src_name,
-                          clrs__dtype_name(src.dtype));
-    if (dst.ndim != src.ndim)
+    if ((st = clrs__args_check(op, ctx, args, 2)) != CLRS_OK) return st;
+    src = args[0].v, dst = args[1].v;
+    if (dst->ndim != src->ndim)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s is %d-D but %s is %d-D", op, dst_name,
-                          dst.ndim, src_name, src.ndim);
+                          dst->ndim, src_name, src->ndim);
     /* forward resolves against the input; backward against grad_input (the forward input) */
-    in_view = backward ? &dst : &src;
-    if ((st = clrs__interp_resolve(op, params, in_view->ndim, in_view->shape, expect, &geom)) !=
-        CLRS_OK)
+    in_view = backward ? dst : src;
+    out_view = backward ? src : dst;
+    if ((st = clrs__interp_resolve(op, params, in_view->ndim, in_view->shape, expect, &geom)) != CLRS_OK ||
+        (st = clrs__check_shape(op, out_view, out_view->ndim, expect, "the interpolated shape")) != CLRS_OK)
         return st;
-    {
-        const clrs__view *out_view = backward ? &src : &dst;
-        if (memcmp(expect, out_view->shape, sizeof(int64_t) * (size_t)out_view->ndim) != 0) {
-            char want[128], got[128];
-            shape_text(want, sizeof want, out_view->ndim, expect);
-            shape_text(got, sizeof got, out_view->ndim, out_view->shape);
-            return clrs__fail(CLRS_ERR_ARGUMENT,
-                              "%s: %s shape %s does not match the interpolated shape %s", op,
-                              backward ? src_name : dst_name, got, want);
-        }
+    if (dst->numel == 0) {
+        clrs__clear_error();
+        return CLRS_OK;
     }
-    if (clrs__views_overlap(&src, &dst))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s overlaps %s; outputs must not alias inputs",
-                          op, dst_name, src_name);
-    if ((st = clrs__interp_plan_build(&geom, src.dtype == CLRS_F64, backward, &plan)) != CLRS_OK)
+    if ((st = clrs__interp_plan_build(&geom, src->dtype == CLRS_F64, backward, &plan)) != CLRS_OK)
         return st;
     {
-        clrs__view *v[2] = {&src, &dst};
-        st = clrs__execute(ctx, op, src.dtype, v, 1, 1, device_gather, host_gather, &plan);
+        clrs__view *v[2] = {src, dst};
+        st = clrs__execute(ctx, op, src->dtype, v, 1, 1, device_gather, host_gather, &plan);
     }
     clrs__interp_plan_free(&plan);
     if (st == CLRS_OK) clrs__clear_error();

@@ -35,27 +35,6 @@ static clrs_status dev_unpool_bwd(clrs_context *c, const void *g, clrs__view **v
     return clrs__cl_max_unpool_backward(c, g, v[0], v[1], v[2]);
 }
 
-static int same_shape(const clrs__view *v, const int64_t *shape, int ndim)
-{
-    return v->ndim == ndim && !memcmp(v->shape, shape, sizeof(int64_t) * (size_t)ndim);
-}
-
-static clrs_status check_float(const char *op, const clrs__view *v, const char *name)
-{
-    if (v->dtype == CLRS_I64)
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s dtype is i64; expected f32, f64, f16 or bf16", op, name);
-    return CLRS_OK;
-}
-
-static clrs_status check_indices(const char *op, const clrs__view *idx, const int64_t *shape, int ndim)
-{
-    if (idx->dtype != CLRS_I64)
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: indices dtype is %s; indices are i64", op, clrs__dtype_name(idx->dtype));
-    if (!same_shape(idx, shape, ndim))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: indices must have the pooled tensor's shape", op);
-    return CLRS_OK;
-}
-
 /* Every index of every plane lies in [0, plane): read on the host (device indices are read
  * back) before any output is touched. */
 static clrs_status check_index_range(clrs_context *ctx, const char *op, const clrs__view *idx,
@@ -103,32 +82,51 @@ clrs_status clrs_max_pool_shape(const clrs_pool_params *params, int ndim, const 
     return CLRS_OK;
 }
 
+/* The plan's shapes: the tensors whose bit is set in full_mask have the unpooled shape
+ * `full`, the others (indices included) the pooled shape. */
+static clrs_status check_shapes(const char *op, clrs__tensor_arg *a, int n, const int64_t *pooled,
+                                const int64_t *full, int ndim, unsigned full_mask)
+{
+    int i;
+    clrs_status st;
+    for (i = 0; i < n; i++) {
+        const int is_full = (full_mask >> i) & 1;
+        if (a[i].v && (st = clrs__check_shape(op, a[i].v, ndim, is_full ? full : pooled,
+                                              is_full ? "the unpooled shape" : "the pooled shape")) != CLRS_OK)
+            return st;
+    }
+    return CLRS_OK;
+}
+
+/* Runs a validated call unless it writes nothing. */
+static clrs_status finish(clrs_context *ctx, const char *op, clrs__tensor_arg *a, int nin, int nout,
+                          int64_t work, clrs__device_fn dev, clrs__host_fn host, const clrs__pool_geom *g)
+{
+    clrs__view *v[3];
+    clrs_status st;
+    int i;
+    for (i = 0; i < nin + nout; i++) v[i] = a[i].v;
+    if (work && (st = clrs__execute(ctx, op, a[0].v->dtype, v, nin, nout, dev, host, g)) != CLRS_OK) return st;
+    clrs__clear_error();
+    return CLRS_OK;
+}
+
 clrs_status clrs_max_pool(clrs_context *ctx, const clrs_pool_params *params, const clrs_tensor *input,
                           const clrs_tensor *output, const clrs_tensor *indices)
 {
     const char *op = "max_pool";
-    clrs__view vi, vo, vx;
+    clrs__tensor_arg a[3] = {CLRS__ARG("input", input, 0, CLRS__FLOAT, -1),
+                             CLRS__ARG("output", output, CLRS__OUT, 0, 0),
+                             CLRS__ARG("indices", indices, CLRS__OUT | CLRS__OPTIONAL, CLRS__INDEX, -1)};
     clrs__pool_geom g;
     int64_t out[5];
     clrs_status st;
-    if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
-    if ((st = clrs__view_make(op, "input", ctx, input, 0, 0, &vi)) != CLRS_OK ||
-        (st = clrs__view_make(op, "output", ctx, output, 0, 1, &vo)) != CLRS_OK ||
-        (st = clrs__view_make(op, "indices", ctx, indices, 0, 1, &vx)) != CLRS_OK ||
-        (st = check_float(op, &vi, "input")) != CLRS_OK ||
-        (st = clrs__pool_resolve(op, params, vi.ndim, vi.shape, out, &g)) != CLRS_OK)
+    if ((st = clrs__args_check(op, ctx, a, 3)) != CLRS_OK ||
+        (st = clrs__pool_resolve(op, params, a[0].v->ndim, a[0].v->shape, out, &g)) != CLRS_OK ||
+        (st = check_shapes(op, a, 3, out, a[0].v->shape, a[0].v->ndim, 1u)) != CLRS_OK ||
+        (st = clrs__pool_check_range(op, &g)) != CLRS_OK)
         return st;
-    if (vo.dtype != vi.dtype || !same_shape(&vo, out, vi.ndim))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: output must have the pooled shape and input's dtype", op);
-    if ((st = check_indices(op, &vx, out, vi.ndim)) != CLRS_OK) return st;
-    if (clrs__views_overlap(&vo, &vi) || clrs__views_overlap(&vx, &vi) || clrs__views_overlap(&vo, &vx))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: output or indices overlap another tensor of the call", op);
-    if (vi.numel) {
-        clrs__view *v[3] = {&vi, &vo, &vx};
-        if ((st = clrs__execute(ctx, op, vi.dtype, v, 1, 2, dev_pool, host_pool, &g)) != CLRS_OK) return st;
-    }
-    clrs__clear_error();
-    return CLRS_OK;
+    return finish(ctx, op, a, 1, 2, a[0].v->numel, dev_pool, host_pool, &g);
 }
 
 clrs_status clrs_max_pool_backward(clrs_context *ctx, const clrs_pool_params *params,
@@ -136,28 +134,18 @@ clrs_status clrs_max_pool_backward(clrs_context *ctx, const clrs_pool_params *pa
                                    const clrs_tensor *grad_input)
 {
     const char *op = "max_pool_backward";
-    clrs__view vgo, vx, vgi;
+    clrs__tensor_arg a[3] = {CLRS__ARG("grad_output", grad_output, 0, CLRS__FLOAT, -1),
+                             CLRS__ARG("indices", indices, 0, CLRS__INDEX, -1),
+                             CLRS__ARG("grad_input", grad_input, CLRS__OUT, 0, 0)};
     clrs__pool_geom g;
     int64_t out[5];
     clrs_status st;
-    if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
-    if ((st = clrs__view_make(op, "grad_output", ctx, grad_output, 0, 0, &vgo)) != CLRS_OK ||
-        (st = clrs__view_make(op, "indices", ctx, indices, 0, 0, &vx)) != CLRS_OK ||
-        (st = clrs__view_make(op, "grad_input", ctx, grad_input, 0, 1, &vgi)) != CLRS_OK ||
-        (st = check_float(op, &vgi, "grad_input")) != CLRS_OK ||
-        (st = clrs__pool_resolve(op, params, vgi.ndim, vgi.shape, out, &g)) != CLRS_OK)
+    if ((st = clrs__args_check(op, ctx, a, 3)) != CLRS_OK ||
+        (st = clrs__pool_resolve(op, params, a[2].v->ndim, a[2].v->shape, out, &g)) != CLRS_OK ||
+        (st = check_shapes(op, a, 3, out, a[2].v->shape, a[2].v->ndim, 4u)) != CLRS_OK ||
+        (st = clrs__pool_check_range(op, &g)) != CLRS_OK)
         return st;
-    if (vgo.dtype != vgi.dtype || !same_shape(&vgo, out, vgi.ndim))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: grad_output must have the pooled shape and grad_input's dtype", op);
-    if ((st = check_indices(op, &vx, out, vgi.ndim)) != CLRS_OK) return st;
-    if (clrs__views_overlap(&vgi, &vgo) || clrs__views_overlap(&vgi, &vx))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: grad_input overlaps another tensor of the call", op);
-    if (vgi.numel) {
-        clrs__view *v[3] = {&vgo, &vx, &vgi};
-        if ((st = clrs__execute(ctx, op, vgi.dtype, v, 2, 1, dev_pool_bwd, host_pool_bwd, &g)) != CLRS_OK) return st;
-    }
-    clrs__clear_error();
-    return CLRS_OK;
+    return finish(ctx, op, a, 2, 1, a[2].v->numel, dev_pool_bwd, host_pool_bwd, &g);
 }
 
 clrs_status clrs_max_unpool_shape(const clrs_unpool_params *params, int ndim, const int64_t *in_shape,
@@ -177,29 +165,18 @@ clrs_status clrs_max_unpool(clrs_context *ctx, const clrs_unpool_params *params,
                             const clrs_tensor *indices, const clrs_tensor *output)
 {
     const char *op = "max_unpool";
-    clrs__view vi, vx, vo;
+    clrs__tensor_arg a[3] = {CLRS__ARG("input", input, 0, CLRS__FLOAT, -1),
+                             CLRS__ARG("indices", indices, 0, CLRS__INDEX, -1),
+                             CLRS__ARG("output", output, CLRS__OUT, 0, 0)};
     clrs__pool_geom g;
     int64_t out[5];
     clrs_status st;
-    if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
-    if ((st = clrs__view_make(op, "input", ctx, input, 0, 0, &vi)) != CLRS_OK ||
-        (st = clrs__view_make(op, "indices", ctx, indices, 0, 0, &vx)) != CLRS_OK ||
-        (st = clrs__view_make(op, "output", ctx, output, 0, 1, &vo)) != CLRS_OK ||
-        (st = check_float(op, &vi, "input")) != CLRS_OK ||
-        (st = clrs__unpool_resolve(op, params, vi.ndim, vi.shape, out, &g)) != CLRS_OK ||
-        (st = check_indices(op, &vx, vi.shape, vi.ndim)) != CLRS_OK)
+    if ((st = clrs__args_check(op, ctx, a, 3)) != CLRS_OK ||
+        (st = clrs__unpool_resolve(op, params, a[0].v->ndim, a[0].v->shape, out, &g)) != CLRS_OK ||
+        (st = check_shapes(op, a, 3, a[0].v->shape, out, a[0].v->ndim, 4u)) != CLRS_OK ||
+        (st = check_index_range(ctx, op, a[1].v, &g)) != CLRS_OK)
         return st;
-    if (vo.dtype != vi.dtype || !same_shape(&vo, out, vi.ndim))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: output must have the unpooled shape and input's dtype", op);
-    if (clrs__views_overlap(&vo, &vi) || clrs__views_overlap(&vo, &vx))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: output overlaps another tensor of the call", op);
-    if ((st = check_index_range(ctx, op, &vx, &g)) != CLRS_OK) return st;
-    if (vo.numel) {
-        clrs__view *v[3] = {&vi, &vx, &vo};
-        if ((st = clrs__execute(ctx, op, vi.dtype, v, 2, 1, dev_unpool, host_unpool, &g)) != CLRS_OK) return st;
-    }
-    clrs__clear_error();
-    return CLRS_OK;
+    return finish(ctx, op, a, 2, 1, a[2].v->numel, dev_unpool, host_unpool, &g);
 }
 
 clrs_status clrs_max_unpool_backward(clrs_context *ctx, const clrs_unpool_params *params,
@@ -207,28 +184,16 @@ clrs_status clrs_max_unpool_backward(clrs_context *ctx, const clrs_unpool_params
                                      const clrs_tensor *grad_input)
 {
     const char *op = "max_unpool_backward";
-    clrs__view vgo, vx, vgi;
+    clrs__tensor_arg a[3] = {CLRS__ARG("grad_output", grad_output, 0, CLRS__FLOAT, -1),
+                             CLRS__ARG("indices", indices, 0, CLRS__INDEX, -1),
+                             CLRS__ARG("grad_input", grad_input, CLRS__OUT, 0, 0)};
     clrs__pool_geom g;
     int64_t out[5];
     clrs_status st;
-    if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
-    if ((st = clrs__view_make(op, "grad_output", ctx, grad_output, 0, 0, &vgo)) != CLRS_OK ||
-        (st = clrs__view_make(op, "indices", ctx, indices, 0, 0, &vx)) != CLRS_OK ||
-        (st = clrs__view_make(op, "grad_input", ctx, grad_input, 0, 1, &vgi)) != CLRS_OK ||
-        (st = check_float(op, &vgi, "grad_input")) != CLRS_OK ||
-        (st = clrs__unpool_resolve(op, params, vgi.ndim, vgi.shape, out, &g)) != CLRS_OK ||
-        (st = check_indices(op, &vx, vgi.shape, vgi.ndim)) != CLRS_OK)
+    if ((st = clrs__args_check(op, ctx, a, 3)) != CLRS_OK ||
+        (st = clrs__unpool_resolve(op, params, a[2].v->ndim, a[2].v->shape, out, &g)) != CLRS_OK ||
+        (st = check_shapes(op, a, 3, a[2].v->shape, out, a[2].v->ndim, 1u)) != CLRS_OK ||
+        (st = check_index_range(ctx, op, a[1].v, &g)) != CLRS_OK)
         return st;
-    if (vgo.dtype != vgi.dtype || !same_shape(&vgo, out, vgi.ndim))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: grad_output must have the unpooled shape and grad_input's dtype", op);
-    if (clrs__views_overlap(&vgi, &vgo) || clrs__views_overlap(&vgi, &vx))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: grad_input overlaps another tensor of the call", op);
-    if ((st = check_index_range(ctx, op, &vx, &g)) != CLRS_OK) return st;
-    if (vgi.numel) {
-        clrs__view *v[3] = {&vgo, &vx, &vgi};
-        if ((st = clrs__execute(ctx, op, vgi.dtype, v, 2, 1, dev_unpool_bwd, host_unpool_bwd, &g)) != CLRS_OK)
-            return st;
-    }
-    clrs__clear_error();
-    return CLRS_OK;
+    return finish(ctx, op, a, 2, 1, a[2].v->numel, dev_unpool_bwd, host_unpool_bwd, &g);
 }

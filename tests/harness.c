@@ -113,12 +113,8 @@ void th_tensor_alloc(th_tensor *x, clrs_dtype dtype, int ndim, const int64_t *sh
     int64_t n = 1;
     int i;
     memset(x, 0, sizeof *x);
-    x->t.dtype = dtype;
-    x->t.ndim = ndim;
-    for (i = 0; i < ndim; i++) {
-        x->t.shape[i] = shape[i];
-        n *= shape[i];
-    }
+    x->t = clrs_tensor_host(dtype, ndim, shape, NULL);
+    for (i = 0; i < ndim; i++) n *= shape[i];
     x->bytes = (size_t)(n ? n : 1) * clrs_dtype_size(dtype);
     x->base = calloc(1, x->bytes);
     ck_assert_ptr_nonnull(x->base);
@@ -142,11 +138,9 @@ int64_t th_numel(const clrs_tensor *t)
 static size_t elem_offset(const clrs_tensor *t, int64_t i)
 {
     int64_t strides[5], s = 1, off = 0;
-    int d, all_zero = 1;
-    for (d = 0; d < t->ndim; d++)
-        if (t->strides[d]) all_zero = 0;
+    int d;
     for (d = t->ndim - 1; d >= 0; d--) {
-        strides[d] = all_zero ? s : t->strides[d];
+        strides[d] = t->contiguous ? s : t->strides[d];
         s *= t->shape[d];
     }
     for (d = t->ndim - 1; d >= 0; d--) {
@@ -208,6 +202,7 @@ double th_get(const clrs_tensor *t, int64_t i)
     case CLRS_F16: { uint16_t h; memcpy(&h, p, 2); return half_to_double(h); }
     case CLRS_BF16: { uint16_t h; memcpy(&h, p, 2); return bits_float((uint32_t)h << 16); }
     case CLRS_I64: { int64_t k; memcpy(&k, p, 8); return (double)k; }
+    case CLRS_U8: return (double)*(const uint8_t *)p;
     }
     return NAN;
 }
@@ -226,6 +221,7 @@ void th_set(const clrs_tensor *t, int64_t i, double v)
         break;
     }
     case CLRS_I64: { int64_t k = (int64_t)v; memcpy(p, &k, 8); break; }
+    case CLRS_U8: *(uint8_t *)p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); break;
     }
 }
 

@@ -230,6 +230,7 @@ static void set_tensor(clrs_tensor *t, int ndim, int64_t s)
         t->shape[d] = d < 2 ? nc[d] : s;
         t->strides[d] = 0;
     }
+    t->contiguous = 1;
 }
 
 static void fx_init(fx *f, th_backend *be, int op, int mem, int ndim)
@@ -515,13 +516,13 @@ static void tensor_rules(th_backend *be, int op, int mem, const rawcl *side)
         fx_expect(&f, A, DSTNAME(&f), "unknown dtype", "destination dtype -1");
 
     /* the shape that must match the interpolated one */
-    FX(), OTH(&f)->shape[3] = 7, fx_expect(&f, A, OTHNAME(&f), "does not match", "W differs");
-    FX(), OTH(&f)->shape[2] = 9, fx_expect(&f, A, OTHNAME(&f), "does not match", "H differs");
-    FX(), OTH(&f)->shape[1] = 3, fx_expect(&f, A, OTHNAME(&f), "does not match", "C differs");
-    FX(), OTH(&f)->shape[0] = 2, fx_expect(&f, A, OTHNAME(&f), "does not match", "N differs");
-    FX(), OTH(&f)->shape[0] = 0, fx_expect(&f, A, OTHNAME(&f), "does not match", "N 1 vs 0");
+    FX(), OTH(&f)->shape[3] = 7, fx_expect(&f, A, OTHNAME(&f), "the interpolated shape", "W differs");
+    FX(), OTH(&f)->shape[2] = 9, fx_expect(&f, A, OTHNAME(&f), "the interpolated shape", "H differs");
+    FX(), OTH(&f)->shape[1] = 3, fx_expect(&f, A, OTHNAME(&f), "the interpolated shape", "C differs");
+    FX(), OTH(&f)->shape[0] = 2, fx_expect(&f, A, OTHNAME(&f), "the interpolated shape", "N differs");
+    FX(), OTH(&f)->shape[0] = 0, fx_expect(&f, A, OTHNAME(&f), "the interpolated shape", "N 1 vs 0");
     FX(), f.p.size[1] = 9,
-        fx_expect(&f, A, OTHNAME(&f), "does not match", "size gives another shape");
+        fx_expect(&f, A, OTHNAME(&f), "the interpolated shape", "size gives another shape");
 
     /* overlap: the destination in the source's memory, and the source in the destination's */
     for (which = 0; which < 3; which++) {
@@ -545,6 +546,7 @@ static void tensor_rules(th_backend *be, int op, int mem, const rawcl *side)
                                         "destination stride 0 on W"};
         int64_t *s;
         FX();
+        f.dst.contiguous = 0;
         s = f.dst.strides;
         s[3] = 1, s[2] = f.dst.shape[3], s[1] = s[2] * f.dst.shape[2], s[0] = s[1] * f.dst.shape[1];
         if (which == 0) s[2] = 0;
@@ -554,9 +556,9 @@ static void tensor_rules(th_backend *be, int op, int mem, const rawcl *side)
         fx_expect(&f, A, DSTNAME(&f), "overlap", labels[which]);
     }
     /* negative strides */
-    FX(), f.src.strides[0] = 1, f.src.strides[3] = -1,
+    FX(), f.src.contiguous = 0, f.src.strides[0] = 1, f.src.strides[3] = -1,
         fx_expect(&f, A, SRCNAME(&f), "strides[3]", "source stride -1");
-    FX(), f.dst.strides[0] = 1, f.dst.strides[1] = -64,
+    FX(), f.dst.contiguous = 0, f.dst.strides[0] = 1, f.dst.strides[1] = -64,
         fx_expect(&f, A, DSTNAME(&f), "strides[1]", "destination stride -64");
 
     /* memory: both / neither of data and mem, misaligned offsets */
@@ -576,13 +578,13 @@ static void tensor_rules(th_backend *be, int op, int mem, const rawcl *side)
             t->mem = f.bx.mem;
         }
         fx_expect(&f, A, which ? DSTNAME(&f) : SRCNAME(&f),
-                  "exactly one of data",
+                  "both data",
                   which ? "destination with data and mem" : "source with data and mem");
     }
     FX(), f.src.data = NULL, f.src.mem = NULL,
-        fx_expect(&f, A, SRCNAME(&f), "exactly one of data", "source without memory");
+        fx_expect(&f, A, SRCNAME(&f), "neither data", "source without memory");
     FX(), f.dst.data = NULL, f.dst.mem = NULL,
-        fx_expect(&f, A, DSTNAME(&f), "exactly one of data", "destination without memory");
+        fx_expect(&f, A, DSTNAME(&f), "neither data", "destination without memory");
     FX(), f.src.offset = 2, fx_expect(&f, A, SRCNAME(&f), "offset", "source offset 2 (f32)");
     FX(), f.dst.offset = 1, fx_expect(&f, A, DSTNAME(&f), "offset", "destination offset 1 (f32)");
     FX(), f.src.dtype = f.dst.dtype = CLRS_F64, f.dst.offset = 4,
@@ -768,7 +770,8 @@ START_TEST(status_version_dtype)
     ck_assert_uint_eq(clrs_dtype_size(CLRS_F16), 2);
     ck_assert_uint_eq(clrs_dtype_size(CLRS_BF16), 2);
     ck_assert_uint_eq(clrs_dtype_size(CLRS_I64), 8);
-    ck_assert_uint_eq(clrs_dtype_size((clrs_dtype)5), 0);
+    ck_assert_uint_eq(clrs_dtype_size(CLRS_U8), 1);
+    ck_assert_uint_eq(clrs_dtype_size((clrs_dtype)6), 0);
     ck_assert_uint_eq(clrs_dtype_size((clrs_dtype)-1), 0);
     printf("status names: %d + unknown; version %s; dtype sizes checked\n", (int)i, clrs_version());
 }
@@ -1053,6 +1056,7 @@ START_TEST(context_wrap)
     memset(&ti, 0, sizeof ti), memset(&to, 0, sizeof to);
     ti.dtype = to.dtype = CLRS_F32;
     ti.ndim = to.ndim = 4;
+    ti.contiguous = to.contiguous = 1;
     memcpy(ti.shape, in_shape, sizeof in_shape), memcpy(to.shape, out_shape, sizeof out_shape);
     ti.mem = mi, to.mem = mo;
     p.mode = CLRS_LINEAR, p.size[0] = 7, p.size[1] = 9;
@@ -1133,6 +1137,7 @@ static void thread_call(int k, clrs_interpolate_params *p, clrs_tensor *src, clr
     memset(src, 0, sizeof *src), memset(dst, 0, sizeof *dst);
     src->dtype = dst->dtype = CLRS_F32;
     src->ndim = dst->ndim = 4;
+    src->contiguous = dst->contiguous = 1;
     memcpy(src->shape, *backward ? out : in, sizeof out);
     memcpy(dst->shape, *backward ? in : out, sizeof out);
     src->data = thr_src;

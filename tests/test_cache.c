@@ -61,6 +61,7 @@ static clrs_status run_call_dtype(clrs_context *ctx, clrs_dtype dtype, double *o
     memset(&o, 0, sizeof o);
     in.dtype = o.dtype = dtype;
     in.ndim = o.ndim = 4;
+    in.contiguous = o.contiguous = 1;
     in.shape[0] = in.shape[1] = o.shape[0] = o.shape[1] = 1;
     in.shape[2] = in.shape[3] = 4;
     o.shape[2] = o.shape[3] = 8;

@@ -47,6 +47,7 @@ static int usable(const th_backend *be)
     clrs_status st;
     memset(&tx, 0, sizeof tx);
     tx.dtype = CLRS_F32, tx.ndim = 3, tx.shape[0] = 1, tx.shape[1] = 1, tx.shape[2] = 2, tx.data = x;
+    tx.contiguous = 1;
     tw = tx, tw.shape[2] = 1, tw.data = w;
     ty = tx, ty.data = y;
     st = clrs_conv_transpose(be->ctx, &p, &tx, &tw, NULL, &ty);
@@ -802,7 +803,7 @@ START_TEST(argument_rules)
     EXPECT(FWD(&p), "non-positive groups is not supported");
     p = p0, p.stride[0] = -1;
     EXPECT(FWD(&p), "non-positive stride is not supported");
-    p = p0, p.stride[0] = 2; /* stride[1] 0 while stride[0] is set */
+    p = p0, p.stride[0] = 2, p.stride[1] = 0; /* an explicit 0 is an error, never the default */
     EXPECT(FWD(&p), "non-positive stride is not supported");
     p = p0, p.padding[1] = -1;
     EXPECT(FWD(&p), "negative padding is not supported");

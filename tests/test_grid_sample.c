@@ -384,6 +384,7 @@ START_TEST(opencl_vs_host)
             make(&tgo, dt, nd, os, NULL);
             if (cl_in) { /* channels-last input: C innermost */
                 int64_t s = is[1];
+                tx.t.contiguous = 0;
                 tx.t.strides[1] = 1;
                 for (k = nd - 1; k >= 2; k--) tx.t.strides[k] = s, s *= is[k];
                 tx.t.strides[0] = s;
@@ -555,7 +556,7 @@ START_TEST(argument_rules)
         half.dtype = CLRS_F64;
         EXPECT(clrs_grid_sample(be->ctx, &p, &tx.t, &half, &ty.t), "grid");
     }
-    EXPECT(clrs_grid_sample_backward(be->ctx, &p, &tbad.t, &tx.t, &tg.t, &ty.t, NULL), "output");
+    EXPECT(clrs_grid_sample_backward(be->ctx, &p, &tbad.t, &tx.t, &tg.t, NULL, NULL), "grad_output");
     EXPECT(clrs_affine_grid(be->ctx, 2, &tt.t, &ty.t), "align_corners");
     EXPECT(clrs_affine_grid(be->ctx, 0, &tx.t, &ty.t), "theta");
     EXPECT(clrs_affine_grid(be->ctx, 0, &tt.t, &ty.t), "grid");

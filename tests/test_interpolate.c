@@ -239,6 +239,7 @@ static void random_layout(th_tensor *x, uint64_t *rng, clrs_dtype dtype, int ndi
     memset(x, 0, sizeof *x);
     x->t.dtype = dtype;
     x->t.ndim = ndim;
+    x->t.contiguous = kind == 0; /* said contiguous: the strides below are the same anyway */
     for (i = 0; i < ndim; i++) x->t.shape[i] = shape[i], order[i] = i;
     if (kind == 1) { /* channels-last: N, spatial..., C */
         for (i = 1; i < ndim - 1; i++) order[i] = i + 1;
@@ -246,7 +247,7 @@ static void random_layout(th_tensor *x, uint64_t *rng, clrs_dtype dtype, int ndi
     }
     s = 1;
     for (i = ndim - 1; i >= 0; i--) {
-        x->t.strides[order[i]] = kind == 0 ? 0 : s;
+        x->t.strides[order[i]] = s;
         s *= shape[order[i]] + (i == ndim - 1 ? pad : 0);
     }
     total = s;

@@ -108,7 +108,10 @@ START_TEST(golden_pool)
                 per_dim(r, "kernel", p.kernel);
                 per_dim(r, "stride", p.stride);
                 per_dim(r, "padding", p.padding);
-                if (strcmp(th_record_text(r, "output_size"), "none")) per_dim(r, "output_size", p.output_size);
+                if (strcmp(th_record_text(r, "output_size"), "none")) {
+                    per_dim(r, "output_size", p.output_size);
+                    p.output_ndim = nd - 2;
+                }
                 make(&ti, CLRS_I64, nd, is, idx);
                 st = clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t);
                 ck_assert_msg(st == CLRS_OK, "%s: %s", r->name, clrs_error_message());
@@ -268,6 +271,7 @@ START_TEST(opencl_vs_host)
         ck_assert_msg(!memcmp(tgx.base, rgx.base, tgx.bytes), "trial %d: max_pool backward differs", trial);
         /* unpool the pooled values back with the pool's indices into the pool's input shape */
         for (d = 0; d < dims; d++) u.output_size[d] = is[2 + d];
+        u.output_ndim = dims;
         if (clrs_max_unpool_shape(&u, nd, os, us) == CLRS_OK) {
             make(&tu, dt, nd, us, NULL), make(&ru, dt, nd, us, NULL);
             ck_assert_int_eq(clrs_max_unpool(be->ctx, &u, &ty.t, &ti.t, &tu.t), CLRS_OK);

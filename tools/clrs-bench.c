@@ -193,7 +193,7 @@ static int first_call(const char *spec)
     clrs_context *ctx = NULL;
     clrs_cache_stats st;
     float x[64], y[256];
-    clrs_tensor tx = {0}, ty = {0};
+    clrs_tensor tx = {.contiguous = 1}, ty = {.contiguous = 1};
     double t0, t1, t2, t3;
     int i, ok;
     for (i = 0; i < 64; i++) x[i] = (float)i;

@@ -73,7 +73,7 @@ static int selftest_one(clrs_context *dev, clrs_context *host, const selftest_ca
 {
     clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
     int64_t in[5] = {1, 3, 0, 0, 0}, out[5];
-    clrs_tensor a = {0}, b = {0}, r = {0};
+    clrs_tensor a = {.contiguous = 1}, b = {.contiguous = 1}, r = {.contiguous = 1};
     size_t na = 1, nb = 1, i;
     float *va, *vb, *vr;
     int d, ndim = c->nsd + 2, rc = 0;
@@ -114,7 +114,8 @@ static int selftest_grid(clrs_context *dev, clrs_context *host, clrs_grid_mode m
     clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
     const int nd = dims + 2;
     int64_t is[5] = {2, 3, 5, 6, 7}, gs[5] = {2, 4, 5, 6, 3}, os[5] = {2, 3, 4, 5, 6};
-    clrs_tensor x = {0}, g = {0}, y = {0}, go = {0}, a = {0}, b = {0}, ra = {0}, rb = {0};
+    clrs_tensor x = {.contiguous = 1}, g = {.contiguous = 1}, y = {.contiguous = 1}, go = {.contiguous = 1};
+    clrs_tensor a = {.contiguous = 1}, b = {.contiguous = 1}, ra = {.contiguous = 1}, rb = {.contiguous = 1};
     size_t nx = 1, ng = 1, ny = 1, i;
     float *vx, *vg, *vy, *va, *vb, *vra, *vrb;
     int d, rc = 0;
@@ -162,13 +163,15 @@ static int selftest_pool(clrs_context *dev, clrs_context *host, int dims)
     clrs_unpool_params u = CLRS_UNPOOL_PARAMS_INIT;
     const int nd = dims + 2;
     int64_t is[5] = {2, 3, 7, 6, 5}, os[5];
-    clrs_tensor x = {0}, y[2] = {{0}}, ix[2] = {{0}}, gx[2] = {{0}}, uo[2] = {{0}};
+    clrs_tensor x = {.contiguous = 1}, y[2] = {{.contiguous = 1}, {.contiguous = 1}}, ix[2] = {{.contiguous = 1}, {.contiguous = 1}},
+                gx[2] = {{.contiguous = 1}, {.contiguous = 1}}, uo[2] = {{.contiguous = 1}, {.contiguous = 1}};
     size_t nx = 1, ny = 1, i;
     float *vx, *vy[2], *vgx[2], *vuo[2];
     int64_t *vix[2];
     int d, k, rc = 0;
     for (d = 0; d < dims; d++) p.kernel[d] = u.kernel[d] = 3, p.stride[d] = u.stride[d] = 2, p.padding[d] = 1;
     for (d = 0; d < dims; d++) u.padding[d] = 1, u.output_size[d] = is[2 + d];
+    u.output_ndim = dims;
     if (clrs_max_pool_shape(&p, nd, is, os) != CLRS_OK) return -1;
     for (d = 0; d < nd; d++) nx *= (size_t)is[d], ny *= (size_t)os[d];
     vx = malloc(nx * 4);
@@ -202,7 +205,7 @@ static int selftest_conv(clrs_context *dev, clrs_context *host, int dims, double
     int64_t is[5] = {2, 4, 5, 4, 3}, ws[5] = {4, 3, 3, 3, 3}, os[5], bs[1] = {6};
     float *buf[2][5], *vx, *vw, *vb;
     size_t nx = 1, nw = 1, ny = 1, i, sizes[5];
-    clrs_tensor x = {0}, w = {0}, b = {0}, t[2][5];
+    clrs_tensor x = {.contiguous = 1}, w = {.contiguous = 1}, b = {.contiguous = 1}, t[2][5];
     int d, k, j, rc = 0;
     p.groups = 2;
     for (d = 0; d < dims; d++) p.stride[d] = 2, p.padding[d] = 1, p.output_padding[d] = 1;
@@ -223,6 +226,7 @@ static int selftest_conv(clrs_context *dev, clrs_context *host, int dims, double
         for (j = 0; j < 4; j++) {
             buf[k][j] = malloc(sizes[j] * 4);
             t[k][j].dtype = CLRS_F32;
+            t[k][j].contiguous = 1;
             t[k][j].ndim = j == 3 ? 1 : nd;
             memcpy(t[k][j].shape, shapes[j], sizeof(int64_t) * (size_t)t[k][j].ndim);
             t[k][j].data = buf[k][j];
@@ -344,7 +348,7 @@ static int demo(int json)
 {
     clrs_context *ctx = NULL;
     clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
-    clrs_tensor in = {0}, out = {0};
+    clrs_tensor in = {.contiguous = 1}, out = {.contiguous = 1};
     const int64_t H = 1024, W = 1024;
     float *x = malloc((size_t)(3 * H * W) * 4), *y = malloc((size_t)(3 * H * W) * 16);
     double first = 0, best = 1e30, t0;

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 what=${1:-demo}
 packages=(build-essential autoconf automake libtool pkg-config
           ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
-          libclblast-dev libopenblas-dev check valgrind libpng-dev)
+          libclblast-dev libopenblas-dev check valgrind libpng-dev libdlpack-dev
+          python3 python3-numpy python3-torch)
 
 missing=()
 for p in "${packages[@]}"; do

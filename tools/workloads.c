@@ -14,7 +14,7 @@
     CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
 /* (backward, window) for max_unpool; (backward, C_out, k, stride) for a 2-D conv_transpose */
 #define UNPOOL(bw, k) CLRS_WL_MAX_UNPOOL, (bw), CLRS_INTERPOLATE_PARAMS_INIT, CLRS_GRID_SAMPLE_PARAMS_INIT, \
-    {{(k), (k), 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}}, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
+    {{(k), (k), 0}, {CLRS_DEFAULT, CLRS_DEFAULT, CLRS_DEFAULT}, {0, 0, 0}, {0, 0, 0, 0, 0}, 0}, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
 #define CONVT(bw, cin, cout, k, s) CLRS_WL_CONV_TRANSPOSE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, \
     CLRS_GRID_SAMPLE_PARAMS_INIT, CLRS_UNPOOL_PARAMS_INIT, {{(s), (s), 0}, {1, 1, 0}, {0, 0, 0}, {1, 1, 0}, 1}, \
     {(cin), (cout), (k), (k), 0}
@@ -110,7 +110,10 @@ static void role(clrs_tensor *t, const clrs_workload *w, clrs_dtype dtype, int n
     t->dtype = dtype;
     t->ndim = ndim;
     memcpy(t->shape, shape, sizeof(int64_t) * (size_t)ndim);
-    if (image) clrs_workload_strides(w, shape, t->strides); /* others stay contiguous */
+    if (image)
+        clrs_workload_strides(w, shape, t->strides);
+    else
+        t->contiguous = 1;
 }
 
 size_t clrs_workload_role_bytes(const clrs_tensor *t)
@@ -197,7 +200,7 @@ static clrs_status fill_grid(clrs_context *host, const clrs_workload *w, const c
 {
     double th[6];
     float *theta;
-    clrs_tensor tt = {0};
+    clrs_tensor tt = {.contiguous = 1};
     int64_t n;
     int k;
     clrs_status st;
@@ -226,7 +229,7 @@ static void fill_pattern(const clrs_tensor *t, uint32_t salt)
 static clrs_status fill_indices(clrs_context *host, const clrs_workload *w, const clrs_workload_tensors *tt)
 {
     clrs_pool_params p = CLRS_POOL_PARAMS_INIT;
-    clrs_tensor x = {0}, y = {0};
+    clrs_tensor x = {.contiguous = 1}, y = {.contiguous = 1};
     int64_t out[5];
     clrs_status st;
     memcpy(p.kernel, w->unpool.kernel, sizeof p.kernel);

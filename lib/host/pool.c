@@ -19,12 +19,12 @@ clrs_status clrs__host_max_pool(const clrs__pool_geom *pg, const clrs__view *in,
     clrs__pool_geom_array(pg, g);
     clrs__axis_strides(in, is);
     clrs__axis_strides(out, os);
-    clrs__axis_strides(idx, xs);
+    if (idx) clrs__axis_strides(idx, xs);
 #define FWD(S)                                                                                 \
     do {                                                                                       \
         const CLRS_H_ST_##S *x = (const CLRS_H_ST_##S *)in->host;                                            \
         CLRS_H_ST_##S *y = (CLRS_H_ST_##S *)out->host;                                                       \
-        int64_t *ix = (int64_t *)idx->host, z;                                                 \
+        int64_t *ix = idx ? (int64_t *)idx->host : NULL, z;                                    \
         _Pragma("omp parallel for schedule(static)")                                           \
         for (z = 0; z < planes * g[3]; z++) {                                                  \
             const int64_t o0 = z % g[3], n = z / g[3] / C, c = z / g[3] % C;                   \
@@ -35,7 +35,7 @@ clrs_status clrs__host_max_pool(const clrs__pool_geom *pg, const clrs__view *in,
                     int64_t k;                                                                 \
                     clrs_max_pool_point_##S(x, n * is[0] + c * is[1], is[2], is[3], is[4], g, o0, o1, o2, &v, &k); \
                     CLRS_H_STORE_##S(y, n * os[0] + c * os[1] + o0 * os[2] + o1 * os[3] + o2 * os[4], v); \
-                    ix[n * xs[0] + c * xs[1] + o0 * xs[2] + o1 * xs[3] + o2 * xs[4]] = k;     \
+                    if (ix) ix[n * xs[0] + c * xs[1] + o0 * xs[2] + o1 * xs[3] + o2 * xs[4]] = k; \
                 }                                                                              \
         }                                                                                      \
     } while (0)

@@ -18,8 +18,8 @@ static clrs_status begin(clrs__cl_call *c, clrs_context *ctx, const char *op, cl
 
 static void tensor_arg(clrs__args *a, const clrs__cl_call *c, int i)
 {
-    int64_t s[5];
-    clrs__axis_strides(c->views[i], s);
+    int64_t s[5] = {0, 0, 0, 0, 0};
+    if (c->views[i]) clrs__axis_strides(c->views[i], s); /* absent: NULL buffer, unused */
     clrs__arg_tensor(a, &c->bufs[i], s);
 }
 
@@ -42,6 +42,7 @@ clrs_status clrs__cl_max_pool(clrs_context *ctx, const clrs__pool_geom *g, const
         tensor_arg(&a, &c, 0);
         tensor_arg(&a, &c, 2);
         tensor_arg(&a, &c, 1);
+        clrs__arg_int(&a, idx != NULL);
         clrs__arg_long(&a, in->shape[1]);
         geom_args(&a, g);
         st = clrs__cl_run(&c, &a, 3, global, NULL);

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 0 and CLRS_DEFAULT past the spatial dims are "not given" */
+#define UNSET(v) ((v) == 0 || (v) == CLRS_DEFAULT)
 
 clrs_status clrs__conv_resolve(const char *op, const clrs_conv_transpose_params *p, int ndim,
                                const int64_t *in_shape, const int64_t *w_shape, int64_t *out_shape,
                                clrs__conv_geom *g)
 {
-    int nsd, d, zero_s = 1, zero_d = 1;
+    int nsd, d;
     int64_t groups;
     if (!p) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: params is NULL", op);
     if (ndim < 3 || ndim > 5)
@@ -21,18 +23,15 @@ clrs_status clrs__conv_resolve(const char *op, const clrs_conv_transpose_params 
     if (!in_shape) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: in_shape is NULL", op);
     if (!w_shape) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: weight_shape is NULL", op);
     nsd = ndim - 2;
-    if (p->groups < 0)
+    groups = p->groups == CLRS_DEFAULT ? 1 : p->groups;
+    if (groups <= 0)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: groups is %lld; non-positive groups is not supported", op,
-                          (long long)p->groups);
-    groups = p->groups ? p->groups : 1;
-    for (d = 0; d < 3; d++) {
-        if (d >= nsd && (p->stride[d] || p->padding[d] || p->output_padding[d] || p->dilation[d]))
+                          (long long)groups);
+    for (d = nsd; d < 3; d++)
+        if (!UNSET(p->stride[d]) || p->padding[d] || p->output_padding[d] || !UNSET(p->dilation[d]))
             return clrs__fail(CLRS_ERR_ARGUMENT,
                               "%s: stride/padding/output_padding/dilation[%d] set but the input has %d spatial dim%s",
                               op, d, nsd, nsd == 1 ? "" : "s");
-        if (d < nsd && p->stride[d]) zero_s = 0;
-        if (d < nsd && p->dilation[d]) zero_d = 0;
-    }
     for (d = 0; d < nsd; d++)
         if (p->padding[d] < 0)
             return clrs__fail(CLRS_ERR_ARGUMENT, "%s: padding[%d] is %lld; negative padding is not supported", op, d,
@@ -42,12 +41,12 @@ clrs_status clrs__conv_resolve(const char *op, const clrs_conv_transpose_params 
             return clrs__fail(CLRS_ERR_ARGUMENT,
                               "%s: output_padding[%d] is %lld; negative output_padding is not supported", op, d,
                               (long long)p->output_padding[d]);
-    for (d = 0; d < nsd && !zero_s; d++)
-        if (p->stride[d] <= 0)
+    for (d = 0; d < nsd; d++)
+        if (p->stride[d] != CLRS_DEFAULT && p->stride[d] <= 0)
             return clrs__fail(CLRS_ERR_ARGUMENT, "%s: stride[%d] is %lld; non-positive stride is not supported", op,
                               d, (long long)p->stride[d]);
-    for (d = 0; d < nsd && !zero_d; d++)
-        if (p->dilation[d] <= 0)
+    for (d = 0; d < nsd; d++)
+        if (p->dilation[d] != CLRS_DEFAULT && p->dilation[d] <= 0)
             return clrs__fail(CLRS_ERR_ARGUMENT, "%s: dilation[%d] is %lld; dilation should be greater than zero",
                               op, d, (long long)p->dilation[d]);
     if (in_shape[0] < 0)
@@ -74,7 +73,8 @@ clrs_status clrs__conv_resolve(const char *op, const clrs_conv_transpose_params 
     for (d = 0; d < 3; d++) g->in[d] = g->out[d] = g->k[d] = g->s[d] = g->d[d] = 1;
     for (d = 0; d < nsd; d++) {
         const int a = 3 - nsd + d;
-        const int64_t s = zero_s ? 1 : p->stride[d], dil = zero_d ? 1 : p->dilation[d];
+        const int64_t s = p->stride[d] == CLRS_DEFAULT ? 1 : p->stride[d];
+        const int64_t dil = p->dilation[d] == CLRS_DEFAULT ? 1 : p->dilation[d];
         const int64_t op_ = p->output_padding[d], k = w_shape[2 + d], in = in_shape[2 + d];
         if (!(op_ < s || op_ < dil))
             return clrs__fail(CLRS_ERR_ARGUMENT,
@@ -101,9 +101,12 @@ clrs_status clrs__conv_resolve(const char *op, const clrs_conv_transpose_params 
     g->Cout_g = w_shape[1];
     if (g->Cout_g > INT32_MAX / groups) return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: too many output channels", op);
     g->Cout = g->Cout_g * groups;
-    g->K = g->k[0] * g->k[1] * g->k[2];
-    g->L = g->in[0] * g->in[1] * g->in[2];
-    g->Lout = g->out[0] * g->out[1] * g->out[2];
+    /* each factor is below 2^31 but the products may not fit: checked */
+    g->K = clrs__size_product(g->k, 3);
+    g->L = clrs__size_product(g->in, 3);
+    g->Lout = clrs__size_product(g->out, 3);
+    if (g->K < 0 || g->L < 0 || g->Lout < 0)
+        return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: GEMM dimensions above 2^31-1 are not supported", op);
     /* BLAS dimensions are 32-bit ints on the host */
     if (g->K > INT32_MAX || g->L > INT32_MAX || g->Lout > INT32_MAX || g->Cin > INT32_MAX ||
         g->Cout_g > INT32_MAX / g->K || g->Cout > INT64_MAX / g->K)

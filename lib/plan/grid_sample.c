@@ -27,11 +27,6 @@ void clrs__grid_point_strides(const clrs__view *v, int64_t s[5])
     }
 }
 
-static int same_shape(const clrs__view *v, const int64_t *shape, int ndim)
-{
-    return v->ndim == ndim && !memcmp(v->shape, shape, sizeof(int64_t) * (size_t)ndim);
-}
-
 static clrs_status dtype_check(const char *op, const clrs__view *a, const char *an,
                                const clrs__view *b, const char *bn)
 {
@@ -91,16 +86,12 @@ clrs_status clrs__grid_resolve(const char *op, const clrs_context *ctx,
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: input has %lld channels; must be positive", op,
                           (long long)input->shape[1]);
     if (out) {
-        if ((st = dtype_check(op, input, "input", out, "output")) != CLRS_OK) return st;
+        if ((st = dtype_check(op, input, "input", out, out->name)) != CLRS_OK) return st;
         want[0] = input->shape[0];
         want[1] = input->shape[1];
         for (d = 0; d < dims; d++) want[2 + d] = grid->shape[1 + d];
-        if (!same_shape(out, want, input->ndim))
-            return clrs__fail(CLRS_ERR_ARGUMENT,
-                              "%s: output must have shape (N, C, grid's spatial sizes...) of the %d-D input", op,
-                              input->ndim);
-        if (clrs__views_overlap(out, input) || clrs__views_overlap(out, grid))
-            return clrs__fail(CLRS_ERR_ARGUMENT, "%s: output overlaps input or grid; outputs must not alias inputs", op);
+        if ((st = clrs__check_shape(op, out, input->ndim, want, "N, C and the grid's spatial sizes")) != CLRS_OK)
+            return st;
     }
     memset(g, 0, sizeof *g);
     g->dims = dims;
@@ -142,12 +133,12 @@ clrs_status clrs__affine_resolve(const char *op, int align_corners, const clrs__
                           op, dims, dims, dims + 1, (long long)grid->shape[0]);
     if (grid->shape[grid->ndim - 1] != dims)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: grid's last dimension must be %d", op, dims);
-    for (d = 1; d < grid->ndim - 1; d++)
+    /* = functional.py affine_grid: the size (N, C, [D,] H, W) must be all positive; C is not in
+       the grid, so N and the spatial sizes are checked */
+    for (d = 0; d < grid->ndim - 1; d++)
         if (grid->shape[d] <= 0)
-            return clrs__fail(CLRS_ERR_ARGUMENT, "%s: Expected non-zero, positive output size: grid shape[%d] is %lld",
-                              op, d, (long long)grid->shape[d]);
-    if (clrs__views_overlap(theta, grid))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: grid overlaps theta; outputs must not alias inputs", op);
+            return clrs__fail(CLRS_ERR_ARGUMENT, "%s: Expected non-zero, positive output size: %s shape[%d] is %lld",
+                              op, grid->name, d, (long long)grid->shape[d]);
     memset(g, 0, sizeof *g);
     g->dims = dims;
     g->align_corners = align_corners;

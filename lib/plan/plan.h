@@ -108,6 +108,10 @@ clrs_status clrs__pool_resolve(const char *op, const clrs_pool_params *params, i
 /* max_unpool: the rules and the unpooled shape (in = the pooled input). */
 clrs_status clrs__unpool_resolve(const char *op, const clrs_unpool_params *params, int ndim,
                                  const int64_t *in_shape, int64_t *out_shape, clrs__pool_geom *g);
+/* Before a max_pool runs: clips dilations that reach no second element and refuses windows
+ * whose positions would not fit the kernels' 64-bit arithmetic (the _shape entry points
+ * skip this: they only compute PyTorch's sizes). */
+clrs_status clrs__pool_check_range(const char *op, clrs__pool_geom *g);
 /* The 18-entry array the pooling bodies read (in, out, k, s, p, d per axis). */
 void clrs__pool_geom_array(const clrs__pool_geom *g, int64_t a[18]);
 
