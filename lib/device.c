@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_PLATFORMS 16
 #define MAX_DEVICES 64
@@ -155,52 +156,92 @@ static int contains_nocase(const char *hay, const char *needle)
     return n == 0;
 }
 
+static const char *type_word(clrs_device_type t)
+{
+    switch (t) {
+    case CLRS_DEVICE_HOST: return "host";
+    case CLRS_DEVICE_CPU: return "CPU";
+    case CLRS_DEVICE_GPU: return "GPU";
+    case CLRS_DEVICE_ACCELERATOR: return "accelerator";
+    case CLRS_DEVICE_OTHER: break;
+    }
+    return "other";
+}
+
+/* "0:0 NAME (CPU), ..., host (the host backend)" for messages. */
+static void list_text(const clrs__device *devs, int n, char *buf, size_t cap)
+{
+    size_t k = 0;
+    int i;
+    buf[0] = '\0';
+    for (i = 0; i < n && k < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%d:%d %s (%s), ", devs[i].info.platform_index,
+                              devs[i].info.device_index, devs[i].info.name, type_word(devs[i].info.type));
+    if (k < cap) snprintf(buf + k, cap - k, "host (the host backend)");
+}
+
 clrs_status clrs__device_select(const char *spec, int host_fallback, clrs__device *out,
                                 int *is_host)
 {
     clrs__device devs[MAX_DEVICES];
     int n = 0, i, pick = -1, pi, di;
-    char tail;
+    const char *why = "";
+    char tail, list[768];
 
     *is_host = 0;
     if (!spec || !*spec) spec = "auto";
-    if (!strcmp(spec, "host")) {
+    if (!strcasecmp(spec, "host")) {
         *is_host = 1;
+        clrs__verbose("device \"%s\": the host backend (C + OpenMP), as asked", spec);
         return CLRS_OK;
     }
     n = enumerate(devs, MAX_DEVICES);
-    if (!strcmp(spec, "auto")) {
+    if (clrs__verbose_on()) {
+        list_text(devs, n, list, sizeof list);
+        clrs__verbose("devices present: %s", list);
+    }
+    if (!strcasecmp(spec, "auto")) {
         static const clrs_device_type order[] = {CLRS_DEVICE_GPU, CLRS_DEVICE_ACCELERATOR,
                                                  CLRS_DEVICE_CPU, CLRS_DEVICE_OTHER};
+        static const char *const reason[] = {"the first GPU", "no GPU; the first accelerator",
+                                             "no GPU or accelerator; the first OpenCL CPU device",
+                                             "the first OpenCL device"};
         size_t k;
         for (k = 0; k < sizeof order / sizeof order[0] && pick < 0; k++)
             for (i = 0; i < n && pick < 0; i++)
-                if (devs[i].info.type == order[k]) pick = i;
+                if (devs[i].info.type == order[k]) pick = i, why = reason[k];
         if (pick < 0) {
             *is_host = 1;
+            clrs__verbose("device \"%s\": no OpenCL device found (is an ICD installed, e.g. "
+                          "pocl-opencl-icd?); the host backend", spec);
             return CLRS_OK;
         }
-    } else if (!strcmp(spec, "gpu") || !strcmp(spec, "cpu")) {
-        clrs_device_type want = spec[0] == 'g' ? CLRS_DEVICE_GPU : CLRS_DEVICE_CPU;
+    } else if (!strcasecmp(spec, "gpu") || !strcasecmp(spec, "cpu")) {
+        clrs_device_type want = tolower((unsigned char)spec[0]) == 'g' ? CLRS_DEVICE_GPU : CLRS_DEVICE_CPU;
         for (i = 0; i < n && pick < 0; i++)
-            if (devs[i].info.type == want) pick = i;
+            if (devs[i].info.type == want) pick = i, why = "the first of that type";
     } else if (sscanf(spec, "%d:%d%c", &pi, &di, &tail) == 2) {
         for (i = 0; i < n && pick < 0; i++)
-            if (devs[i].info.platform_index == pi && devs[i].info.device_index == di) pick = i;
+            if (devs[i].info.platform_index == pi && devs[i].info.device_index == di) pick = i, why = "by index";
     } else {
         for (i = 0; i < n && pick < 0; i++)
-            if (contains_nocase(devs[i].info.name, spec)) pick = i;
+            if (contains_nocase(devs[i].info.name, spec)) pick = i, why = "the first whose name contains it";
     }
     if (pick < 0) {
         if (n == 0 && host_fallback) { /* no OpenCL at all: the host is the only device */
             *is_host = 1;
+            clrs__verbose("device \"%s\": no OpenCL device at all, host_fallback on: the host backend", spec);
             return CLRS_OK;
         }
+        list_text(devs, n, list, sizeof list);
         return clrs__fail(CLRS_ERR_DEVICE,
-                          "device: no OpenCL device matches \"%s\" (%d device%s found; use "
-                          "auto, gpu, cpu, host, P:D or part of a device name)",
-                          spec, n, n == 1 ? "" : "s");
+                          "device: no device matches \"%s\"; present: %s. Use auto, gpu, cpu, host, "
+                          "P:D or part of a device name",
+                          spec, list);
     }
+    clrs__verbose("device \"%s\": %d:%d %s (%s, %s), %s", spec, devs[pick].info.platform_index,
+                  devs[pick].info.device_index, devs[pick].info.name, type_word(devs[pick].info.type),
+                  devs[pick].info.platform, why);
     *out = devs[pick];
     return CLRS_OK;
 }

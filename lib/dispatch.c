@@ -38,6 +38,11 @@ clrs_status clrs__execute(clrs_context *ctx, const char *op, clrs_dtype dtype, c
         if (st != CLRS_ERR_BUILD || !ctx->host_fallback) return st;
     }
     clrs__count_fallback(ctx);
+    if (clrs__verbose_on())
+        clrs__verbose("%s: runs on the host (host_fallback): %s", op,
+                      dtype == CLRS_F64 && !ctx->info.fp64 ? "the device has no fp64"
+                      : too_large(ctx, v, n) >= 0 ? "a host tensor is larger than the device's largest buffer"
+                                                 : clrs_error_message());
     st = CLRS_OK; /* the device's failure is answered by the host run */
     for (i = 0; i < n && st == CLRS_OK; i++, done++) {
         sv[i] = NULL;

@@ -24,6 +24,10 @@ clrs_status clrs__fail(clrs_status status, const char *fmt, ...) CLRS_PRINTF(2, 
 /* As clrs__fail for a failed OpenCL call: "<what>: <call> failed (<CL error name>)". */
 clrs_status clrs__cl_fail(cl_int err, const char *what, const char *call);
 void clrs__clear_error(void);
+/* CLRS_VERBOSE set (and not "0"): a line "clresample: <message>" on stderr. The only output
+ * the library ever writes. */
+int clrs__verbose_on(void);
+void clrs__verbose(const char *fmt, ...) CLRS_PRINTF(1, 2);
 const char *clrs__cl_error_name(cl_int err);
 
 /* ---- device.c ---- */

@@ -1,7 +1,10 @@
-/* status.c — status names, the thread-local error message, OpenCL error names. */
+/* status.c — status names, the thread-local error message, OpenCL error names, and the one
+ * place the library writes to stderr: CLRS_VERBOSE=1 (device choice, program builds and
+ * cache hits, host fallbacks). */
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CLRS_MESSAGE_MAX 1024
@@ -22,6 +25,23 @@ const char *clrs_error_message(void) { return message; }
 const char *clrs_version(void) { return PACKAGE_VERSION; }
 
 void clrs__clear_error(void) { message[0] = '\0'; }
+
+int clrs__verbose_on(void)
+{
+    const char *v = getenv("CLRS_VERBOSE");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+void clrs__verbose(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    if (!clrs__verbose_on()) return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "clresample: %s\n", line); /* one write per line: threads do not interleave */
+}
 
 clrs_status clrs__fail(clrs_status status, const char *fmt, ...)
 {
