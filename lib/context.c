@@ -196,6 +196,8 @@ void clrs_context_destroy(clrs_context *ctx)
     if (ctx->queue) clFinish(ctx->queue);
     clrs__program_cache_free(ctx);
     clrs__op_begin(ctx);
+    /* CLBlast's cached programs hold the cl_context: released first, or it never goes */
+    clrs__cl_blast_release(ctx);
     if (ctx->queue) clReleaseCommandQueue(ctx->queue);
     if (ctx->cl) clReleaseContext(ctx->cl);
     free(ctx->cache_dir);

@@ -3,7 +3,7 @@
  * cache directories, two processes filling one directory at once, and $CLRS_KERNEL_DIR; what
  * the disk level trusts (a FIFO, directory or symlink at a file's path, group-writable and
  * foreign-owned files, another program's binary under a valid checksum, an old format, an
- * untrusted cache directory).
+ * untrusted cache directory); and CLBlast's programs going with their context.
  * Every test runs a small call and checks its result; skipped (77) without OpenCL. */
 #include "harness.h"
 
@@ -1146,6 +1146,71 @@ START_TEST(test_cache_dir_untrusted)
 }
 END_TEST
 
+/* ---- 12: CLBlast's programs go with the context ---- */
+
+/* Resident memory in bytes, from /proc/self/statm; 0 where that cannot be read. */
+static uint64_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long size = 0, resident = 0;
+    int ok;
+    if (!f) return 0;
+    ok = fscanf(f, "%llu %llu", &size, &resident) == 2;
+    fclose(f);
+    return ok ? (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+/* create -> conv_transpose (CLBlast GEMM) -> destroy, 20 times: resident memory must not keep
+ * growing, as it did (~2 MB a cycle) while CLBlast kept every context's programs. */
+START_TEST(test_cache_clblast_no_leak)
+{
+    enum { CYCLES = 20, SETTLE = 5 };
+    char *dir = th_temp_dir("cache-clblast");
+    uint64_t rss[CYCLES];
+    int k;
+    if (resident_bytes() == 0) {
+        printf("clblast leak: /proc/self/statm unreadable: skipped\n");
+        th_remove_tree(dir);
+        free(dir);
+        return;
+    }
+    for (k = 0; k < CYCLES; k++) {
+        clrs_conv_transpose_params p = CLRS_CONV_TRANSPOSE_PARAMS_INIT;
+        float x[2] = {1, 2}, w[1] = {3}, y[2] = {0, 0};
+        clrs_tensor tx, tw, ty;
+        clrs_context *ctx = make_ctx(dir, 0);
+        clrs_status st;
+        memset(&tx, 0, sizeof tx);
+        tx.dtype = CLRS_F32, tx.ndim = 3, tx.shape[0] = 1, tx.shape[1] = 1, tx.shape[2] = 2;
+        tx.data = x;
+        tw = tx, tw.shape[2] = 1, tw.data = w;
+        ty = tx, ty.data = y;
+        st = clrs_conv_transpose(ctx, &p, &tx, &tw, NULL, &ty);
+        if (st == CLRS_ERR_BUILD && strstr(clrs_error_message(), "without CLBlast")) {
+            printf("clblast leak: library built without CLBlast: skipped (%s)\n",
+                   clrs_error_message());
+            clrs_context_destroy(ctx);
+            th_remove_tree(dir);
+            free(dir);
+            return;
+        }
+        ck_assert_msg(st == CLRS_OK && y[0] == 3 && y[1] == 6, "cycle %d: conv_transpose: %s: %s",
+                      k, clrs_status_name(st), clrs_error_message());
+        clrs_context_destroy(ctx);
+        rss[k] = resident_bytes();
+    }
+    printf("clblast leak: resident MB after each cycle:");
+    for (k = 0; k < CYCLES; k++) printf(" %.1f", rss[k] / 1048576.0);
+    printf("\n");
+    fflush(stdout);
+    ck_assert_msg(rss[CYCLES - 1] <= rss[SETTLE - 1] + ((uint64_t)4 << 20),
+                  "resident memory grew by %.1f MB over cycles %d..%d",
+                  (rss[CYCLES - 1] - (double)rss[SETTLE - 1]) / 1048576.0, SETTLE, CYCLES);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- main ---- */
 
 /* The device list is read in a child process so that this process (and the tests and
@@ -1248,6 +1313,7 @@ int main(void)
     tcase_add_test(tc, test_cache_swapped_binary_rejected);
     tcase_add_test(tc, test_cache_old_format_stale);
     tcase_add_test(tc, test_cache_dir_untrusted);
+    tcase_add_test(tc, test_cache_clblast_no_leak);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
