@@ -315,8 +315,9 @@ static int cmp_names(const void *a, const void *b)
  * (the driver's order is not promised to survive a binary round trip). Recorded when a
  * program is built from source and compared when its binary is loaded: a binary of another
  * program (another kernel file) under a valid key and checksum would otherwise load and then
- * fail every call, or crash in the driver when its arguments are set. -1 when the program
- * cannot tell (CL_PROGRAM_KERNEL_NAMES is OpenCL 1.2). */
+ * fail every call. It cannot catch a corrupt binary that crashes the driver while it is
+ * loaded or built, nor one of the same kernel file built with other options. -1 when the
+ * program cannot tell (CL_PROGRAM_KERNEL_NAMES is OpenCL 1.2). */
 static int kernel_list(cl_program prog, strbuf *out)
 {
     size_t n = 0, count = 0, i;
