@@ -102,10 +102,16 @@ typedef struct {
     uint64_t memory_hits;     /* programs found already built in this context */
     uint64_t disk_hits;       /* programs loaded from a binary in the disk cache */
     uint64_t disk_writes;     /* binaries written to the disk cache */
-    uint64_t disk_rejects;    /* cache files that were corrupt, truncated or foreign */
+    uint64_t disk_rejects;    /* cache files that were corrupt, truncated, stale or foreign
+                                 (another key, or a binary whose kernels do not match), and
+                                 cache paths that were not usable: not a regular file (a
+                                 directory, FIFO, symlink), another user's, or writable by
+                                 group or others */
     uint64_t host_fallbacks;  /* op calls run on the host although the context has a device */
-    int disk_enabled;         /* 0 when there is no cache directory, or once a write to it
-                                 failed (a read-only directory) */
+    int disk_enabled;         /* 0 when there is no cache directory (none set, or one that
+                                 another user owns or group or others may write), or once a
+                                 write to it failed (a read-only directory); one unusable
+                                 file leaves it on */
 } clrs_cache_stats;
 
 /* options NULL: defaults (CLRS_CONTEXT_OPTIONS_INIT). */

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* mkdir -p; 0 on success. */
+/* mkdir -p, new directories 0700 (the cache holds binaries the driver will run); 0 on
+ * success. */
 static int make_dirs(const char *path)
 {
     char *p = strdup(path), *s;
@@ -17,10 +19,10 @@ static int make_dirs(const char *path)
     for (s = p + 1; *s && rc == 0; s++) {
         if (*s != '/') continue;
         *s = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) rc = -1;
+        if (mkdir(p, 0700) != 0 && errno != EEXIST) rc = -1;
         *s = '/';
     }
-    if (rc == 0 && mkdir(p, 0755) != 0 && errno != EEXIST) rc = -1;
+    if (rc == 0 && mkdir(p, 0700) != 0 && errno != EEXIST) rc = -1;
     free(p);
     if (rc == 0) {
         struct stat st;
@@ -29,8 +31,21 @@ static int make_dirs(const char *path)
     return rc;
 }
 
-/* The disk cache directory, or NULL when there is none (empty setting, no home, or a path
- * that cannot be made a directory). Failing here only turns the disk level off. */
+/* 1 when the cache directory is ours alone: owned by the effective user and not writable by
+ * group or others. Anyone else who could write it could put a binary there for our driver to
+ * load, so such a directory is not used at all (the cache files are checked the same way,
+ * each on its own, in program_cache.c). A symlink to such a directory is fine: what counts
+ * is the directory. */
+static int dir_trusted(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+           !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* The disk cache directory, or NULL when there is none (empty setting, no home, a path that
+ * cannot be made a directory, or a directory someone else owns or may write). Failing here
+ * only turns the disk level off. */
 static char *resolve_cache_dir(const char *opt)
 {
     const char *env, *base, *sub;
@@ -52,7 +67,7 @@ static char *resolve_cache_dir(const char *opt)
         n = strlen(base) + strlen(sub) + 1;
         if ((dir = malloc(n)) != NULL) snprintf(dir, n, "%s%s", base, sub);
     }
-    if (dir && make_dirs(dir) != 0) {
+    if (dir && (make_dirs(dir) != 0 || !dir_trusted(dir))) {
         free(dir);
         dir = NULL;
     }
@@ -192,6 +207,8 @@ void clrs_context_destroy(clrs_context *ctx)
     if (ctx->queue) clFinish(ctx->queue);
     clrs__program_cache_free(ctx);
     clrs__op_begin(ctx);
+    /* CLBlast's cached programs hold the cl_context: released first, or it never goes */
+    clrs__cl_blast_release(ctx);
     if (ctx->queue) clReleaseCommandQueue(ctx->queue);
     if (ctx->cl) clReleaseContext(ctx->cl);
     free(ctx->cache_dir);

@@ -74,6 +74,9 @@ struct clrs_context {
     clrs__program *programs;      /* the memory level of the program cache */
     cl_event first_event;         /* the last op's first and last kernels, for */
     cl_event last_event;          /* clrs_context_last_kernel_ms */
+    int used_clblast;             /* 1 once a CLBlast routine ran on this context (set
+                                     atomically: ops may run on several threads); destroy
+                                     then clears CLBlast's program cache */
 };
 
 /* An op starts: forget the previous op's kernel events. */
@@ -82,6 +85,12 @@ void clrs__op_begin(clrs_context *ctx);
 void clrs__set_last_event(clrs_context *ctx, cl_event ev);
 
 void clrs__count_fallback(clrs_context *ctx);
+
+/* ---- opencl/conv_transpose.c ---- */
+/* Releases what CLBlast keeps for the context's device programs (its cache is process-wide
+ * and keeps every context it saw alive), when a CLBlast routine ran on it. Called by
+ * clrs_context_destroy before the cl_context is released. */
+void clrs__cl_blast_release(clrs_context *ctx);
 
 /* ---- tensor.c ---- */
 /* Checked 64-bit arithmetic: 0 with *r set when the exact result fits, 1 on overflow. */

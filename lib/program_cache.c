@@ -3,9 +3,19 @@
  *
  * A disk file is named by a hash of the full key (library version, platform, device, driver,
  * build options, source text) and holds the full key, checked on load, so a collision or a
- * stale file is never used. Files are written to a temporary name, synced and renamed;
- * a corrupt, truncated or foreign file is rebuilt from source and replaced; a directory that
- * cannot be written turns the disk level off and nothing else. */
+ * stale file is never used. It also holds the program's kernel names and argument counts as
+ * built from source; a loaded binary must report the same, or it is another program's.
+ *
+ * The cache directory is trusted storage: a binary found there goes to the driver. So the
+ * directory is used only when it is the user's own and no one else may write it
+ * (context.c), and a file is read only when it is a regular file of the user's that group
+ * and others may not write, opened with O_NOFOLLOW | O_NONBLOCK and checked on the open
+ * descriptor (no symlink is followed, no FIFO blocks). Anything else at a file's path is
+ * rejected for that key only: a regular file is rebuilt and replaced, a directory, FIFO or
+ * symlink is left where it is and the key is built from source. Files are written 0600 to a
+ * temporary name, synced and renamed; a directory that cannot be written turns the disk
+ * level off and nothing else. The checks keep out mistakes and other users, not a binary
+ * crafted by someone who can write the directory: that one can still crash the driver. */
 #include "internal.h"
 
 #include <errno.h>
@@ -28,7 +38,8 @@ struct clrs__program {
     clrs__program *next;
 };
 
-#define FILE_MAGIC "CLRSBIN1"
+/* 2: the kernel list joined the payload; files of format 1 are stale (rejected, rebuilt). */
+#define FILE_MAGIC "CLRSBIN2"
 #define MAX_INCLUDE_DEPTH 8
 #define MAX_FILE_BYTES ((size_t)1 << 30)
 
@@ -204,31 +215,52 @@ static char *disk_path(const clrs_context *ctx, const char *key)
 
 /* ---- disk level ---- */
 
+/* What read_all found at a cache file's path. */
+enum {
+    READ_OK = 0,
+    READ_ABSENT = -1,   /* nothing there: not a reject */
+    READ_BAD = -2,      /* a regular file we may not use (empty, huge, unreadable, another
+                           user's, writable by group or others): rejected and replaced */
+    READ_NOT_FILE = -3  /* a directory, FIFO, symlink, device...: rejected and left alone, so
+                           the key is built from source each time and nothing else changes */
+};
+
 static int read_all(const char *path, unsigned char **data, size_t *size)
 {
     struct stat st;
     unsigned char *p;
     size_t got = 0;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return errno == ENOENT ? -1 : -2;
-    if (fstat(fd, &st) != 0 || st.st_size <= 0 || (uint64_t)st.st_size > MAX_FILE_BYTES ||
-        !(p = malloc((size_t)st.st_size))) {
+    /* O_NOFOLLOW: a symlink fails (ELOOP) instead of being followed; O_NONBLOCK: a FIFO opens
+     * at once instead of waiting for a writer. Both are decided on the open descriptor. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return READ_ABSENT;
+        return lstat(path, &st) == 0 && S_ISREG(st.st_mode) ? READ_BAD : READ_NOT_FILE;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return -2;
+        return READ_NOT_FILE;
+    }
+    /* whoever can write the file can hand the driver a binary of their choosing */
+    if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size <= 0 ||
+        (uint64_t)st.st_size > MAX_FILE_BYTES || !(p = malloc((size_t)st.st_size))) {
+        close(fd);
+        return READ_BAD;
     }
     while (got < (size_t)st.st_size) {
         ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
+        if (r < 0 && errno == EINTR) continue;
         if (r <= 0) break;
         got += (size_t)r;
     }
     close(fd);
     if (got != (size_t)st.st_size) {
         free(p);
-        return -2;
+        return READ_BAD;
     }
     *data = p;
     *size = got;
-    return 0;
+    return READ_OK;
 }
 
 static uint64_t get_u64(const unsigned char *p)
@@ -244,21 +276,27 @@ static void put_u64(unsigned char *p, uint64_t v)
     for (i = 0; i < 8; i++, v >>= 8) p[i] = (unsigned char)(v & 0xff);
 }
 
-/* 0: read; -1: no such file; -2: a file that cannot be used (empty, huge, unreadable). */
-static int read_all(const char *path, unsigned char **data, size_t *size);
-
-/* File: magic[8] keylen[8] key binlen[8] binary checksum[8] (little-endian; FNV-1a of all
- * bytes before the checksum). Returns the binary inside `file` when everything matches. */
+/* File: magic[8] keylen[8] key infolen[8] info binlen[8] binary checksum[8] (lengths
+ * little-endian; the checksum is FNV-1a of all bytes before it). info is the kernel list of
+ * the program as built from source (kernel_list). Sets the info and binary spans inside
+ * `file` when everything matches. */
 static int parse_file(const unsigned char *file, size_t size, const char *key,
+                      const unsigned char **info, size_t *info_size,
                       const unsigned char **bin, size_t *bin_size)
 {
     size_t klen = strlen(key), pos = 8;
     uint64_t n;
-    if (size < 32 || memcmp(file, FILE_MAGIC, 8) != 0) return -1;
+    if (size < 40 || memcmp(file, FILE_MAGIC, 8) != 0) return -1;
     n = get_u64(file + pos);
     pos += 8;
-    if (n != klen || size - pos < klen + 16 || memcmp(file + pos, key, klen) != 0) return -1;
+    if (n != klen || size - pos < klen + 24 || memcmp(file + pos, key, klen) != 0) return -1;
     pos += klen;
+    n = get_u64(file + pos);
+    pos += 8;
+    if (n > size - pos - 16) return -1;
+    *info = file + pos;
+    *info_size = (size_t)n;
+    pos += (size_t)n;
     n = get_u64(file + pos);
     pos += 8;
     if (n == 0 || n != size - pos - 8) return -1;
@@ -268,90 +306,161 @@ static int parse_file(const unsigned char *file, size_t size, const char *key,
     return 0;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One "<kernel name> <number of arguments>" line per kernel of a built program, names sorted
+ * (the driver's order is not promised to survive a binary round trip). Recorded when a
+ * program is built from source and compared when its binary is loaded: a binary of another
+ * program (another kernel file) under a valid key and checksum would otherwise load and then
+ * fail every call. It cannot catch a corrupt binary that crashes the driver while it is
+ * loaded or built, nor one of the same kernel file built with other options. -1 when the
+ * program cannot tell (CL_PROGRAM_KERNEL_NAMES is OpenCL 1.2). */
+static int kernel_list(cl_program prog, strbuf *out)
+{
+    size_t n = 0, count = 0, i;
+    char *names = NULL, **v = NULL, *s, *save = NULL;
+    int rc = -1;
+    sb_add(out, "", 0);
+    if (clGetProgramInfo(prog, CL_PROGRAM_KERNEL_NAMES, 0, NULL, &n) != CL_SUCCESS || n == 0 ||
+        !(names = malloc(n + 1)))
+        goto fail;
+    if (clGetProgramInfo(prog, CL_PROGRAM_KERNEL_NAMES, n, names, NULL) != CL_SUCCESS) goto fail;
+    names[n] = '\0';
+    for (s = names; *s; s++) count += *s == ';';
+    if (!(v = malloc((count + 1) * sizeof *v))) goto fail;
+    count = 0;
+    for (s = strtok_r(names, ";", &save); s; s = strtok_r(NULL, ";", &save)) v[count++] = s;
+    qsort(v, count, sizeof *v, cmp_names);
+    for (i = 0; i < count; i++) {
+        cl_int err;
+        cl_uint nargs = 0;
+        char num[16];
+        cl_kernel k = clCreateKernel(prog, v[i], &err);
+        if (!k) goto fail;
+        err = clGetKernelInfo(k, CL_KERNEL_NUM_ARGS, sizeof nargs, &nargs, NULL);
+        clReleaseKernel(k);
+        if (err != CL_SUCCESS) goto fail;
+        snprintf(num, sizeof num, " %u\n", (unsigned)nargs);
+        sb_str(out, v[i]);
+        sb_str(out, num);
+    }
+    rc = out->failed ? -1 : 0;
+fail:
+    free(v);
+    free(names);
+    return rc;
+}
+
+/* The program from the cache file at path, or NULL. *rejected: 0 (a hit, or no file),
+ * READ_BAD (a file to rebuild and replace) or READ_NOT_FILE (something to leave alone). */
 static cl_program load_from_disk(clrs_context *ctx, const char *path, const char *key,
                                  const char *options, int *rejected)
 {
     unsigned char *file = NULL;
-    const unsigned char *bin;
-    size_t size, bin_size;
+    const unsigned char *bin, *info;
+    size_t size, bin_size, info_size;
     cl_int err, bstatus = CL_SUCCESS;
     cl_program prog = NULL;
+    strbuf kernels = {0};
 
     *rejected = 0;
     switch (read_all(path, &file, &size)) {
-    case 0: break;
-    case -1: return NULL; /* absent: not a reject */
-    default: *rejected = 1; return NULL;
+    case READ_OK: break;
+    case READ_ABSENT: return NULL;
+    case READ_NOT_FILE: *rejected = READ_NOT_FILE; return NULL;
+    default: *rejected = READ_BAD; return NULL;
     }
-    if (parse_file(file, size, key, &bin, &bin_size) != 0) {
-        *rejected = 1;
-        free(file);
-        return NULL;
-    }
+    if (parse_file(file, size, key, &info, &info_size, &bin, &bin_size) != 0) goto fail;
     prog = clCreateProgramWithBinary(ctx->cl, 1, &ctx->device, &bin_size, &bin, &bstatus, &err);
-    if (prog && (err != CL_SUCCESS || bstatus != CL_SUCCESS ||
-                 clBuildProgram(prog, 1, &ctx->device, options, NULL, NULL) != CL_SUCCESS)) {
-        clReleaseProgram(prog);
-        prog = NULL;
-    }
-    if (!prog) *rejected = 1;
+    if (!prog || err != CL_SUCCESS || bstatus != CL_SUCCESS ||
+        clBuildProgram(prog, 1, &ctx->device, options, NULL, NULL) != CL_SUCCESS)
+        goto fail;
+    /* the binary must be the program the file says it is */
+    if (kernel_list(prog, &kernels) != 0 || kernels.n != info_size ||
+        memcmp(kernels.p, info, info_size) != 0)
+        goto fail;
+    free(kernels.p);
     free(file);
     return prog;
+fail:
+    if (prog) clReleaseProgram(prog);
+    free(kernels.p);
+    free(file);
+    *rejected = READ_BAD;
+    return NULL;
 }
 
+/* 0: written; -1: the temporary file could not be written (the directory is unusable);
+ * -2: it could not be renamed over path (a problem of this one path). */
 static int write_file(const char *path, const unsigned char *data, size_t n)
 {
     static unsigned counter;
     size_t len = strlen(path) + 48;
     char *tmp = malloc(len);
-    int fd, ok = 0;
+    int fd, rc = -1;
     size_t done = 0;
     if (!tmp) return -1;
     snprintf(tmp, len, "%s.tmp.%ld.%u", path, (long)getpid(),
              __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    /* 0600: the file is trusted on load only while no one else can write it */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) {
+        int ok;
         while (done < n) {
             ssize_t w = write(fd, data + done, n - done);
+            if (w < 0 && errno == EINTR) continue;
             if (w <= 0) break;
             done += (size_t)w;
         }
         ok = done == n && fsync(fd) == 0;
         ok = close(fd) == 0 && ok;
-        ok = ok && rename(tmp, path) == 0;
-        if (!ok) unlink(tmp);
+        if (ok) rc = rename(tmp, path) == 0 ? 0 : -2;
+        if (rc != 0) unlink(tmp);
     }
     free(tmp);
-    return ok ? 0 : -1;
+    return rc;
 }
 
 static void store_to_disk(clrs_context *ctx, const char *path, const char *key, cl_program prog)
 {
-    size_t bin_size = 0, klen = strlen(key), total;
+    size_t bin_size = 0, klen = strlen(key), total, pos;
     unsigned char *file, *p;
+    strbuf kernels = {0};
+    int rc;
+    /* a program that cannot list its kernels could not be checked on load: not stored */
     if (clGetProgramInfo(prog, CL_PROGRAM_BINARY_SIZES, sizeof bin_size, &bin_size, NULL) !=
             CL_SUCCESS ||
-        bin_size == 0)
-        return;
-    total = 8 + 8 + klen + 8 + bin_size + 8;
-    if (!(file = malloc(total))) return;
+        bin_size == 0 || kernel_list(prog, &kernels) != 0)
+        goto done;
+    total = 8 + 8 + klen + 8 + kernels.n + 8 + bin_size + 8;
+    if (!(file = malloc(total))) goto done;
     memcpy(file, FILE_MAGIC, 8);
     put_u64(file + 8, klen);
     memcpy(file + 16, key, klen);
-    put_u64(file + 16 + klen, bin_size);
-    p = file + 24 + klen;
+    pos = 16 + klen;
+    put_u64(file + pos, kernels.n);
+    memcpy(file + pos + 8, kernels.p, kernels.n);
+    pos += 8 + kernels.n;
+    put_u64(file + pos, bin_size);
+    p = file + pos + 8;
     if (clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof p, &p, NULL) == CL_SUCCESS) {
         put_u64(file + total - 8, fnv1a(file, total - 8, 14695981039346656037ull));
-        if (write_file(path, file, total) == 0) {
+        if ((rc = write_file(path, file, total)) == 0) {
             ctx->stats.disk_writes++;
-        } else {
-            /* an unwritable directory: stop using the disk level, nothing else */
+        } else if (rc == -1) {
+            /* an unwritable directory: stop using the disk level, nothing else. A path that
+             * cannot be replaced (rc -2) only costs its own key a build. */
             free(ctx->cache_dir);
             ctx->cache_dir = NULL;
             ctx->stats.disk_enabled = 0;
         }
     }
     free(file);
+done:
+    free(kernels.p);
 }
 
 /* ---- building ---- */
@@ -407,7 +516,9 @@ clrs_status clrs__program_get(clrs_context *ctx, const char *file, const char *o
         const char *src = strstr(key, "\nsource:\n") + 9;
         if ((st = build_from_source(ctx, file, src, options, &prog)) != CLRS_OK) goto done;
         ctx->stats.builds++;
-        if (ctx->cache_dir && path) store_to_disk(ctx, path, key, prog);
+        /* never write over a directory, FIFO or symlink: it is not ours to replace */
+        if (ctx->cache_dir && path && rejected != READ_NOT_FILE)
+            store_to_disk(ctx, path, key, prog);
     }
     if (!(e = malloc(sizeof *e))) {
         clReleaseProgram(prog);

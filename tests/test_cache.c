@@ -1,7 +1,10 @@
 /* test_cache.c — the program cache on the first OpenCL device: the memory and disk levels and
  * their counters, corrupt, truncated, empty and foreign cache files, unwritable and disabled
- * cache directories, two processes filling one directory at once, and $CLRS_KERNEL_DIR.
- * Every test runs a small bilinear call and checks its result; skipped (77) without OpenCL. */
+ * cache directories, two processes filling one directory at once, and $CLRS_KERNEL_DIR; what
+ * the disk level trusts (a FIFO, directory or symlink at a file's path, group-writable and
+ * foreign-owned files, another program's binary under a valid checksum, an old format, an
+ * untrusted cache directory); and CLBlast's programs going with their context.
+ * Every test runs a small call and checks its result; skipped (77) without OpenCL. */
 #include "harness.h"
 
 #include <dirent.h>
@@ -260,21 +263,43 @@ static int contains(const unsigned char *p, size_t n, const char *needle)
     return 0;
 }
 
-/* Checks that `file` is magic keylen key binlen binary checksum; sets the key span. */
-static void parse_clbin(const unsigned char *file, size_t size, size_t *key_off, size_t *key_len)
+/* Where the parts of a cache file lie: magic[8] keylen[8] key infolen[8] info binlen[8]
+ * binary checksum[8], lengths and checksum little-endian, the checksum FNV-1a of all bytes
+ * before it; info is one "<kernel name> <number of arguments>" line per kernel. */
+typedef struct {
+    size_t key_off, key_len, info_off, info_len, bin_off, bin_len;
+} clbin_layout;
+
+#define CLBIN_MAGIC "CLRSBIN2"
+
+static clbin_layout clbin_parts(const unsigned char *file, size_t size)
 {
-    uint64_t klen, blen;
-    ck_assert_msg(size >= 32 && !memcmp(file, "CLRSBIN1", 8), "cache file: bad magic");
+    clbin_layout l;
+    uint64_t klen, ilen, blen;
+    ck_assert_msg(size >= 40 && !memcmp(file, CLBIN_MAGIC, 8), "cache file: bad magic");
     klen = get_u64(file + 8);
-    ck_assert_msg(klen > 0 && klen < size - 32, "cache file: key length %llu of %zu bytes",
+    ck_assert_msg(klen > 0 && klen < size - 40, "cache file: key length %llu of %zu bytes",
                   (unsigned long long)klen, size);
-    blen = get_u64(file + 16 + klen);
-    ck_assert_msg(blen > 0 && 16 + klen + 8 + blen + 8 == size,
+    ilen = get_u64(file + 16 + klen);
+    ck_assert_msg(ilen < size - 40 - klen, "cache file: info length %llu of %zu bytes",
+                  (unsigned long long)ilen, size);
+    blen = get_u64(file + 24 + klen + ilen);
+    ck_assert_msg(blen > 0 && 16 + klen + 8 + ilen + 8 + blen + 8 == size,
                   "cache file: binary length %llu does not fill %zu bytes", (unsigned long long)blen,
                   size);
     ck_assert_msg(get_u64(file + size - 8) == fnv1a(file, size - 8), "cache file: bad checksum");
-    *key_off = 16;
-    *key_len = (size_t)klen;
+    l.key_off = 16, l.key_len = (size_t)klen;
+    l.info_off = 24 + (size_t)klen, l.info_len = (size_t)ilen;
+    l.bin_off = 32 + (size_t)(klen + ilen), l.bin_len = (size_t)blen;
+    return l;
+}
+
+/* Checks that `file` is a well-formed cache file; sets the key span. */
+static void parse_clbin(const unsigned char *file, size_t size, size_t *key_off, size_t *key_len)
+{
+    clbin_layout l = clbin_parts(file, size);
+    *key_off = l.key_off;
+    *key_len = l.key_len;
 }
 
 /* Fills a cache with one context; the .clbin's path (caller frees). */
@@ -795,6 +820,398 @@ START_TEST(kernel_dir_empty)
 }
 END_TEST
 
+/* ---- 11: what the disk level trusts (owner, mode, file type, kernels) ---- */
+
+/* max_pool 1x1x4x4, kernel 2: a second program (pool.cl) for the same cache directory. */
+static void expect_pool_right(clrs_context *ctx, const char *what)
+{
+    clrs_pool_params p = CLRS_POOL_PARAMS_INIT;
+    clrs_tensor in, o, ix;
+    float fi[IN_N], fo[4] = {(float)CANARY, (float)CANARY, (float)CANARY, (float)CANARY};
+    int64_t idx[4] = {-1, -1, -1, -1};
+    clrs_status st;
+    int i, oy, ox;
+    p.kernel[0] = p.kernel[1] = 2;
+    memset(&in, 0, sizeof in);
+    in.dtype = CLRS_F32;
+    in.ndim = 4;
+    in.shape[0] = in.shape[1] = 1;
+    in.shape[2] = in.shape[3] = 4;
+    o = in;
+    o.shape[2] = o.shape[3] = 2;
+    ix = o;
+    ix.dtype = CLRS_I64;
+    for (i = 0; i < IN_N; i++) fi[i] = (float)input_value(i);
+    in.data = fi, o.data = fo, ix.data = idx;
+    st = clrs_max_pool(ctx, &p, &in, &o, &ix);
+    ck_assert_msg(st == CLRS_OK, "%s: max_pool returned %s: %s", what, clrs_status_name(st),
+                  clrs_error_message());
+    for (oy = 0; oy < 2; oy++)
+        for (ox = 0; ox < 2; ox++) {
+            int best = -1, dy, dx;
+            for (dy = 0; dy < 2; dy++)
+                for (dx = 0; dx < 2; dx++) {
+                    int j = (2 * oy + dy) * 4 + 2 * ox + dx;
+                    if (best < 0 || (float)input_value(j) > (float)input_value(best)) best = j;
+                }
+            ck_assert_msg(fo[oy * 2 + ox] == (float)input_value(best) && idx[oy * 2 + ox] == best,
+                          "%s: max_pool output %d is %g at %lld, expected %g at %d", what,
+                          oy * 2 + ox, fo[oy * 2 + ox], (long long)idx[oy * 2 + ox],
+                          (float)input_value(best), best);
+        }
+}
+
+/* A cache with the interpolate program's file and the pool program's file; their paths. */
+static void fill_two(const char *dir, char **interp_path, char **pool_path)
+{
+    clrs_context *ctx;
+    clrs_cache_stats s;
+    DIR *d;
+    struct dirent *e;
+    *interp_path = fill_cache(dir);
+    *pool_path = NULL;
+    ctx = make_ctx(dir, 0);
+    expect_pool_right(ctx, "fill: pool program");
+    s = stats_of(ctx);
+    print_stats("fill: pool program", &s);
+    clrs_context_destroy(ctx);
+    EXPECT_STAT(s, builds, ==, 1);
+    EXPECT_STAT(s, disk_writes, ==, 1);
+    ck_assert_ptr_nonnull(d = opendir(dir));
+    while ((e = readdir(d)) != NULL) {
+        char full[700];
+        snprintf(full, sizeof full, "%s/%s", dir, e->d_name);
+        if (strstr(e->d_name, ".clbin") && strcmp(full, *interp_path) != 0) {
+            free(*pool_path);
+            *pool_path = strdup(full);
+        }
+    }
+    closedir(d);
+    ck_assert_msg(*pool_path != NULL, "the pool program left no second cache file");
+}
+
+/* A new context whose interpolate program finds `path` unusable: rejected once, built from
+ * source, nothing written over the path, the disk level still on. */
+static clrs_cache_stats expect_skipped(const char *dir, const char *what)
+{
+    char label[96];
+    clrs_cache_stats s;
+    snprintf(label, sizeof label, "%s: new context", what);
+    s = one_context(dir, label);
+    EXPECT_STAT(s, disk_rejects, ==, 1);
+    EXPECT_STAT(s, disk_hits, ==, 0);
+    EXPECT_STAT(s, builds, ==, 1);
+    EXPECT_STAT(s, disk_writes, ==, 0);
+    EXPECT_STAT(s, disk_enabled, ==, 1);
+    return s;
+}
+
+/* After a replace: the file at path is a regular file of ours that no one else can write. */
+static void expect_private_file(const char *path)
+{
+    struct stat st;
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert_msg(S_ISREG(st.st_mode), "%s is not a regular file", path);
+    ck_assert_msg(st.st_uid == geteuid(), "%s is owned by uid %ld, not %ld", path,
+                  (long)st.st_uid, (long)geteuid());
+    ck_assert_msg((st.st_mode & 022) == 0, "%s has mode %03o", path, (unsigned)(st.st_mode & 0777));
+}
+
+/* A FIFO at the cache file's path: open() used to wait for a writer forever. */
+START_TEST(test_cache_fifo_no_hang)
+{
+    char *dir = th_temp_dir("cache-fifo");
+    char *path = fill_cache(dir);
+    struct stat st;
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_msg(mkfifo(path, 0600) == 0, "mkfifo %s: %s", path, strerror(errno));
+    printf("fifo: a FIFO where the cache file was (SIGALRM in 60 s if a call hangs)\n");
+    fflush(stdout);
+    alarm(60);
+    expect_skipped(dir, "fifo");
+    expect_skipped(dir, "fifo, again");
+    alarm(0);
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert_msg(S_ISFIFO(st.st_mode), "the FIFO was replaced or removed");
+    free(path);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A directory at one key's path: that key is built from source; the other key still loads
+ * from disk in the same context and the disk level stays on. */
+START_TEST(test_cache_directory_at_path)
+{
+    char *dir = th_temp_dir("cache-dirpath"), *interp, *pool, inner[800];
+    clrs_context *ctx;
+    clrs_cache_stats s;
+    double out[OUT_N];
+    struct stat st;
+    fill_two(dir, &interp, &pool);
+    ck_assert_int_eq(unlink(interp), 0);
+    ck_assert_int_eq(mkdir(interp, 0700), 0);
+    snprintf(inner, sizeof inner, "%s/keep", interp);
+    write_file(inner, (const unsigned char *)"x", 1);
+    printf("directory: a directory where the interpolate program's file was\n");
+    ctx = make_ctx(dir, 0);
+    expect_right(run_call_dtype(ctx, CLRS_F32, out), out, "directory: interpolate");
+    s = stats_of(ctx);
+    print_stats("directory: after interpolate", &s);
+    EXPECT_STAT(s, disk_rejects, ==, 1);
+    EXPECT_STAT(s, builds, ==, 1);
+    EXPECT_STAT(s, disk_writes, ==, 0);
+    EXPECT_STAT(s, disk_enabled, ==, 1);
+    expect_pool_right(ctx, "directory: pool");
+    s = stats_of(ctx);
+    print_stats("directory: after pool", &s);
+    EXPECT_STAT(s, disk_hits, ==, 1);
+    EXPECT_STAT(s, builds, ==, 1);
+    EXPECT_STAT(s, disk_rejects, ==, 1);
+    EXPECT_STAT(s, disk_enabled, ==, 1);
+    clrs_context_destroy(ctx);
+    ck_assert_int_eq(lstat(interp, &st), 0);
+    ck_assert_msg(S_ISDIR(st.st_mode), "the directory was replaced or removed");
+    ck_assert_int_eq(stat(inner, &st), 0);
+    free(interp);
+    free(pool);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A symlink to a valid cache file: never followed, never replaced, its target untouched. */
+START_TEST(test_cache_symlink_at_path)
+{
+    char *dir = th_temp_dir("cache-link"), *other = th_temp_dir("cache-link-target");
+    char *path = fill_cache(dir), target[700];
+    size_t n0, n1;
+    unsigned char *p0, *p1;
+    struct stat st;
+    snprintf(target, sizeof target, "%s/real.clbin", other);
+    ck_assert_msg(rename(path, target) == 0, "rename: %s", strerror(errno));
+    ck_assert_msg(symlink(target, path) == 0, "symlink: %s", strerror(errno));
+    p0 = read_file(target, &n0);
+    printf("symlink: the cache file moved to %s, a symlink to it in its place\n", target);
+    expect_skipped(dir, "symlink");
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert_msg(S_ISLNK(st.st_mode), "the symlink was replaced or removed");
+    p1 = read_file(target, &n1);
+    ck_assert_msg(n0 == n1 && !memcmp(p0, p1, n0), "the symlink's target was changed");
+    free(p0);
+    free(p1);
+    free(path);
+    th_remove_tree(other);
+    th_remove_tree(dir);
+    free(other);
+    free(dir);
+}
+END_TEST
+
+/* A cache file that group or others may write: rejected, then replaced by a private one. */
+START_TEST(test_cache_group_writable_rejected)
+{
+    char *dir = th_temp_dir("cache-gw");
+    char *path = fill_cache(dir);
+    expect_private_file(path);
+    ck_assert_int_eq(chmod(path, 0664), 0);
+    printf("group-writable: chmod 0664 on the cache file\n");
+    expect_rejected_and_replaced(dir, "group-writable");
+    expect_private_file(path);
+    ck_assert_int_eq(chmod(path, 0602), 0);
+    printf("other-writable: chmod 0602 on the cache file\n");
+    expect_rejected_and_replaced(dir, "other-writable");
+    expect_private_file(path);
+    free(path);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A cache file owned by another user (nobody): rejected, then replaced by one of ours. */
+START_TEST(test_cache_foreign_owner_rejected)
+{
+    char *dir = th_temp_dir("cache-owner");
+    char *path = fill_cache(dir);
+    if (chown(path, 65534, 65534) != 0) {
+        printf("foreign owner: chown to uid 65534 failed (%s; needs root): skipped\n",
+               strerror(errno));
+    } else {
+        printf("foreign owner: the cache file chown'ed to uid 65534\n");
+        expect_rejected_and_replaced(dir, "foreign owner");
+        expect_private_file(path);
+    }
+    free(path);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* The pool program's binary spliced into the interpolate program's file, lengths and checksum
+ * redone: the key matches, only the kernel names and argument counts recorded at build time
+ * can tell. */
+START_TEST(test_cache_swapped_binary_rejected)
+{
+    char *dir = th_temp_dir("cache-swap"), *interp, *pool;
+    unsigned char *a, *b, *f;
+    size_t na, nb, n;
+    clbin_layout la, lb;
+    fill_two(dir, &interp, &pool);
+    a = read_file(interp, &na);
+    b = read_file(pool, &nb);
+    la = clbin_parts(a, na);
+    lb = clbin_parts(b, nb);
+    n = la.bin_off + lb.bin_len + 8;
+    ck_assert_ptr_nonnull(f = malloc(n));
+    memcpy(f, a, la.bin_off);
+    put_u64(f + la.bin_off - 8, lb.bin_len);
+    memcpy(f + la.bin_off, b + lb.bin_off, lb.bin_len);
+    put_u64(f + n - 8, fnv1a(f, n - 8));
+    clbin_parts(f, n); /* still well-formed */
+    ck_assert_int_eq(unlink(pool), 0);
+    write_file(interp, f, n);
+    printf("swapped binary: the pool program's binary (%zu bytes) under the interpolate key, "
+           "checksum redone\n", lb.bin_len);
+    expect_rejected_and_replaced(dir, "swapped binary");
+    free(a);
+    free(b);
+    free(f);
+    free(interp);
+    free(pool);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A file of the previous format (magic CLRSBIN1, no kernel list) is stale: rebuilt. */
+START_TEST(test_cache_old_format_stale)
+{
+    char *dir = th_temp_dir("cache-v1");
+    char *path = fill_cache(dir);
+    size_t n;
+    unsigned char *p = read_file(path, &n);
+    clbin_parts(p, n);
+    memcpy(p, "CLRSBIN1", 8);
+    put_u64(p + n - 8, fnv1a(p, n - 8));
+    write_file(path, p, n);
+    printf("old format: magic CLRSBIN1, checksum redone\n");
+    expect_rejected_and_replaced(dir, "old format");
+    free(p);
+    free(path);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* The cache directory itself: a group- or other-writable one, or one owned by another user,
+ * is not used at all; one the library creates is private. */
+START_TEST(test_cache_dir_untrusted)
+{
+    char *dir = th_temp_dir("cache-untrusted"), made[700];
+    clrs_cache_stats s;
+    struct stat st;
+    static const mode_t modes[2] = {0770, 0707};
+    int k;
+    for (k = 0; k < 2; k++) {
+        char label[64];
+        ck_assert_int_eq(chmod(dir, modes[k]), 0);
+        snprintf(label, sizeof label, "cache dir mode %03o", (unsigned)modes[k]);
+        s = one_context(dir, label);
+        EXPECT_STAT(s, disk_enabled, ==, 0);
+        EXPECT_STAT(s, disk_writes, ==, 0);
+        EXPECT_STAT(s, builds, ==, 1);
+        expect_empty_dir(dir);
+    }
+    ck_assert_int_eq(chmod(dir, 0700), 0);
+    if (chown(dir, 65534, 65534) != 0) {
+        printf("cache dir owned by uid 65534: chown failed (%s; needs root): skipped\n",
+               strerror(errno));
+    } else {
+        s = one_context(dir, "cache dir owned by uid 65534");
+        EXPECT_STAT(s, disk_enabled, ==, 0);
+        EXPECT_STAT(s, disk_writes, ==, 0);
+        expect_empty_dir(dir);
+        ck_assert_int_eq(chown(dir, geteuid(), getegid()), 0);
+    }
+    /* made by the library: 0700 */
+    snprintf(made, sizeof made, "%s/new/cache", dir);
+    s = one_context(made, "cache dir created by the library");
+    EXPECT_STAT(s, disk_enabled, ==, 1);
+    EXPECT_STAT(s, disk_writes, ==, 1);
+    ck_assert_int_eq(stat(made, &st), 0);
+    ck_assert_msg((st.st_mode & 077) == 0, "%s was created with mode %03o", made,
+                  (unsigned)(st.st_mode & 0777));
+    expect_private_file(expect_one_clbin(made).clbin_path);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- 12: CLBlast's programs go with the context ---- */
+
+/* Resident memory in bytes, from /proc/self/statm; 0 where that cannot be read. */
+static uint64_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long size = 0, resident = 0;
+    int ok;
+    if (!f) return 0;
+    ok = fscanf(f, "%llu %llu", &size, &resident) == 2;
+    fclose(f);
+    return ok ? (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+/* create -> conv_transpose (CLBlast GEMM) -> destroy, 20 times: resident memory must not keep
+ * growing, as it did (~2 MB a cycle) while CLBlast kept every context's programs. */
+START_TEST(test_cache_clblast_no_leak)
+{
+    enum { CYCLES = 20, SETTLE = 5 };
+    char *dir = th_temp_dir("cache-clblast");
+    uint64_t rss[CYCLES];
+    int k;
+    if (resident_bytes() == 0) {
+        printf("clblast leak: /proc/self/statm unreadable: skipped\n");
+        th_remove_tree(dir);
+        free(dir);
+        return;
+    }
+    for (k = 0; k < CYCLES; k++) {
+        clrs_conv_transpose_params p = CLRS_CONV_TRANSPOSE_PARAMS_INIT;
+        float x[2] = {1, 2}, w[1] = {3}, y[2] = {0, 0};
+        clrs_tensor tx, tw, ty;
+        clrs_context *ctx = make_ctx(dir, 0);
+        clrs_status st;
+        memset(&tx, 0, sizeof tx);
+        tx.dtype = CLRS_F32, tx.ndim = 3, tx.shape[0] = 1, tx.shape[1] = 1, tx.shape[2] = 2;
+        tx.data = x;
+        tw = tx, tw.shape[2] = 1, tw.data = w;
+        ty = tx, ty.data = y;
+        st = clrs_conv_transpose(ctx, &p, &tx, &tw, NULL, &ty);
+        if (st == CLRS_ERR_BUILD && strstr(clrs_error_message(), "without CLBlast")) {
+            printf("clblast leak: library built without CLBlast: skipped (%s)\n",
+                   clrs_error_message());
+            clrs_context_destroy(ctx);
+            th_remove_tree(dir);
+            free(dir);
+            return;
+        }
+        ck_assert_msg(st == CLRS_OK && y[0] == 3 && y[1] == 6, "cycle %d: conv_transpose: %s: %s",
+                      k, clrs_status_name(st), clrs_error_message());
+        clrs_context_destroy(ctx);
+        rss[k] = resident_bytes();
+    }
+    printf("clblast leak: resident MB after each cycle:");
+    for (k = 0; k < CYCLES; k++) printf(" %.1f", rss[k] / 1048576.0);
+    printf("\n");
+    fflush(stdout);
+    ck_assert_msg(rss[CYCLES - 1] <= rss[SETTLE - 1] + ((uint64_t)4 << 20),
+                  "resident memory grew by %.1f MB over cycles %d..%d",
+                  (rss[CYCLES - 1] - (double)rss[SETTLE - 1]) / 1048576.0, SETTLE, CYCLES);
+    th_remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- main ---- */
 
 /* The device list is read in a child process so that this process (and the tests and
@@ -889,6 +1306,15 @@ int main(void)
     tcase_add_test(tc, two_processes);
     tcase_add_test(tc, kernel_dir_source);
     tcase_add_loop_test(tc, kernel_dir_empty, 0, 2);
+    tcase_add_test(tc, test_cache_fifo_no_hang);
+    tcase_add_test(tc, test_cache_directory_at_path);
+    tcase_add_test(tc, test_cache_symlink_at_path);
+    tcase_add_test(tc, test_cache_group_writable_rejected);
+    tcase_add_test(tc, test_cache_foreign_owner_rejected);
+    tcase_add_test(tc, test_cache_swapped_binary_rejected);
+    tcase_add_test(tc, test_cache_old_format_stale);
+    tcase_add_test(tc, test_cache_dir_untrusted);
+    tcase_add_test(tc, test_cache_clblast_no_leak);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

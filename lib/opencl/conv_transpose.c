@@ -164,6 +164,8 @@ static clrs_status gemm(call *c, int dbl, int64_t m, int64_t n, int64_t k, const
     as = a.gstride > 0 || batch > 1 ? a.gstride : 1;
     bs = b.gstride > 0 || batch > 1 ? b.gstride : 1;
     cs = C->gstride > 0 || batch > 1 ? C->gstride : 1;
+    /* before the call: a routine that fails may still have cached a program */
+    __atomic_store_n(&c->base.ctx->used_clblast, 1, __ATOMIC_RELAXED);
     if (dbl)
         s = CLBlastDgemmStridedBatched(CLBlastLayoutRowMajor, ta ? CLBlastTransposeYes : CLBlastTransposeNo,
                                        tb ? CLBlastTransposeYes : CLBlastTransposeNo, (size_t)m, (size_t)n, (size_t)k,
@@ -224,6 +226,19 @@ static void tensor_args(clrs__args *a, const call *c, int slot, int64_t n0)
     clrs__arg_mem(a, c->base.bufs[slot].mem);
     clrs__arg_long(a, (int64_t)c->base.bufs[slot].elem_offset + n0 * s[0]);
     for (i = 0; i < 5; i++) clrs__arg_long(a, s[i]);
+}
+
+void clrs__cl_blast_release(clrs_context *ctx)
+{
+#ifdef HAVE_CLBLAST
+    /* CLBlast 1.5 can only clear its whole cache (programs and binaries of every context and
+     * device), so other live contexts rebuild their GEMM kernels once on their next call.
+     * Without this each context that ran a GEMM stayed alive (~2 MB) until the process
+     * ended. */
+    if (__atomic_load_n(&ctx->used_clblast, __ATOMIC_RELAXED)) CLBlastClearCache();
+#else
+    (void)ctx;
+#endif
 }
 
 static int blast_available(void)
