@@ -52,24 +52,35 @@ static char *resolve_cache_dir(const char *opt)
     char *dir;
     size_t n;
     if (opt) {
-        if (!*opt) return NULL;
+        if (!*opt) {
+            clrs__verbose("disk cache: off (cache_dir \"\")");
+            return NULL;
+        }
         dir = strdup(opt);
     } else if ((env = getenv("CLRS_CACHE_DIR")) != NULL) {
-        if (!*env) return NULL;
+        if (!*env) {
+            clrs__verbose("disk cache: off (CLRS_CACHE_DIR=\"\")");
+            return NULL;
+        }
         dir = strdup(env);
     } else {
         if ((base = getenv("XDG_CACHE_HOME")) != NULL && *base)
             sub = "/clresample";
         else if ((base = getenv("HOME")) != NULL && *base)
             sub = "/.cache/clresample";
-        else
+        else {
+            clrs__verbose("disk cache: off (neither XDG_CACHE_HOME nor HOME is set)");
             return NULL;
+        }
         n = strlen(base) + strlen(sub) + 1;
         if ((dir = malloc(n)) != NULL) snprintf(dir, n, "%s%s", base, sub);
     }
     if (dir && (make_dirs(dir) != 0 || !dir_trusted(dir))) {
+        clrs__verbose("disk cache: off (%s cannot be made a directory, or another user owns or may write it)", dir);
         free(dir);
         dir = NULL;
+    } else if (dir) {
+        clrs__verbose("disk cache: %s", dir);
     }
     return dir;
 }

@@ -453,6 +453,7 @@ static void store_to_disk(clrs_context *ctx, const char *path, const char *key, 
         } else if (rc == -1) {
             /* an unwritable directory: stop using the disk level, nothing else. A path that
              * cannot be replaced (rc -2) only costs its own key a build. */
+            clrs__verbose("disk cache %s cannot be written: turned off for this context", ctx->cache_dir);
             free(ctx->cache_dir);
             ctx->cache_dir = NULL;
             ctx->stats.disk_enabled = 0;
@@ -511,11 +512,15 @@ clrs_status clrs__program_get(clrs_context *ctx, const char *file, const char *o
         prog = load_from_disk(ctx, path, key, options, &rejected);
         if (rejected) ctx->stats.disk_rejects++;
         if (prog) ctx->stats.disk_hits++;
+        if (rejected) clrs__verbose("program %s (%s): cache file %s not used (unsafe, stale or corrupt): rebuilt", file, options, path);
+        if (prog) clrs__verbose("program %s (%s): loaded from the disk cache %s", file, options, path);
     }
     if (!prog) {
         const char *src = strstr(key, "\nsource:\n") + 9;
         if ((st = build_from_source(ctx, file, src, options, &prog)) != CLRS_OK) goto done;
         ctx->stats.builds++;
+        clrs__verbose("program %s (%s): built from source%s", file, options,
+                      ctx->cache_dir ? "" : " (no disk cache)");
         /* never write over a directory, FIFO or symlink: it is not ours to replace */
         if (ctx->cache_dir && path && rejected != READ_NOT_FILE)
             store_to_disk(ctx, path, key, prog);

@@ -835,6 +835,7 @@ static void expect_pool_right(clrs_context *ctx, const char *what)
     memset(&in, 0, sizeof in);
     in.dtype = CLRS_F32;
     in.ndim = 4;
+    in.contiguous = 1;
     in.shape[0] = in.shape[1] = 1;
     in.shape[2] = in.shape[3] = 4;
     o = in;
@@ -1183,7 +1184,7 @@ START_TEST(test_cache_clblast_no_leak)
         clrs_status st;
         memset(&tx, 0, sizeof tx);
         tx.dtype = CLRS_F32, tx.ndim = 3, tx.shape[0] = 1, tx.shape[1] = 1, tx.shape[2] = 2;
-        tx.data = x;
+        tx.data = x, tx.contiguous = 1;
         tw = tx, tw.shape[2] = 1, tw.data = w;
         ty = tx, ty.data = y;
         st = clrs_conv_transpose(ctx, &p, &tx, &tw, NULL, &ty);
