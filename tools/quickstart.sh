@@ -8,10 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what=${1:-demo}
+# what building and the demo need; the test suites need more (Check, valgrind, PyTorch for the
+# DLPack test, CMake for the consumer test)
 packages=(build-essential autoconf automake libtool pkg-config
-          ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
-          libclblast-dev libopenblas-dev check valgrind libpng-dev libdlpack-dev
-          python3 python3-numpy python3-torch)
+          ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd
+          libclblast-dev libopenblas-dev libpng-dev libturbojpeg0-dev libdlpack-dev)
+if [[ $what == test ]]; then
+    packages+=(check valgrind clinfo cmake file python3 python3-numpy python3-torch)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -28,7 +32,9 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
-if [[ ! -f Makefile ]]; then
+# (re)configure when there is no Makefile, or when packages were just installed (configure
+# decides what to build from what it finds)
+if [[ ! -f Makefile ]] || ((${#missing[@]})); then
     autoreconf -fi
     ./configure
 fi
