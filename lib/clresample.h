@@ -82,6 +82,13 @@ CLRS_API clrs_status clrs_device_list(clrs_device_info *infos, size_t cap, size_
 
 typedef struct clrs_context clrs_context;
 
+/* Which PyTorch the numbers follow where versions differ (nearest picks of the 2-D / 3-D
+ * interpolate forward, 5-D grid_sample nearest rounding; docs/ARCHITECTURE.md lists them). */
+typedef enum {
+    CLRS_COMPAT_CURRENT = 0,   /* PyTorch 2.15 */
+    CLRS_COMPAT_TORCH_1_13 = 1 /* PyTorch 1.13 */
+} clrs_compat;
+
 typedef struct {
     const char *device;     /* NULL: $CLRS_DEVICE, else "auto". "auto" prefers a GPU, then an
                                OpenCL CPU device, then the host; also "gpu", "cpu", "host",
@@ -93,8 +100,9 @@ typedef struct {
                                buffer); 0: fail with the device's status. 0 or 1. */
     int deterministic;      /* 1: scatters (grid_sample's grad_input) are bit-reproducible by
                                default; 0: they use atomics where that is faster. 0 or 1. */
+    int compat;             /* a clrs_compat: the default for calls that do not say */
 } clrs_context_options;
-#define CLRS_CONTEXT_OPTIONS_INIT { NULL, NULL, 1, 0 }
+#define CLRS_CONTEXT_OPTIONS_INIT { NULL, NULL, 1, 0, CLRS_COMPAT_CURRENT }
 
 /* Program-cache and fallback counters of a context (since creation). */
 typedef struct {
@@ -188,8 +196,9 @@ typedef struct {
     int align_corners;
     int recompute_scale_factor;
     int antialias;
+    int compat;              /* -1: the context's; else a clrs_compat */
 } clrs_interpolate_params;
-#define CLRS_INTERPOLATE_PARAMS_INIT { CLRS_NEAREST, {0, 0, 0}, {0.0, 0.0, 0.0}, -1, -1, 0 }
+#define CLRS_INTERPOLATE_PARAMS_INIT { CLRS_NEAREST, {0, 0, 0}, {0.0, 0.0, 0.0}, -1, -1, 0, -1 }
 
 /* The output shape (ndim entries) for an input of shape in_shape (ndim 3, 4 or 5). */
 CLRS_API clrs_status clrs_interpolate_shape(const clrs_interpolate_params *params, int ndim,
@@ -218,8 +227,9 @@ typedef struct {
     clrs_padding_mode padding_mode;
     int align_corners;
     int deterministic;
+    int compat;              /* -1: the context's; else a clrs_compat */
 } clrs_grid_sample_params;
-#define CLRS_GRID_SAMPLE_PARAMS_INIT { CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, 0, -1 }
+#define CLRS_GRID_SAMPLE_PARAMS_INIT { CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, 0, -1, -1 }
 
 CLRS_API clrs_status clrs_grid_sample(clrs_context *ctx, const clrs_grid_sample_params *params,
                                       const clrs_tensor *input, const clrs_tensor *grid,

@@ -91,6 +91,10 @@ static clrs_status check_options(const char *op, const clrs_context_options *o)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: options.host_fallback is %d; use 0 or 1", op, o->host_fallback);
     if (o->deterministic != 0 && o->deterministic != 1)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: options.deterministic is %d; use 0 or 1", op, o->deterministic);
+    if (o->compat != CLRS_COMPAT_CURRENT && o->compat != CLRS_COMPAT_TORCH_1_13)
+        return clrs__fail(CLRS_ERR_ARGUMENT,
+                          "%s: options.compat is %d; use CLRS_COMPAT_CURRENT (0) or CLRS_COMPAT_TORCH_1_13 (1)", op,
+                          o->compat);
     return CLRS_OK;
 }
 
@@ -104,6 +108,7 @@ static clrs_status context_alloc(clrs_context **out, const clrs_context_options 
     }
     ctx->host_fallback = options->host_fallback ? 1 : 0;
     ctx->deterministic = options->deterministic ? 1 : 0;
+    ctx->compat = options->compat;
     *out = ctx;
     return CLRS_OK;
 }

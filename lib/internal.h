@@ -68,6 +68,7 @@ struct clrs_context {
     cl_command_queue queue;
     int host_fallback;
     int deterministic;            /* default for scatters */
+    int compat;                   /* clrs_compat default */
     char *cache_dir;              /* NULL: no disk cache */
     pthread_mutex_t lock;         /* guards programs and stats */
     clrs_cache_stats stats;

@@ -40,6 +40,7 @@ static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate
     if ((st = clrs__interp_resolve(op, params, in_view->ndim, in_view->shape, expect, &geom)) != CLRS_OK ||
         (st = clrs__check_shape(op, out_view, out_view->ndim, expect, "the interpolated shape")) != CLRS_OK)
         return st;
+    if (geom.compat < 0) geom.compat = ctx->compat;
     if (dst->numel == 0) {
         clrs__clear_error();
         return CLRS_OK;

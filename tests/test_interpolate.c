@@ -12,18 +12,22 @@
 #define MAX_BACKENDS 8
 static th_backend backends[MAX_BACKENDS];
 static int nbackends;
-static th_golden *golden;
-static int ngolden;
+static th_golden *golden, *golden113;
+static int ngolden, ngolden113;
 
+/* interpolate.txt is PyTorch 2.15's (compat "current"); torch1.13/interpolate.txt is Debian's
+ * PyTorch 1.13 on the same cases, checked with compat CLRS_COMPAT_TORCH_1_13. */
 static void setup(void)
 {
     nbackends = th_backends(backends, MAX_BACKENDS);
     ngolden = th_golden_load("interpolate.txt", &golden);
+    ngolden113 = th_golden_load("torch1.13/interpolate.txt", &golden113);
 }
 static void teardown(void)
 {
     th_backends_free(backends, nbackends);
     th_golden_free(golden, ngolden);
+    th_golden_free(golden113, ngolden113);
 }
 
 /* Runs forward (or backward) on host tensors of `dtype` built from `src` values; writes the
@@ -81,15 +85,15 @@ static double exact_mismatches(const double *a, const double *b, int64_t n)
     return (double)bad;
 }
 
-START_TEST(golden_f32_f64)
+/* Every case of a golden set in f32 and f64, forward and backward, with `compat`. */
+static void golden_pass(th_backend *be, const th_golden *set, int nset, int compat, const char *label)
 {
-    TH_SKIP_MISSING_BACKEND();
-    th_backend *be = &backends[_i];
     mode_stat stats[32];
     int nstats = 0, k, failures = 0;
-    for (k = 0; k < ngolden; k++) {
-        const th_golden *c = &golden[k];
+    for (k = 0; k < nset; k++) {
+        th_golden cc = set[k], *c = &cc;
         mode_stat *s = stat_for(stats, &nstats, c);
+        cc.p.compat = compat;
         double *y = malloc(sizeof *y * (size_t)(c->ny + c->nx)), e;
         clrs_status st;
         ck_assert_ptr_nonnull(y);
@@ -133,15 +137,28 @@ START_TEST(golden_f32_f64)
         if (e > 1e-12) { failures++; fprintf(stderr, "FAIL %s f64 backward: rel %g\n", c->name, e); }
         free(y);
     }
-    printf("golden [%s]: %d cases x (f32, f64) x (forward, backward); worst relative error:\n",
-           be->name, ngolden);
+    printf("golden %s [%s]: %d cases x (f32, f64) x (forward, backward); worst relative error:\n",
+           label, be->name, nset);
     printf("  %-26s %5s %10s %10s %10s %10s\n", "mode", "cases", "fwd f32", "fwd f64", "bwd f32", "bwd f64");
     for (k = 0; k < nstats; k++)
         printf("  %-26s %5d %10.2e %10.2e %10.2e %10.2e%s\n", stats[k].key, stats[k].cases,
                stats[k].fwd32, stats[k].fwd64, stats[k].bwd32, stats[k].bwd64,
                strncmp(stats[k].key, "nearest", 7) ? "" : "  (forward picks exact)");
     fflush(stdout);
-    ck_assert_msg(failures == 0, "%d golden comparisons failed on %s", failures, be->name);
+    ck_assert_msg(failures == 0, "%d golden comparisons (%s) failed on %s", failures, label, be->name);
+}
+
+START_TEST(golden_f32_f64)
+{
+    TH_SKIP_MISSING_BACKEND();
+    golden_pass(&backends[_i], golden, ngolden, CLRS_COMPAT_CURRENT, "PyTorch 2.15");
+}
+END_TEST
+
+START_TEST(golden_torch113_compat)
+{
+    TH_SKIP_MISSING_BACKEND();
+    golden_pass(&backends[_i], golden113, ngolden113, CLRS_COMPAT_TORCH_1_13, "PyTorch 1.13 (compat 1.13)");
 }
 END_TEST
 
@@ -402,6 +419,7 @@ END_TEST
 static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden_f32_f64, 0, n);
+    tcase_add_loop_test(tc, golden_torch113_compat, 0, n);
     tcase_add_loop_test(tc, golden_f16_bf16, 0, n);
     tcase_add_loop_test(tc, adjoint_f64, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);

@@ -12,8 +12,14 @@ of cases and writes the inputs, outputs and gradients as text for the C tests
 to compare against.
 
 Usage:
-    /usr/bin/python3 tools/gen-golden.py [OUTDIR]          write the five files into OUTDIR
-    /usr/bin/python3 tools/gen-golden.py --check [OUTDIR]  re-read them and check them
+    PY tools/gen-golden.py [--only=FAMILY,...] [OUTDIR]   write the files into OUTDIR
+    PY tools/gen-golden.py --check [OUTDIR]               re-read them and check them
+
+The reference is PyTorch 2.15 (a venv: python3 -m venv /opt/torch215 &&
+/opt/torch215/bin/pip install torch==2.15.0 numpy); the families whose numbers changed since
+1.13 also keep Debian's 1.13 results for the compatibility mode:
+    /opt/torch215/bin/python3 tools/gen-golden.py                       tests/golden/
+    /usr/bin/python3 tools/gen-golden.py --only=interpolate,grid_sample tests/golden/torch1.13
 
 OUTDIR defaults to <repo>/tests/golden.  The output is deterministic: every
 case seeds its own torch.Generator from zlib.crc32 of its name.  Each file
@@ -1702,27 +1708,39 @@ def check_file(path, check_one):
     print("check ok: %d cases in %s" % (count, path))
 
 
-def check(outdir):
-    check_file(os.path.join(outdir, FILENAME), check_case)
-    check_file(os.path.join(outdir, GS_FILENAME), gs_check_case)
-    check_file(os.path.join(outdir, AG_FILENAME), ag_check_case)
-    check_file(os.path.join(outdir, POOL_FILENAME), pool_check_case)
-    check_file(os.path.join(outdir, CT_FILENAME), ct_check_case)
+# family -> (generator, file name, checker)
+FAMILIES = {
+    "interpolate": (lambda d: generate(d), FILENAME, lambda: check_case),
+    "grid_sample": (lambda d: generate_grid_sample(d), GS_FILENAME, lambda: gs_check_case),
+    "affine_grid": (lambda d: generate_affine_grid(d), AG_FILENAME, lambda: ag_check_case),
+    "pool": (lambda d: generate_pool(d), POOL_FILENAME, lambda: pool_check_case),
+    "conv_transpose": (lambda d: generate_conv_transpose(d), CT_FILENAME, lambda: ct_check_case),
+}
+# The families whose numbers differ between PyTorch 2.15 and 1.13: their 1.13 files live in
+# tests/golden/torch1.13/ and are checked with compat CLRS_COMPAT_TORCH_1_13.
+COMPAT_FAMILIES = ["interpolate", "grid_sample"]
 
 
 def main(argv):
-    args = [a for a in argv if a != "--check"]
-    if len(args) > 1:
-        raise SystemExit("usage: gen-golden.py [--check] [OUTDIR]")
+    check_only = "--check" in argv
+    only = None
+    args = []
+    for a in argv:
+        if a.startswith("--only="):
+            only = a[len("--only="):].split(",")
+        elif a != "--check":
+            args.append(a)
+    if len(args) > 1 or (only and any(f not in FAMILIES for f in only)):
+        raise SystemExit("usage: gen-golden.py [--check] [--only=FAMILY,...] [OUTDIR]  (families: %s)"
+                         % ", ".join(FAMILIES))
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     outdir = args[0] if args else os.path.join(repo, "tests", "golden")
-    if "--check" not in argv:
-        generate(outdir)
-        generate_grid_sample(outdir)
-        generate_affine_grid(outdir)
-        generate_pool(outdir)
-        generate_conv_transpose(outdir)
-    check(outdir)
+    os.makedirs(outdir, exist_ok=True)
+    for name in only or list(FAMILIES):
+        gen, fname, checker = FAMILIES[name]
+        if not check_only:
+            gen(outdir)
+        check_file(os.path.join(outdir, fname), checker())
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@
 #include <math.h>
 
 #define GNONE CLRS_GRID_SAMPLE_PARAMS_INIT, CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
-#define INTERP(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, -1, -1, (aa)}, GNONE
-#define INTERP_AC0(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, 0, -1, (aa)}, GNONE
-#define GRID(bw, mode, pad) CLRS_WL_GRID_SAMPLE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, {(mode), (pad), 0, -1}, \
+#define INTERP(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, -1, -1, (aa), -1}, GNONE
+#define INTERP_AC0(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, 0, -1, (aa), -1}, GNONE
+#define GRID(bw, mode, pad) CLRS_WL_GRID_SAMPLE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, {(mode), (pad), 0, -1, -1}, \
     CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
 /* (backward, window) for max_unpool; (backward, C_out, k, stride) for a 2-D conv_transpose */
 #define UNPOOL(bw, k) CLRS_WL_MAX_UNPOOL, (bw), CLRS_INTERPOLATE_PARAMS_INIT, CLRS_GRID_SAMPLE_PARAMS_INIT, \

@@ -45,6 +45,9 @@ clrs_status clrs__interp_resolve(const char *op, const clrs_interpolate_params *
                           op, p->recompute_scale_factor);
     if (p->antialias != 0 && p->antialias != 1)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: antialias is %d; use 0 or 1", op, p->antialias);
+    if (p->compat < -1 || p->compat > CLRS_COMPAT_TORCH_1_13)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: compat is %d; use -1 (the context's), 0 (current) or 1 (1.13)",
+                          op, p->compat);
     if (p->align_corners != -1 &&
         (p->mode == CLRS_NEAREST || p->mode == CLRS_NEAREST_EXACT || p->mode == CLRS_AREA))
         return clrs__fail(CLRS_ERR_ARGUMENT,
@@ -111,6 +114,7 @@ clrs_status clrs__interp_resolve(const char *op, const clrs_interpolate_params *
     /* area always maps with in/out (adaptive average pooling): torch recomputes for it */
     recompute = p->recompute_scale_factor == 1 || (p->mode == CLRS_AREA && has_scale);
     memset(g, 0, sizeof *g);
+    g->compat = p->compat;
     g->nsd = nsd;
     g->align_corners = p->align_corners == 1;
     for (d = 0; d < 3; d++) {
@@ -174,11 +178,14 @@ static void axis_math_init(axis_math *m, const clrs__interp_geom *g, int a, int 
     m->f.out = m->d.out = g->out[a];
     m->f.align_corners = m->d.align_corners = g->align_corners;
     m->f.user_scale = m->d.user_scale = g->user_scale[a];
-    /* ATen 1.13 (CPU): the 1-D nearest forward uses the generic helper in the tensor's
-     * arithmetic; the 2-D / 3-D forward and every backward use nearest_idx. The two differ
-     * when a scale_factor gives out == in or out == 2*in (then the 1-D backward is not the
-     * exact adjoint of the forward — as in PyTorch). */
-    m->f.nearest_idx = m->d.nearest_idx = backward || g->nsd > 1;
+    /* ATen's CPU nearest: every backward, and the 2-D forward, use nearest_idx (a float32
+     * scale, the out == in and out == 2*in shortcuts). The 1-D forward uses the generic helper
+     * in the tensor's arithmetic, and so does the 3-D forward in PyTorch 2.15 (1.13 used
+     * nearest_idx there). The two differ when a scale_factor gives out == in or out == 2*in,
+     * or where float and double round differently: then PyTorch's backward is not the exact
+     * adjoint of its forward, and neither is ours. */
+    m->f.nearest_idx = m->d.nearest_idx =
+        backward || g->nsd == 2 || (g->nsd == 3 && g->compat == CLRS_COMPAT_TORCH_1_13);
     if (dbl) {
         clrs_axis_init_d(&m->d);
         m->max_taps = m->d.max_taps;

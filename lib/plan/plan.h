@@ -13,6 +13,7 @@ typedef struct {
     int kind[3];             /* CLRS_AXIS_* */
     int align_corners;       /* 0 or 1 */
     double user_scale[3];    /* scale_factor the kernel uses as 1/scale, or 0 */
+    int compat;              /* clrs_compat; -1 until the caller resolves the context's */
 } clrs__interp_geom;
 
 /* Checks params against PyTorch's rules and resolves the output shape. `op` names the caller
