@@ -513,7 +513,7 @@ END_TEST
  * the sanitizers (make check-sanitize): a tap index must come only from a coordinate that fits
  * in an integer, and no offset from a tap that is not used. Checked here: the calls succeed, a
  * far finite point samples and differentiates to exactly 0 with zeros padding, and to finite
- * values with border and reflection padding. */
+ * values with border and reflection padding, and an OpenCL device gives the host's bits. */
 START_TEST(extreme_grid)
 {
     static const double vals[] = {NAN, INFINITY, -INFINITY, 1e30, -1e30, 9.3e18, -9.3e18,
@@ -578,6 +578,29 @@ START_TEST(extreme_grid)
                                                   dims, (int)dt, mode, pad, ac, g, d, be->name);
                                 }
                             }
+                        if (_i > 0) { /* an OpenCL device: the host's values, bit for bit */
+                            const th_tensor *got[3] = {&ty, &tgx, &tgg};
+                            th_tensor ry, rgx, rgg;
+                            const th_tensor *want[3] = {&ry, &rgx, &rgg};
+                            int k;
+                            make(&ry, dt, dims + 2, os, NULL);
+                            make(&rgx, dt, dims + 2, is, NULL);
+                            make(&rgg, dt, dims + 2, gs, NULL);
+                            ck_assert_int_eq(clrs_grid_sample(backends[0].ctx, &p, &tx.t, &tg.t, &ry.t), CLRS_OK);
+                            ck_assert_int_eq(clrs_grid_sample_backward(backends[0].ctx, &p, &tgo.t, &tx.t, &tg.t,
+                                                                       &rgx.t, &rgg.t),
+                                             CLRS_OK);
+                            for (k = 0; k < 3; k++)
+                                for (i = 0; i < th_numel(&want[k]->t); i++) {
+                                    const double x = th_get(&got[k]->t, i), r = th_get(&want[k]->t, i);
+                                    ck_assert_msg(x == r || (isnan(x) && isnan(r)),
+                                                  "%dd dtype %d mode %d pad %d ac %d: %s[%lld] %.17g, host %.17g [%s]",
+                                                  dims, (int)dt, mode, pad, ac,
+                                                  k == 0 ? "output" : k == 1 ? "grad_input" : "grad_grid",
+                                                  (long long)i, x, r, be->name);
+                                }
+                            th_tensor_free(&ry), th_tensor_free(&rgx), th_tensor_free(&rgg);
+                        }
                         th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
                         th_tensor_free(&tgo), th_tensor_free(&tgx), th_tensor_free(&tgg);
                         configs++;
