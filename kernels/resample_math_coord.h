@@ -72,8 +72,8 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_clip)(CLRS_R x, clrs_i64 size, int vec, CLR
 CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_reflect)(CLRS_R x, clrs_i64 twice_low, clrs_i64 twice_high,
                                               CLRS_R *grad)
 {
-    CLRS_R lo, span, extra;
-    int sign = 1, flips;
+    CLRS_R lo, span, extra, flips;
+    int sign = 1;
     if (twice_low == twice_high) {
         *grad = (CLRS_R)0;
         return (CLRS_R)0;
@@ -90,8 +90,11 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_reflect)(CLRS_R x, clrs_i64 twice_low, clrs
         *grad = (CLRS_R)0;
         return extra;
     }
-    flips = (int)CLRS_FLOOR(x / span);
-    if (flips % 2 == 0) {
+    /* ATen counts the flips as an int; past int's range that cast is undefined in C, and x86
+     * gives INT_MIN, an even count. The parity from the float itself, counted even there, is
+     * the same answer with no cast out of range (x >= 0 here, so flips >= 0). */
+    flips = CLRS_FLOOR(x / span);
+    if (!(flips < (CLRS_R)2147483648.0) || (int)flips % 2 == 0) {
         *grad = (CLRS_R)sign;
         return extra + lo;
     }

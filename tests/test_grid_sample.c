@@ -509,6 +509,107 @@ START_TEST(nonfinite_grid)
 }
 END_TEST
 
+/* Grid coordinates far outside or not finite, in every dtype, mode, padding and layout, forward
+ * and backward: beyond what torch does with them (nonfinite_grid pins that down), this is for
+ * the sanitizers (make check-sanitize): a tap index must come only from a coordinate that fits
+ * in an integer, and no offset from a tap that is not used. Checked here: the calls succeed, a
+ * far finite point samples and differentiates to exactly 0 with zeros padding, and to finite
+ * values with border and reflection padding, and an OpenCL device gives the host's bits. */
+START_TEST(extreme_grid)
+{
+    static const double vals[] = {NAN, INFINITY, -INFINITY, 1e30, -1e30, 9.3e18, -9.3e18,
+                                  4.0e18, -4.0e18, 3e9, -3e9, 1e4, -1e4, 0.3};
+    static const clrs_dtype dtypes[] = {CLRS_F32, CLRS_F64, CLRS_F16, CLRS_BF16};
+    const int64_t nv = (int64_t)(sizeof vals / sizeof vals[0]);
+    th_backend *be;
+    int dims, dti, mode, pad, ac, configs = 0;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    for (dims = 2; dims <= 3; dims++)
+        for (dti = 0; dti < 4; dti++)
+            for (mode = 0; mode < 3; mode++)
+                for (pad = 0; pad < 3; pad++)
+                    for (ac = 0; ac < 2; ac++) {
+                        /* input (1, 2, [3,] 4, 5); grid points (1, [1,] dims, nv): row a has
+                         * the extreme value in coordinate a, the others inside */
+                        const int64_t is4[4] = {1, 2, 4, 5}, is5[5] = {1, 2, 3, 4, 5};
+                        const int64_t gs4[4] = {1, 2, nv, 2}, gs5[5] = {1, 1, 3, nv, 3};
+                        const int64_t os4[4] = {1, 2, 2, nv}, os5[5] = {1, 2, 1, 3, nv};
+                        const int64_t *is = dims == 2 ? is4 : is5, *gs = dims == 2 ? gs4 : gs5,
+                                      *os = dims == 2 ? os4 : os5;
+                        const clrs_dtype dt = dtypes[dti];
+                        clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+                        th_tensor tx, tg, ty, tgo, tgx, tgg;
+                        int64_t i, a, v, c;
+                        make(&tx, dt, dims + 2, is, NULL);
+                        make(&tg, dt, dims + 2, gs, NULL);
+                        make(&ty, dt, dims + 2, os, NULL);
+                        make(&tgo, dt, dims + 2, os, NULL);
+                        make(&tgx, dt, dims + 2, is, NULL);
+                        make(&tgg, dt, dims + 2, gs, NULL);
+                        for (i = 0; i < th_numel(&tx.t); i++) th_set(&tx.t, i, 1 + 0.25 * (double)(i % 7));
+                        for (i = 0; i < th_numel(&tgo.t); i++) th_set(&tgo.t, i, 1 - 0.5 * (double)(i % 3));
+                        for (a = 0; a < dims; a++)
+                            for (v = 0; v < nv; v++)
+                                for (i = 0; i < dims; i++)
+                                    th_set(&tg.t, (a * nv + v) * dims + i, i == a ? vals[v] : 0.1 * (double)(i + 1));
+                        p.mode = (clrs_grid_mode)mode;
+                        p.padding_mode = (clrs_padding_mode)pad;
+                        p.align_corners = ac;
+                        ck_assert_msg(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t) == CLRS_OK, "%s",
+                                      clrs_error_message());
+                        ck_assert_msg(clrs_grid_sample_backward(be->ctx, &p, &tgo.t, &tx.t, &tg.t, &tgx.t,
+                                                                &tgg.t) == CLRS_OK,
+                                      "%s", clrs_error_message());
+                        for (a = 0; a < dims; a++)
+                            for (v = 0; v < nv; v++) {
+                                const double g = th_get(&tg.t, (a * nv + v) * dims + a); /* as stored */
+                                const int far = isfinite(g) && fabs(g) >= 1e4;
+                                if (!isfinite(g) || (pad == CLRS_PADDING_ZEROS && !far)) continue;
+                                for (c = 0; c < 2; c++) {
+                                    const double y = th_get(&ty.t, (c * dims + a) * nv + v);
+                                    ck_assert_msg(pad == CLRS_PADDING_ZEROS ? y == 0 : isfinite(y),
+                                                  "%dd dtype %d mode %d pad %d ac %d: grid %g gives %g [%s]", dims,
+                                                  (int)dt, mode, pad, ac, g, y, be->name);
+                                }
+                                for (i = 0; i < dims; i++) {
+                                    const double d = th_get(&tgg.t, (a * nv + v) * dims + i);
+                                    ck_assert_msg(pad == CLRS_PADDING_ZEROS ? d == 0 : isfinite(d),
+                                                  "%dd dtype %d mode %d pad %d ac %d: grid %g has gradient %g [%s]",
+                                                  dims, (int)dt, mode, pad, ac, g, d, be->name);
+                                }
+                            }
+                        if (_i > 0) { /* an OpenCL device: the host's values, bit for bit */
+                            const th_tensor *got[3] = {&ty, &tgx, &tgg};
+                            th_tensor ry, rgx, rgg;
+                            const th_tensor *want[3] = {&ry, &rgx, &rgg};
+                            int k;
+                            make(&ry, dt, dims + 2, os, NULL);
+                            make(&rgx, dt, dims + 2, is, NULL);
+                            make(&rgg, dt, dims + 2, gs, NULL);
+                            ck_assert_int_eq(clrs_grid_sample(backends[0].ctx, &p, &tx.t, &tg.t, &ry.t), CLRS_OK);
+                            ck_assert_int_eq(clrs_grid_sample_backward(backends[0].ctx, &p, &tgo.t, &tx.t, &tg.t,
+                                                                       &rgx.t, &rgg.t),
+                                             CLRS_OK);
+                            for (k = 0; k < 3; k++)
+                                for (i = 0; i < th_numel(&want[k]->t); i++) {
+                                    const double x = th_get(&got[k]->t, i), r = th_get(&want[k]->t, i);
+                                    ck_assert_msg(x == r || (isnan(x) && isnan(r)),
+                                                  "%dd dtype %d mode %d pad %d ac %d: %s[%lld] %.17g, host %.17g [%s]",
+                                                  dims, (int)dt, mode, pad, ac,
+                                                  k == 0 ? "output" : k == 1 ? "grad_input" : "grad_grid",
+                                                  (long long)i, x, r, be->name);
+                                }
+                            th_tensor_free(&ry), th_tensor_free(&rgx), th_tensor_free(&rgg);
+                        }
+                        th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
+                        th_tensor_free(&tgo), th_tensor_free(&tgx), th_tensor_free(&tgg);
+                        configs++;
+                    }
+    printf("grid_sample [%s]: far and non-finite grid points in %d configurations\n", be->name, configs);
+}
+END_TEST
+
 /* Argument rules: status, a message naming the argument, outputs untouched. */
 START_TEST(argument_rules)
 {
@@ -576,6 +677,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, deterministic_grad_input, 0, n);
     tcase_add_loop_test(tc, argument_rules, 0, n);
     tcase_add_loop_test(tc, nonfinite_grid, 0, n);
+    tcase_add_loop_test(tc, extreme_grid, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
 }
 
