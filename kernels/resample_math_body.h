@@ -65,11 +65,14 @@ CLRS_INLINE void CLRS_FN(clrs_grid_point_taps)(const CLRS_GLOBAL CLRS_ST *grid, 
                                                CLRS_FN(clrs_grid_taps) *t)
 {
     const clrs_i64 size[3] = {W, H, D};
+    const int kind = dims == 2 ? CLRS_GRID_VEC | CLRS_GRID_RINT
+                               : (mode & CLRS_GRID_MODE_ROUND_AWAY ? 0 : CLRS_GRID_RINT);
     int a;
+    mode &= 3;
     for (a = 0; a < 3; a++) {
         if (a < dims) {
             t->n[a] = CLRS_RFN(clrs_grid_axis_taps)((CLRS_ACC)CLRS_LOAD(grid, gbase + a * gs), size[a],
-                                                    mode, padding, align_corners, dims == 2,
+                                                    mode, padding, align_corners, kind,
                                                     t->idx[a], t->w[a], t->dw[a], &t->dcoord[a]);
         } else {
             t->n[a] = 1;

@@ -41,9 +41,16 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_unnormalize)(CLRS_R g, clrs_i64 size, int a
     return ((g + 1) * (CLRS_R)size - 1) / 2;
 }
 
-/* The two CPU kernels of ATen 1.13 treat a coordinate that is not finite differently, and the
+/* The two CPU kernels of ATen treat a coordinate that is not finite differently, and the
  * library reproduces both: `vec` = 1 for the vectorised 4-D kernel (GridSamplerKernel.cpp),
- * 0 for the scalar 5-D one (GridSampler.cpp). */
+ * 0 for the scalar 5-D one (GridSampler.cpp). clrs_grid_axis_taps takes a `kind`: these bits. */
+#ifndef CLRS_GRID_KIND_BITS
+#define CLRS_GRID_KIND_BITS
+#define CLRS_GRID_VEC 1  /* the 4-D kernel's NaN rules */
+#define CLRS_GRID_RINT 2 /* nearest rounds half to even (4-D; 5-D since PyTorch 2.x) */
+/* A bit of grid geometry's mode: the 5-D nearest of PyTorch 1.13 (half away from zero). */
+#define CLRS_GRID_MODE_ROUND_AWAY 4
+#endif
 
 /* = clip_coordinates_set_grad: borders count as out of bounds for the gradient. A NaN clips
  * to 0 in the 4-D kernel (vector max/min) and to size - 1 in the 5-D one
@@ -145,9 +152,10 @@ CLRS_INLINE void CLRS_RS(clrs_cubic_coeffs_grad)(CLRS_R t, CLRS_R c[4])
  * zeros padding gives 0; in the 5-D kernel zeros padding gives 0; border and reflection place
  * it where clrs_grid_clip says. Its gradient is 0. */
 CLRS_INLINE int CLRS_RS(clrs_grid_axis_taps)(CLRS_R g, clrs_i64 size, int mode, int padding,
-                                             int align_corners, int vec, clrs_i64 *idx, CLRS_R *w,
+                                             int align_corners, int kind, clrs_i64 *idx, CLRS_R *w,
                                              CLRS_R *dw, CLRS_R *dcoord)
 {
+    const int vec = kind & CLRS_GRID_VEC;
     const CLRS_R big = (CLRS_R)4611686018427387904.0; /* 2^62: integer casts stay defined */
     CLRS_R x, f, gp;
     int k;
@@ -187,9 +195,10 @@ CLRS_INLINE int CLRS_RS(clrs_grid_axis_taps)(CLRS_R g, clrs_i64 size, int mode, 
     x = CLRS_RS(clrs_grid_pad)(x, size, padding, align_corners, vec, &gp);
     *dcoord = *dcoord * gp;
     if (mode == 1) {
-        /* nearest: the 4-D kernel rounds half to even (Vec::round / nearbyint), the 5-D kernel
-         * half away from zero (std::round) */
-        idx[0] = (clrs_i64)(vec ? rint(x) : round(x));
+        /* nearest: the 4-D kernel rounds half to even (Vec::round / nearbyint), and so does the
+         * 5-D one since PyTorch 2.x (nearbyint); 1.13's 5-D kernel rounded half away from zero
+         * (std::round) */
+        idx[0] = (clrs_i64)(kind & CLRS_GRID_RINT ? rint(x) : round(x));
         w[0] = (CLRS_R)1;
         dw[0] = (CLRS_R)0;
         return 1;

@@ -51,18 +51,18 @@ static clrs_grid_sample_params params_of(th_record *r)
     return p;
 }
 
-START_TEST(golden_grid_sample)
+/* One golden file: grid_sample.txt is PyTorch 2.15's (compat current), torch1.13/grid_sample.txt
+ * Debian's 1.13 on the same cases (compat 1.13). */
+static void golden_file(th_backend *be, const char *file, int compat)
 {
-    th_backend *be;
     int k, failures = 0, checks = 0, dt, det;
     double worst[3][2][2]; /* [mode][f32,f64][fwd,gin/ggrid] */
-    TH_SKIP_MISSING_BACKEND();
-    be = &backends[_i];
     memset(worst, 0, sizeof worst);
-    nrecords = th_records_load("grid_sample.txt", &records);
+    nrecords = th_records_load(file, &records);
     for (k = 0; k < nrecords; k++) {
         th_record *r = &records[k];
         clrs_grid_sample_params p = params_of(r);
+        p.compat = compat;
         int64_t is[5], gs[5], os[5], nx, ng, ny, n;
         int nd = th_record_shape(r, "in_shape", is);
         th_record_shape(r, "grid_shape", gs);
@@ -117,14 +117,28 @@ START_TEST(golden_grid_sample)
             th_tensor_free(&tgo), th_tensor_free(&tgx), th_tensor_free(&tgg);
         }
     }
-    printf("grid_sample golden [%s]: %d cases, %d comparisons, worst rel error\n", be->name, nrecords, checks);
+    printf("grid_sample golden %s [%s]: %d cases, %d comparisons, worst rel error\n", file, be->name, nrecords,
+           checks);
     for (k = 0; k < 3; k++)
         printf("  %-9s forward f32 %.2e f64 %.2e | grads f32 %.2e f64 %.2e%s\n",
                k == 0 ? "bilinear" : k == 1 ? "nearest" : "bicubic", worst[k][0][0], worst[k][1][0],
                worst[k][0][1], worst[k][1][1], k == 1 ? " (forward picks exact)" : "");
     th_records_free(records, nrecords);
     records = NULL;
-    ck_assert_msg(failures == 0, "%d grid_sample golden comparisons failed on %s", failures, be->name);
+    ck_assert_msg(failures == 0, "%d grid_sample golden comparisons (%s) failed on %s", failures, file, be->name);
+}
+
+START_TEST(golden_grid_sample)
+{
+    TH_SKIP_MISSING_BACKEND();
+    golden_file(&backends[_i], "grid_sample.txt", CLRS_COMPAT_CURRENT);
+}
+END_TEST
+
+START_TEST(golden_grid_sample_torch113_compat)
+{
+    TH_SKIP_MISSING_BACKEND();
+    golden_file(&backends[_i], "torch1.13/grid_sample.txt", CLRS_COMPAT_TORCH_1_13);
 }
 END_TEST
 
@@ -443,31 +457,32 @@ START_TEST(opencl_vs_host)
 }
 END_TEST
 
-/* NaN and infinite grid coordinates, as PyTorch 1.13 treats them (its 4-D and 5-D CPU kernels
- * differ). Expected values printed by torch 1.13 for input arange(20).view(1,1,4,5) (4-D) and
- * arange(40).view(1,1,2,4,5) (5-D), align_corners False, grid points (nan, 0), (inf, 0.1),
- * (-inf, 0.2), (0.3, nan) [5-D: z = 0]. */
+/* NaN and infinite grid coordinates, as PyTorch treats them (its 4-D and 5-D CPU kernels
+ * differ). Expected values printed by torch 2.15 (y) and 1.13 (y113) for input
+ * arange(20).view(1,1,4,5) (4-D) and arange(40).view(1,1,2,4,5) (5-D), align_corners False,
+ * grid points (nan, 0), (inf, 0.1), (-inf, 0.2), (0.3, nan) [5-D: z = 0, which is 0.5 in
+ * pixels: 2.15's 5-D nearest rounds it to even (0), 1.13's away from zero (1)]. */
 START_TEST(nonfinite_grid)
 {
     static const struct {
         int dims, mode, pad;
-        double y[4]; /* NAN: expect NaN */
+        double y[4], y113[4]; /* NAN: expect NaN */
     } cases[] = {
-        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, {NAN, NAN, NAN, NAN}},
-        {2, CLRS_GRID_NEAREST, CLRS_PADDING_ZEROS, {0, 0, 0, 0}},
-        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_ZEROS, {NAN, NAN, NAN, NAN}},
-        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_BORDER, {7.5, 12.5, 9.5, 2.75}},
-        {2, CLRS_GRID_NEAREST, CLRS_PADDING_BORDER, {10, 14, 10, 3}},
-        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_BORDER, {NAN, NAN, NAN, NAN}},
-        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_REFLECTION, {7.5, 8.5, 9.5, 2.75}},
-        {2, CLRS_GRID_NEAREST, CLRS_PADDING_REFLECTION, {10, 10, 10, 3}},
-        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_REFLECTION, {NAN, NAN, NAN, NAN}},
-        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, {0, 0, 0, 0}},
-        {3, CLRS_GRID_NEAREST, CLRS_PADDING_ZEROS, {0, 0, 0, 0}},
-        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_BORDER, {21.5, 22.5, 19.5, 27.75}},
-        {3, CLRS_GRID_NEAREST, CLRS_PADDING_BORDER, {34, 34, 30, 38}},
-        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_REFLECTION, {21.5, 22.5, 23.5, 27.75}},
-        {3, CLRS_GRID_NEAREST, CLRS_PADDING_REFLECTION, {34, 34, 34, 38}},
+        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, {NAN, NAN, NAN, NAN}, {NAN, NAN, NAN, NAN}},
+        {2, CLRS_GRID_NEAREST, CLRS_PADDING_ZEROS, {0, 0, 0, 0}, {0, 0, 0, 0}},
+        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_ZEROS, {NAN, NAN, NAN, NAN}, {NAN, NAN, NAN, NAN}},
+        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_BORDER, {7.5, 12.5, 9.5, 2.75}, {7.5, 12.5, 9.5, 2.75}},
+        {2, CLRS_GRID_NEAREST, CLRS_PADDING_BORDER, {10, 14, 10, 3}, {10, 14, 10, 3}},
+        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_BORDER, {NAN, NAN, NAN, NAN}, {NAN, NAN, NAN, NAN}},
+        {2, CLRS_GRID_BILINEAR, CLRS_PADDING_REFLECTION, {7.5, 8.5, 9.5, 2.75}, {7.5, 8.5, 9.5, 2.75}},
+        {2, CLRS_GRID_NEAREST, CLRS_PADDING_REFLECTION, {10, 10, 10, 3}, {10, 10, 10, 3}},
+        {2, CLRS_GRID_BICUBIC, CLRS_PADDING_REFLECTION, {NAN, NAN, NAN, NAN}, {NAN, NAN, NAN, NAN}},
+        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS, {0, 0, 0, 0}, {0, 0, 0, 0}},
+        {3, CLRS_GRID_NEAREST, CLRS_PADDING_ZEROS, {0, 0, 0, 0}, {0, 0, 0, 0}},
+        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_BORDER, {21.5, 22.5, 19.5, 27.75}, {21.5, 22.5, 19.5, 27.75}},
+        {3, CLRS_GRID_NEAREST, CLRS_PADDING_BORDER, {14, 14, 10, 18}, {34, 34, 30, 38}},
+        {3, CLRS_GRID_BILINEAR, CLRS_PADDING_REFLECTION, {21.5, 22.5, 23.5, 27.75}, {21.5, 22.5, 23.5, 27.75}},
+        {3, CLRS_GRID_NEAREST, CLRS_PADDING_REFLECTION, {14, 14, 14, 18}, {34, 34, 34, 38}},
     };
     const double pts[4][2] = {{NAN, 0.0}, {INFINITY, 0.1}, {-INFINITY, 0.2}, {0.3, NAN}};
     th_backend *be;
@@ -495,12 +510,14 @@ START_TEST(nonfinite_grid)
         }
         p.mode = (clrs_grid_mode)cases[k].mode;
         p.padding_mode = (clrs_padding_mode)cases[k].pad;
-        ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
-        for (i = 0; i < 4; i++) {
-            double got = th_get(&ty.t, i), want = cases[k].y[i];
-            ck_assert_msg(isnan(want) ? isnan(got) : fabs(got - want) <= 1e-5 * fmax(1, fabs(want)),
-                          "%dd mode %d pad %d point %lld: got %g, torch %g [%s]", dims, cases[k].mode,
-                          cases[k].pad, (long long)i, got, want, be->name);
+        for (p.compat = CLRS_COMPAT_CURRENT; p.compat <= CLRS_COMPAT_TORCH_1_13; p.compat++) {
+            ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
+            for (i = 0; i < 4; i++) {
+                double got = th_get(&ty.t, i), want = p.compat ? cases[k].y113[i] : cases[k].y[i];
+                ck_assert_msg(isnan(want) ? isnan(got) : fabs(got - want) <= 1e-5 * fmax(1, fabs(want)),
+                              "%dd mode %d pad %d compat %d point %lld: got %g, torch %g [%s]", dims,
+                              cases[k].mode, cases[k].pad, p.compat, (long long)i, got, want, be->name);
+            }
         }
         th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
     }
@@ -671,6 +688,7 @@ END_TEST
 static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden_grid_sample, 0, n);
+    tcase_add_loop_test(tc, golden_grid_sample_torch113_compat, 0, n);
     tcase_add_loop_test(tc, golden_affine_grid, 0, n);
     tcase_add_loop_test(tc, adjoint_and_fd, 0, n);
     tcase_add_loop_test(tc, affine_fd, 0, n);

@@ -56,6 +56,9 @@ clrs_status clrs__grid_resolve(const char *op, const clrs_context *ctx,
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: align_corners is %d; use 0 or 1", op, p->align_corners);
     if (p->deterministic < -1 || p->deterministic > 1)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: deterministic is %d; use -1, 0 or 1", op, p->deterministic);
+    if (p->compat < -1 || p->compat > CLRS_COMPAT_TORCH_1_13)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: compat is %d; use -1 (the context's), 0 (current) or 1 (1.13)",
+                          op, p->compat);
     if (input->ndim != 4 && input->ndim != 5)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: input must be 4-D (N, C, H, W) or 5-D (N, C, D, H, W), got %d-D",
                           op, input->ndim);
@@ -96,6 +99,9 @@ clrs_status clrs__grid_resolve(const char *op, const clrs_context *ctx,
     memset(g, 0, sizeof *g);
     g->dims = dims;
     g->mode = p->mode == CLRS_GRID_BILINEAR ? 0 : p->mode == CLRS_GRID_BICUBIC ? 2 : 1;
+    /* PyTorch 1.13's 5-D nearest rounded half away from zero; 2.x rounds half to even */
+    if ((p->compat == -1 ? ctx->compat : p->compat) == CLRS_COMPAT_TORCH_1_13 && dims == 3 && g->mode == 1)
+        g->mode |= CLRS_GRID_MODE_ROUND_AWAY;
     g->padding = (int)p->padding_mode;
     g->align_corners = p->align_corners;
     g->deterministic = p->deterministic == -1 ? ctx->deterministic : p->deterministic;
