@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_resize.sh — clrs-resize end to end, on the host and on the default device: exact round
 # trips (nearest up then down) in every PNG format, constant images staying constant under
-# every filter, host/device agreement, and bad files and arguments failing cleanly.
+# every filter, host/device agreement, JPEG in and out (when built with libturbojpeg), and bad
+# files and arguments failing cleanly with the exit status --help gives (1 files, 2 arguments).
 # Run by `make check` (srcdir set by automake) or by hand: srcdir=. sh tests/test_resize.sh
 # Exit 0 all passed, 1 a failure, 77 clrs-resize not built. CLRS_TEST_BACKENDS=host: host only.
 
@@ -59,18 +60,20 @@ roundtrip() {
     if ! r "$tmp/up.png" "$tmp/down.png" "$@"; then fail "$name" "down: $*"; return; fi
     same "$name" "$tmp/down.png" "$in"
 }
-# fails NAME OUT ARGS...: the tool exits non-zero without a crash, says why in one line on
-# stderr, and leaves no OUT and no temporary file next to it. (Only the tool's own lines are
-# counted: an OpenCL compiler may print to stderr too.)
+# fails STATUS NAME OUT ARGS...: the tool exits with STATUS (1 a file could not be read or
+# written, 2 bad arguments) without a crash, says why in one line on stderr, and leaves no OUT
+# and no temporary file next to it. (Only the tool's own lines are counted: an OpenCL compiler
+# may print to stderr too.)
 fails() {
-    name=$1 out=$2
-    shift 2
+    want=$1 name=$2 out=$3
+    shift 3
     r "$@"
     rc=$?
     lines=$(grep -c '^clrs-resize: ' "$tmp/err")
     leftovers=$(ls "$out".tmp-* 2>/dev/null)
     if [ "$rc" -eq 0 ]; then fail "$name" "exit status 0, expected a failure"
     elif [ "$rc" -gt 125 ]; then fail "$name" "exit status $rc: crashed"
+    elif [ "$rc" -ne "$want" ]; then fail "$name" "exit status $rc, expected $want"
     elif [ "$lines" != 1 ]; then fail "$name" "expected one line on stderr, got $lines"
     elif [ -e "$out" ]; then fail "$name" "$out was created"
     elif [ -n "$leftovers" ]; then fail "$name" "left $leftovers behind"
@@ -114,6 +117,94 @@ for k in $constants; do
             fail "--fill ${s%x*} ${s#*x} $c $d $v"
     done
 done
+
+# ---- devices and exit statuses --------------------------------------------------------------
+devopt= # r adds no --device here: these tests give their own
+fails 2 "--device bogus is a bad argument" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 2 --device bogus
+if CLRS_DEVICE=bogus "$tool" "$sample" "$tmp/o.png" --scale 2 >"$tmp/out" 2>"$tmp/err"; then
+    fail "CLRS_DEVICE=bogus is a bad argument" "exit status 0"
+elif [ $? -eq 2 ] && [ ! -e "$tmp/o.png" ]; then pass "CLRS_DEVICE=bogus is a bad argument (exit 2)"
+else fail "CLRS_DEVICE=bogus is a bad argument" "expected exit 2 and no OUT"; fi
+rm -f "$tmp/o.png"
+for d in Host HOST; do # device keywords in any case
+    if "$tool" "$sample" "$tmp/o.png" --scale 2 --device "$d" >"$tmp/out" 2>"$tmp/err" &&
+        grep -q "^device: host" "$tmp/out"; then pass "--device $d runs on the host"
+    else fail "--device $d runs on the host"; fi
+    rm -f "$tmp/o.png"
+done
+fails 2 "--fill to an unknown extension" "$tmp/f.bmp" --fill 4 4 3 8 1 "$tmp/f.bmp"
+devopt="--device host" # tiny images: the host is quickest, and the formats do not depend on the device
+fails 2 "OUT with an unknown extension (.gif)" "$tmp/o.gif" "$sample" "$tmp/o.gif" --scale 2
+fails 2 "OUT with no extension" "$tmp/o" "$sample" "$tmp/o" --scale 2
+fails 2 "OUT ending in .png.bak" "$tmp/o.png.bak" "$sample" "$tmp/o.png.bak" --scale 2
+fails 2 "--quality with a PNG OUT" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 2 --quality 80
+if "$tool" --compare "$tmp/missing.png" "$sample" >"$tmp/out" 2>"$tmp/err"; then
+    fail "--compare with a missing file exits 1" "exit 0"
+elif [ $? -eq 1 ]; then pass "--compare with a missing file exits 1"
+else fail "--compare with a missing file exits 1" "another exit status"; fi
+
+# ---- JPEG (libturbojpeg) -------------------------------------------------------------------
+# magic FILE: the first three bytes in hex, "ffd8ff" for a JPEG, "89504e" for a PNG
+magic() { od -An -tx1 -N3 "$1" | tr -d ' \n'; }
+# info FILE: "WxH CHANNELS DEPTH-bit" as the tool decodes it (a file compared with itself)
+info() { "$tool" --compare "$1" "$1" 2>/dev/null | sed -n 's/^identical: //p'; }
+if "$tool" --help | grep -q "no JPEG support"; then
+    echo "NOTE: clrs-resize was built without JPEG support (no libturbojpeg); JPEG tests skipped"
+    fails 2 "a .jpg OUT says there is no JPEG support" "$tmp/o.jpg" "$sample" "$tmp/o.jpg" --scale 2
+    if grep -q "built without JPEG support" "$tmp/err"; then pass "the message names the missing JPEG support"
+    else fail "the message names the missing JPEG support"; fi
+else
+    # PNG -> JPEG -> PNG: sizes, channels and formats right
+    rm -f "$tmp/a.jpg" "$tmp/b.png"
+    if r "$sample" "$tmp/a.jpg" --scale 2 && [ "$(magic "$tmp/a.jpg")" = ffd8ff ] &&
+        [ "$(info "$tmp/a.jpg")" = "192x128 RGB 8-bit" ] && grep -q "PNG -> JPEG (quality 95)" "$tmp/out"; then
+        pass "PNG to JPEG: 192x128 RGB, quality 95 by default"
+    else fail "PNG to JPEG: 192x128 RGB, quality 95 by default" "got $(info "$tmp/a.jpg")"; fi
+    if r "$tmp/a.jpg" "$tmp/b.png" --size 96x64 && [ "$(magic "$tmp/b.png")" = 89504e ] &&
+        [ "$(info "$tmp/b.png")" = "96x64 RGB 8-bit" ]; then
+        pass "JPEG to PNG: 96x64 RGB 8-bit"
+    else fail "JPEG to PNG: 96x64 RGB 8-bit" "got $(info "$tmp/b.png")"; fi
+    # a flat color survives PNG -> JPEG -> PNG within JPEG's rounding
+    rm -f "$tmp/flat.jpg" "$tmp/flat.png"
+    if r "$tmp/const-3:8:200-60x45.png" "$tmp/flat.jpg" --size 37x23 && r "$tmp/flat.jpg" "$tmp/flat.png" --scale 1; then
+        same "a flat color survives PNG to JPEG to PNG (within 2)" "$tmp/flat.png" "$tmp/const-3:8:200-37x23.png" 2
+    else fail "a flat color survives PNG to JPEG to PNG"; fi
+    # JPEG -> JPEG with --quality, upper-case extensions: a lower quality makes a smaller file
+    rm -f "$tmp/q30.JPG" "$tmp/q95.jpeg"
+    if r "$tmp/a.jpg" "$tmp/q30.JPG" --scale 0.75 --quality 30 && r "$tmp/a.jpg" "$tmp/q95.jpeg" --scale 0.75 &&
+        [ "$(info "$tmp/q30.JPG")" = "144x96 RGB 8-bit" ] && [ "$(magic "$tmp/q30.JPG")" = ffd8ff ] &&
+        [ "$(wc -c <"$tmp/q30.JPG")" -lt "$(wc -c <"$tmp/q95.jpeg")" ]; then
+        pass "JPEG to JPEG with --quality 30: 144x96, smaller than quality 95 ($(wc -c <"$tmp/q30.JPG" | tr -d ' ') vs $(wc -c <"$tmp/q95.jpeg" | tr -d ' ') bytes)"
+    else fail "JPEG to JPEG with --quality 30" "got $(info "$tmp/q30.JPG")"; fi
+    # gray JPEG in and out
+    rm -f "$tmp/g.jpg" "$tmp/g2.jpg" "$tmp/g3.png"
+    if "$tool" --fill 33 21 1 8 pattern "$tmp/g.jpg" >"$tmp/out" 2>"$tmp/err" &&
+        [ "$(info "$tmp/g.jpg")" = "33x21 gray 8-bit" ] && r "$tmp/g.jpg" "$tmp/g2.jpg" --scale 2 --mode bicubic &&
+        [ "$(info "$tmp/g2.jpg")" = "66x42 gray 8-bit" ] && r "$tmp/g2.jpg" "$tmp/g3.png" --size 33x21 --mode area &&
+        [ "$(info "$tmp/g3.png")" = "33x21 gray 8-bit" ]; then
+        pass "gray JPEG: --fill, JPEG to JPEG, JPEG to PNG stay gray"
+    else fail "gray JPEG: --fill, JPEG to JPEG, JPEG to PNG stay gray"; fi
+    # a 16-bit PNG becomes an 8-bit JPEG
+    rm -f "$tmp/p16.jpg"
+    if r "$tmp/pat-1-16.png" "$tmp/p16.jpg" --scale 1 && [ "$(info "$tmp/p16.jpg")" = "41x29 gray 8-bit" ]; then
+        pass "a 16-bit gray PNG becomes an 8-bit gray JPEG"
+    else fail "a 16-bit gray PNG becomes an 8-bit gray JPEG" "got $(info "$tmp/p16.jpg")"; fi
+    # refused: alpha into JPEG (2), bad --quality (2), broken JPEG files (1)
+    fails 2 "RGBA PNG to JPEG is refused" "$tmp/o.jpg" "$tmp/pat-4-8.png" "$tmp/o.jpg" --scale 2
+    fails 2 "gray+alpha PNG to JPEG is refused" "$tmp/o.jpg" "$tmp/pat-2-8.png" "$tmp/o.jpg" --scale 2
+    fails 2 "--quality 0" "$tmp/o.jpg" "$sample" "$tmp/o.jpg" --scale 2 --quality 0
+    fails 2 "--quality 101" "$tmp/o.jpg" "$sample" "$tmp/o.jpg" --scale 2 --quality 101
+    devopt= # --fill takes no --device
+    fails 2 "--fill RGBA JPEG" "$tmp/o.jpg" --fill 4 4 4 8 1 "$tmp/o.jpg"
+    fails 2 "--fill 16-bit JPEG" "$tmp/o.jpg" --fill 4 4 1 16 1 "$tmp/o.jpg"
+    devopt="--device host"
+    fails 2 "a JPEG output over 65535 pixels a side" "$tmp/o.jpg" "$sample" "$tmp/o.jpg" --size 70000x2
+    size=$(wc -c <"$tmp/a.jpg" | tr -d ' ')
+    for n in 3 20 300 $((size - 10)); do
+        head -c "$n" "$tmp/a.jpg" >"$tmp/trunc.jpg"
+        fails 1 "JPEG truncated to $n bytes" "$tmp/o.png" "$tmp/trunc.jpg" "$tmp/o.png" --scale 2
+    done
+fi
 
 # ---- per device ---------------------------------------------------------------------------
 for dev in $devices; do
@@ -172,33 +263,33 @@ for dev in $devices; do
     size=$(wc -c <"$sample" | tr -d ' ')
     for n in 0 7 8 20 60 500 $((size - 12)) $((size - 1)); do
         head -c "$n" "$sample" >"$tmp/trunc.png"
-        fails "$t PNG truncated to $n bytes" "$tmp/o.png" "$tmp/trunc.png" "$tmp/o.png" --scale 2
+        fails 1 "$t PNG truncated to $n bytes" "$tmp/o.png" "$tmp/trunc.png" "$tmp/o.png" --scale 2
     done
     echo "this is not a PNG file" >"$tmp/text.png"
-    fails "$t a text file" "$tmp/o.png" "$tmp/text.png" "$tmp/o.png" --scale 2
-    fails "$t a missing file" "$tmp/o.png" "$tmp/missing.png" "$tmp/o.png" --scale 2
-    fails "$t a directory as input" "$tmp/o.png" "$tmp" "$tmp/o.png" --scale 2
-    fails "$t OUT in a missing directory" "$tmp/nodir/o.png" "$sample" "$tmp/nodir/o.png" --scale 2
+    fails 1 "$t a text file" "$tmp/o.png" "$tmp/text.png" "$tmp/o.png" --scale 2
+    fails 1 "$t a missing file" "$tmp/o.png" "$tmp/missing.png" "$tmp/o.png" --scale 2
+    fails 1 "$t a directory as input" "$tmp/o.png" "$tmp" "$tmp/o.png" --scale 2
+    fails 1 "$t OUT in a missing directory" "$tmp/nodir/o.png" "$sample" "$tmp/nodir/o.png" --scale 2
 
     # bad arguments
-    fails "$t --size 0x5" "$tmp/o.png" "$sample" "$tmp/o.png" --size 0x5
-    fails "$t --size 5x-1" "$tmp/o.png" "$sample" "$tmp/o.png" --size 5x-1
-    fails "$t --size 12 (malformed)" "$tmp/o.png" "$sample" "$tmp/o.png" --size 12
-    fails "$t --size 12x8x3 (malformed)" "$tmp/o.png" "$sample" "$tmp/o.png" --size 12x8x3
-    fails "$t --mode foo" "$tmp/o.png" "$sample" "$tmp/o.png" --mode foo --scale 2
-    fails "$t --size and --scale" "$tmp/o.png" "$sample" "$tmp/o.png" --size 10x10 --scale 2
-    fails "$t neither --size nor --scale" "$tmp/o.png" "$sample" "$tmp/o.png"
-    fails "$t --scale 0" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 0
-    fails "$t --scale -2" "$tmp/o.png" "$sample" "$tmp/o.png" --scale -2
-    fails "$t --scale abc" "$tmp/o.png" "$sample" "$tmp/o.png" --scale abc
-    fails "$t --scale too small for any pixel" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 0.001
-    fails "$t --scale without a value" "$tmp/o.png" "$sample" "$tmp/o.png" --scale
-    fails "$t missing OUT" "$tmp/o.png" "$sample"
-    fails "$t an unknown option" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 2 --sharpen
-    fails "$t --antialias with nearest" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 0.5 --mode nearest --antialias
+    fails 2 "$t --size 0x5" "$tmp/o.png" "$sample" "$tmp/o.png" --size 0x5
+    fails 2 "$t --size 5x-1" "$tmp/o.png" "$sample" "$tmp/o.png" --size 5x-1
+    fails 2 "$t --size 12 (malformed)" "$tmp/o.png" "$sample" "$tmp/o.png" --size 12
+    fails 2 "$t --size 12x8x3 (malformed)" "$tmp/o.png" "$sample" "$tmp/o.png" --size 12x8x3
+    fails 2 "$t --mode foo" "$tmp/o.png" "$sample" "$tmp/o.png" --mode foo --scale 2
+    fails 2 "$t --size and --scale" "$tmp/o.png" "$sample" "$tmp/o.png" --size 10x10 --scale 2
+    fails 2 "$t neither --size nor --scale" "$tmp/o.png" "$sample" "$tmp/o.png"
+    fails 2 "$t --scale 0" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 0
+    fails 2 "$t --scale -2" "$tmp/o.png" "$sample" "$tmp/o.png" --scale -2
+    fails 2 "$t --scale abc" "$tmp/o.png" "$sample" "$tmp/o.png" --scale abc
+    fails 2 "$t --scale too small for any pixel" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 0.001
+    fails 2 "$t --scale without a value" "$tmp/o.png" "$sample" "$tmp/o.png" --scale
+    fails 2 "$t missing OUT" "$tmp/o.png" "$sample"
+    fails 2 "$t an unknown option" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 2 --sharpen
+    fails 2 "$t --antialias with nearest" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 0.5 --mode nearest --antialias
     if grep -q "nti-alias option is restricted" "$tmp/err"; then pass "$t the library's antialias rule is passed through"
     else fail "$t the library's antialias rule is passed through"; fi
-    fails "$t --align-corners with area" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 0.5 --mode area --align-corners
+    fails 2 "$t --align-corners with area" "$tmp/o.png" "$sample" "$tmp/o.png" --scale 0.5 --mode area --align-corners
 
     # a failure leaves an existing OUT as it was
     cp "$sample" "$tmp/keep.png"

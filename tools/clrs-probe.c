@@ -2,7 +2,8 @@
  * capabilities, a self-test of every interpolate and grid_sample mode on each device against
  * the host, the
  * measured copy bandwidth, the program-cache counters; a human table or --json.
- * --demo then runs an interpolate on the best device and prints the device and the time. */
+ * --demo then runs an interpolate on the device --device names ($CLRS_DEVICE, else the best)
+ * and prints that device, the time and a few output values. */
 #include "clresample.h"
 #include "workloads.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_DEVICES 16
 
@@ -343,9 +345,11 @@ static void probe_device(const clrs_device_info *info, clrs_context *host, probe
     clrs_context_destroy(ctx);
 }
 
-/* The demo: bilinear 2x up of a 1x3x1024x1024 f32 image on the best device ("auto"). */
-static int demo(int json)
+/* The demo: bilinear 2x up of a 1x3x1024x1024 f32 image on the device `spec` names (NULL:
+ * $CLRS_DEVICE, else auto, the library's rule), so --demo --device host times the host. */
+static int demo(int json, const char *spec)
 {
+    clrs_context_options o = CLRS_CONTEXT_OPTIONS_INIT;
     clrs_context *ctx = NULL;
     clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
     clrs_tensor in = {.contiguous = 1}, out = {.contiguous = 1};
@@ -353,12 +357,15 @@ static int demo(int json)
     float *x = malloc((size_t)(3 * H * W) * 4), *y = malloc((size_t)(3 * H * W) * 16);
     double first = 0, best = 1e30, t0;
     clrs_cache_stats st;
+    clrs_status s = CLRS_OK;
     int rep, rc = 0;
     size_t i;
-    if (!x || !y || clrs_context_create(&ctx, NULL) != CLRS_OK) {
+    o.device = spec;
+    if (!x || !y || (s = clrs_context_create(&ctx, &o)) != CLRS_OK) {
         fprintf(stderr, "clrs-probe: demo: %s\n", x && y ? clrs_error_message() : "out of memory");
         free(x), free(y);
-        return 1;
+        /* only $CLRS_DEVICE gets here with a bad device (--device was checked): still an argument */
+        return !x || !y || s == CLRS_ERR_MEMORY ? 1 : 2;
     }
     for (i = 0; i < (size_t)(3 * H * W); i++) x[i] = (float)((i * 2654435761u) % 1000) / 999.0f;
     p.mode = CLRS_LINEAR;
@@ -382,19 +389,36 @@ static int demo(int json)
     clrs_context_cache_stats(ctx, &st);
     if (rc == 0) {
         const clrs_device_info *d = clrs_context_device(ctx);
+        /* a few outputs anyone can recompute: the input is x[i] = ((i * 2654435761) mod 1000) /
+         * 999 at flat index i, so F.interpolate(x, scale_factor=2, mode="bilinear") in PyTorch
+         * gives these same numbers */
+        const float v0 = y[1000 * 2 * W + 1000], v1 = y[1001 * 2 * W + 1000], v2 = y[1002 * 2 * W + 1000];
         if (json) {
             printf("{\"demo\": {\"device\": ");
             json_str(d->name);
-            printf(", \"op\": \"bilinear 2x up, 1x3x1024x1024 f32, host memory\", \"first_call_ms\": %.3f, "
-                   "\"best_ms\": %.3f, \"builds\": %llu, \"disk_hits\": %llu}}\n",
-                   first, best, (unsigned long long)st.builds, (unsigned long long)st.disk_hits);
+            printf(", \"device_type\": \"%s\", \"platform_index\": %d, \"device_index\": %d, "
+                   "\"ran_on_host\": %s,\n  \"op\": \"bilinear 2x up, 1x3x1024x1024 f32, host memory\", "
+                   "\"first_call_ms\": %.3f, \"best_ms\": %.3f, \"builds\": %llu, \"disk_hits\": %llu,\n"
+                   "  \"input\": \"x[i] = ((i * 2654435761) mod 1000) / 999 at flat index i\", "
+                   "\"output_0_0_1000to1002_1000\": [%.6f, %.6f, %.6f]}}\n",
+                   type_name(d->type), d->platform_index, d->device_index,
+                   d->type == CLRS_DEVICE_HOST || st.host_fallbacks ? "true" : "false", first, best,
+                   (unsigned long long)st.builds, (unsigned long long)st.disk_hits, v0, v1, v2);
         } else {
-            printf("\ndemo: bilinear 2x up of a 1x3x1024x1024 f32 image (host memory) on %s (%s)\n",
-                   d->name, type_name(d->type));
-            printf("  first call %.1f ms (program builds %llu, disk-cache hits %llu), then best of 5: %.2f ms\n",
-                   first, (unsigned long long)st.builds, (unsigned long long)st.disk_hits, best);
-            printf("  output[0, 0, 1000:1003, 1000] = %.4f %.4f %.4f\n", y[1000 * 2 * W + 1000],
-                   y[1001 * 2 * W + 1000], y[1002 * 2 * W + 1000]);
+            printf("\ndemo: bilinear 2x up of a 1x3x1024x1024 f32 image (host memory)\n");
+            if (d->type == CLRS_DEVICE_HOST) printf("  ran on: the host backend, %s\n", d->name);
+            else printf("  ran on: [%d:%d] %s (%s, %s)%s\n", d->platform_index, d->device_index, d->name,
+                        type_name(d->type), d->platform,
+                        st.host_fallbacks ? "; the op fell back to the host backend" : "");
+            if (d->type == CLRS_DEVICE_HOST)
+                printf("  first call %.1f ms, then best of 5: %.2f ms\n", first, best);
+            else
+                printf("  first call %.1f ms (program builds %llu, disk-cache hits %llu), then best of 5: %.2f ms\n",
+                       first, (unsigned long long)st.builds, (unsigned long long)st.disk_hits, best);
+            printf("  output[0, 0, 1000:1003, 1000] = %.4f %.4f %.4f (channel 0, rows 1000-1002, column 1000)\n"
+                   "  of input x[i] = ((i * 2654435761) mod 1000) / 999 at flat index i; PyTorch's\n"
+                   "  F.interpolate(x, scale_factor=2, mode=\"bilinear\") gives the same numbers\n",
+                   v0, v1, v2);
         }
     }
     clrs_context_destroy(ctx);
@@ -409,8 +433,22 @@ static void usage(FILE *f)
                "  capabilities, self-tests every op (interpolate, grid_sample, max_pool,\n"
                "  max_unpool, conv_transpose) against the host, and measures copy bandwidth.\n"
                "  --device limits the probe to one device (auto, gpu, cpu, host, P:D or part\n"
-               "  of a name). --demo then runs a bilinear resize on the best device and\n"
-               "  prints the time.\n");
+               "  of a name, any case). --demo then runs a bilinear resize on that device\n"
+               "  (without --device: $CLRS_DEVICE, else auto, the best one) and prints the\n"
+               "  device it ran on, the time and three output values.\n"
+               "  For the host backend, compute units are its threads, memory is the system's\n"
+               "  (there is no device memory), and work-group sizes do not apply (n/a).\n"
+               "Exit status: 0 all self-tests passed (and the demo ran); 1 a self-test failed,\n"
+               "  a device was unusable or the demo failed; 2 bad arguments, including a\n"
+               "  device (--device, or $CLRS_DEVICE for --demo) that does not exist or cannot\n"
+               "  be opened.\n");
+}
+
+/* The host's physical memory in bytes, or 0 when the system does not say. */
+static uint64_t system_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
 }
 
 int main(int argc, char **argv)
@@ -422,13 +460,19 @@ int main(int argc, char **argv)
     const char *only = NULL;
     size_t count = 0, i, n;
     int json = 0, want_demo = 0, a, failures = 0;
+    clrs_status st;
 
     for (a = 1; a < argc; a++) {
         if (!strcmp(argv[a], "--json")) json = 1;
         else if (!strcmp(argv[a], "--demo")) want_demo = 1;
         else if (!strcmp(argv[a], "--device") && a + 1 < argc) only = argv[++a];
         else if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) { usage(stdout); return 0; }
-        else { usage(stderr); return 2; }
+        else {
+            fprintf(stderr, "clrs-probe: %s '%s'\n", !strcmp(argv[a], "--device") ? "a value is needed after"
+                                                                                : "unknown argument", argv[a]);
+            usage(stderr);
+            return 2;
+        }
     }
     if (clrs_device_list(infos, MAX_DEVICES, &count) != CLRS_OK) {
         fprintf(stderr, "clrs-probe: %s\n", clrs_error_message());
@@ -446,10 +490,11 @@ int main(int argc, char **argv)
         const clrs_device_info *d;
         o.device = only;
         o.host_fallback = 0;
-        if (clrs_context_create(&c, &o) != CLRS_OK) {
+        if ((st = clrs_context_create(&c, &o)) != CLRS_OK) {
+            /* a device the user named that is not there (or will not open) is a bad argument */
             fprintf(stderr, "clrs-probe: %s\n", clrs_error_message());
             clrs_context_destroy(host);
-            return 1;
+            return st == CLRS_ERR_MEMORY ? 1 : 2;
         }
         d = clrs_context_device(c);
         for (i = 0; i < n; i++)
@@ -512,10 +557,19 @@ int main(int argc, char **argv)
             else printf("[%d:%d] %s (%s)\n", d->platform_index, d->device_index, d->name, type_name(d->type));
             printf("  vendor %s; platform %s; %s; driver %s; %s\n", d->vendor, d->platform, d->version,
                    d->driver, d->opencl_c_version[0] ? d->opencl_c_version : "-");
-            printf("  compute units %u, max work-group %u, memory %.1f GiB (max alloc %.1f GiB), local %llu KiB, fp16 %s, fp64 %s\n",
-                   d->compute_units, d->max_work_group_size, d->global_mem_bytes / 1073741824.0,
-                   d->max_alloc_bytes / 1073741824.0, (unsigned long long)(d->local_mem_bytes / 1024),
-                   d->fp16 ? "yes" : "no", d->fp64 ? "yes" : "no");
+            if (d->type == CLRS_DEVICE_HOST) {
+                /* the info struct's OpenCL fields are 0 for the host: say what they mean here */
+                const uint64_t mem = system_memory();
+                printf("  threads %u, max work-group n/a, ", d->compute_units);
+                if (mem) printf("system memory %.1f GiB", mem / 1073741824.0);
+                else printf("system memory n/a");
+                printf(", local memory n/a, fp16 %s, fp64 %s\n", d->fp16 ? "yes" : "no", d->fp64 ? "yes" : "no");
+            } else {
+                printf("  compute units %u, max work-group %u, memory %.1f GiB (max alloc %.1f GiB), local %llu KiB, fp16 %s, fp64 %s\n",
+                       d->compute_units, d->max_work_group_size, d->global_mem_bytes / 1073741824.0,
+                       d->max_alloc_bytes / 1073741824.0, (unsigned long long)(d->local_mem_bytes / 1024),
+                       d->fp16 ? "yes" : "no", d->fp64 ? "yes" : "no");
+            }
             if (!r->ok) {
                 printf("  UNUSABLE: %s\n\n", r->error);
                 continue;
@@ -530,6 +584,6 @@ int main(int argc, char **argv)
         }
     }
     clrs_context_destroy(host);
-    if (want_demo && demo(json) != 0) return 1;
+    if (want_demo && (a = demo(json, only)) != 0) return a;
     return failures ? 1 : 0;
 }

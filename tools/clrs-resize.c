@@ -1,10 +1,15 @@
-/* clrs-resize — resize a PNG with clrs_interpolate on an OpenCL device or the host: libpng in
- * and out (gray, gray+alpha, RGB, RGBA at 1-16 bits; palette expanded), the image as an
- * N=1 channels-last float tensor, output in the input's color type and bit depth, written
- * atomically. --compare and --fill are the helpers tests/test_resize.sh needs. */
+/* clrs-resize — resize a PNG or JPEG with clrs_interpolate on an OpenCL device or the host:
+ * libpng in and out (gray, gray+alpha, RGB, RGBA at 1-16 bits; palette expanded), libjpeg-turbo's
+ * TurboJPEG API in and out (8-bit gray and RGB) when built with it, the image as an N=1
+ * channels-last float tensor, output in the input's channels (and bit depth for PNG), written
+ * atomically. The input's format comes from its first bytes, the output's from OUT's extension.
+ * --compare and --fill are the helpers tests/test_resize.sh needs. */
 #include "clresample.h"
 
 #include <png.h>
+#ifdef CLRS_HAVE_TURBOJPEG
+#include <turbojpeg.h>
+#endif
 
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -21,6 +27,13 @@
 
 #define PROG "clrs-resize"
 #define MAX_DIM 1000000 /* libpng's default limit on width and height */
+#define MAX_JPEG_DIM 65535 /* JPEG's frame header holds 16-bit sizes */
+#define DEFAULT_QUALITY 95
+
+/* File formats: the input's is sniffed from its magic bytes, the output's taken from OUT's
+ * extension (a name says what the user asked for; a file's bytes say what it is). */
+enum { FMT_PNG = 0, FMT_JPEG = 1 };
+static const char *const format_names[] = {"PNG", "JPEG"};
 
 /* Exit statuses. */
 #define EXIT_FAIL 1  /* a file could not be read or written, the library failed */
@@ -34,6 +47,7 @@ typedef struct {
     int depth;    /* bits per sample as written: 1, 2, 4 (gray only), 8 or 16 */
     uint16_t *v;  /* height * width * channels samples, interleaved (HWC), 0 .. 2^depth - 1 */
     const char *expanded; /* how libpng expanded the file's format, or NULL */
+    int format;           /* FMT_PNG or FMT_JPEG: what it was read from */
 } image;
 
 static const char *channels_name(int c)
@@ -183,36 +197,178 @@ static void unpack_rows(const png_job *j, image *img)
     }
 }
 
-/* Reads a PNG. 0, or -1 with a message in err. */
-static int load_png(const char *path, image *img, char *err, size_t errlen)
+/* Decodes a PNG from fp, whose 8 signature bytes were already read and checked. 0, or -1
+ * with a message in err. */
+static int load_png(FILE *fp, const char *path, image *img, char *err, size_t errlen)
 {
     png_job j;
-    unsigned char sig[8];
-    size_t got;
     int rc = -1;
     memset(&j, 0, sizeof j);
-    memset(img, 0, sizeof *img);
-    if (!(j.fp = fopen(path, "rb"))) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    got = fread(sig, 1, sizeof sig, j.fp);
-    if (got < sizeof sig && ferror(j.fp)) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-    } else if (got < sizeof sig || png_sig_cmp(sig, 0, sizeof sig) != 0) {
-        snprintf(err, errlen, "%s: not a PNG file", path);
-    } else if (!(j.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &j, on_png_error,
-                                                 on_png_warning)) ||
-               !(j.info = png_create_info_struct(j.png))) {
+    j.fp = fp;
+    if (!(j.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &j, on_png_error, on_png_warning)) ||
+        !(j.info = png_create_info_struct(j.png))) {
         snprintf(err, errlen, "%s: out of memory", path);
     } else if (decode(&j, img) != 0) {
         snprintf(err, errlen, "%s: bad PNG: %s", path, j.msg[0] ? j.msg : "libpng error");
     } else {
         unpack_rows(&j, img);
+        img->format = FMT_PNG;
         rc = 0;
     }
     job_free(&j, 0);
-    fclose(j.fp);
+    return rc;
+}
+
+/* ---- TurboJPEG plumbing ------------------------------------------------------------------ */
+
+#ifdef CLRS_HAVE_TURBOJPEG
+/* Decodes the whole JPEG file in buf (len bytes) into img: 8-bit gray stays gray, YCbCr and
+ * RGB become RGB; CMYK and YCCK are refused (there is no right RGB for them without a color
+ * profile). Any libjpeg warning fails the read: a truncated JPEG decodes "successfully" with
+ * gray filling the missing rows, and a resize of that is not what anyone asked for. 0, or -1
+ * with a message in err. */
+static int decode_jpeg(const unsigned char *buf, size_t len, const char *path, image *img, char *err,
+                       size_t errlen)
+{
+    int w = 0, h = 0, subsamp = 0, cs = 0, rc = -1, pf;
+    int flags = TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING;
+    unsigned char *px = NULL;
+    size_t n, i;
+    tjhandle tj;
+#ifdef TJFLAG_LIMITSCANS
+    flags |= TJFLAG_LIMITSCANS; /* a crafted progressive file can otherwise take minutes */
+#endif
+    if ((unsigned long)len != len) {
+        snprintf(err, errlen, "%s: too large for TurboJPEG", path);
+        return -1;
+    }
+    if (!(tj = tjInitDecompress())) {
+        snprintf(err, errlen, "%s: cannot start the JPEG decoder: %s", path, tjGetErrorStr2(NULL));
+        return -1;
+    }
+    if (tjDecompressHeader3(tj, buf, (unsigned long)len, &w, &h, &subsamp, &cs) != 0) {
+        snprintf(err, errlen, "%s: bad JPEG: %s", path, tjGetErrorStr2(tj));
+    } else if (cs == TJCS_CMYK || cs == TJCS_YCCK) {
+        snprintf(err, errlen, "%s: a CMYK JPEG; only gray and RGB (YCbCr) JPEGs are supported", path);
+    } else if (w < 1 || h < 1) { /* what a file cut off before its frame header gives */
+        snprintf(err, errlen, "%s: bad JPEG: no image header (truncated?)", path);
+    } else if (!(n = sample_count((uint32_t)w, (uint32_t)h, cs == TJCS_GRAY ? 1 : 3))) {
+        snprintf(err, errlen, "%s: image too large (%dx%d)", path, w, h);
+    } else if (!(px = malloc(n)) || !(img->v = malloc(n * sizeof *img->v))) {
+        snprintf(err, errlen, "%s: out of memory for a %dx%d image", path, w, h);
+    } else {
+        img->channels = cs == TJCS_GRAY ? 1 : 3;
+        pf = img->channels == 1 ? TJPF_GRAY : TJPF_RGB;
+        if (tjDecompress2(tj, buf, (unsigned long)len, px, w, 0 /* packed rows */, h, pf, flags) != 0) {
+            snprintf(err, errlen, "%s: bad JPEG: %s", path, tjGetErrorStr2(tj));
+        } else {
+            for (i = 0; i < n; i++) img->v[i] = px[i];
+            img->width = (uint32_t)w, img->height = (uint32_t)h, img->depth = 8;
+            img->format = FMT_JPEG;
+            rc = 0;
+        }
+    }
+    free(px);
+    tjDestroy(tj);
+    return rc;
+}
+
+/* Encodes img (8-bit gray or RGB) into a JPEG of the given quality and writes it to fp. No
+ * chroma subsampling (4:4:4): a resize tool should not halve the color resolution of what it
+ * just resampled. 0, or -1 with a message in err. */
+static int write_jpeg(FILE *fp, const char *path, const image *img, int quality, char *err, size_t errlen)
+{
+    const size_t n = sample_count(img->width, img->height, img->channels);
+    unsigned char *px = NULL, *jpeg = NULL;
+    unsigned long jpeg_size = 0;
+    size_t i;
+    int rc = -1;
+    tjhandle tj = NULL;
+    if (!(px = malloc(n))) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    for (i = 0; i < n; i++) px[i] = (unsigned char)img->v[i];
+    if (!(tj = tjInitCompress())) {
+        snprintf(err, errlen, "%s: cannot start the JPEG encoder: %s", path, tjGetErrorStr2(NULL));
+    } else if (tjCompress2(tj, px, (int)img->width, 0, (int)img->height,
+                           img->channels == 1 ? TJPF_GRAY : TJPF_RGB, &jpeg, &jpeg_size,
+                           img->channels == 1 ? TJSAMP_GRAY : TJSAMP_444, quality,
+                           TJFLAG_ACCURATEDCT) != 0) {
+        snprintf(err, errlen, "%s: cannot encode the JPEG: %s", path, tjGetErrorStr2(tj));
+    } else if (fwrite(jpeg, 1, jpeg_size, fp) != jpeg_size || fflush(fp) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    } else {
+        rc = 0;
+    }
+    tjFree(jpeg);
+    if (tj) tjDestroy(tj);
+    free(px);
+    return rc;
+}
+
+/* The rest of fp (whose first `have` bytes are already in head) into a new buffer, for
+ * TurboJPEG, which decodes from memory. 0, or -1 with a message in err. */
+static int slurp(FILE *fp, const char *path, const unsigned char *head, size_t have, unsigned char **buf,
+                 size_t *len, char *err, size_t errlen)
+{
+    size_t cap = 1 << 16, got = have;
+    unsigned char *b = malloc(cap), *nb;
+    if (!b) goto oom;
+    memcpy(b, head, have);
+    for (;;) {
+        got += fread(b + got, 1, cap - got, fp);
+        if (got < cap) break;
+        if (cap > SIZE_MAX / 2 || !(nb = realloc(b, cap * 2))) goto oom;
+        b = nb, cap *= 2;
+    }
+    if (ferror(fp)) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        free(b);
+        return -1;
+    }
+    *buf = b, *len = got;
+    return 0;
+oom:
+    free(b);
+    snprintf(err, errlen, "%s: out of memory", path);
+    return -1;
+}
+#endif
+
+/* Reads a PNG or JPEG, told apart by their magic bytes. 0, or -1 with a message in err. */
+static int load_image(const char *path, image *img, char *err, size_t errlen)
+{
+    static const unsigned char jpeg_magic[3] = {0xFF, 0xD8, 0xFF}; /* SOI, then a marker */
+    unsigned char sig[8];
+    size_t got;
+    int rc = -1;
+    FILE *fp;
+    memset(img, 0, sizeof *img);
+    if (!(fp = fopen(path, "rb"))) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    got = fread(sig, 1, sizeof sig, fp);
+    if (got < sizeof sig && ferror(fp)) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    } else if (got == sizeof sig && png_sig_cmp(sig, 0, sizeof sig) == 0) {
+        rc = load_png(fp, path, img, err, errlen);
+    } else if (got >= sizeof jpeg_magic && !memcmp(sig, jpeg_magic, sizeof jpeg_magic)) {
+#ifdef CLRS_HAVE_TURBOJPEG
+        unsigned char *buf = NULL;
+        size_t len = 0;
+        if (slurp(fp, path, sig, got, &buf, &len, err, errlen) == 0)
+            rc = decode_jpeg(buf, len, path, img, err, errlen);
+        free(buf);
+#else
+        snprintf(err, errlen, "%s: a JPEG file, but " PROG " was built without JPEG support "
+                 "(libturbojpeg was not found at configure time)", path);
+#endif
+    } else {
+        snprintf(err, errlen, "%s: not a PNG or JPEG file", path);
+    }
+    fclose(fp);
     if (rc != 0) {
         free(img->v);
         img->v = NULL;
@@ -254,10 +410,12 @@ static int encode(png_job *j, const image *img)
     return 0;
 }
 
-/* Writes img to path through a temporary file next to it, renamed over path on success and
+/* Writes img to path as a PNG or (8-bit gray or RGB only; the caller checks) a JPEG of the
+ * given quality, through a temporary file next to it, renamed over path on success and
  * removed on failure: path is either the whole new image or untouched. 0, or -1 with a
  * message in err. */
-static int save_png(const char *path, const image *img, char *err, size_t errlen)
+static int save_image(const char *path, const image *img, int format, int quality, char *err,
+                      size_t errlen)
 {
     png_job j;
     char *tmp;
@@ -279,6 +437,13 @@ static int save_png(const char *path, const image *img, char *err, size_t errlen
     if (fchmod(fd, 0666 & ~mask) != 0 || !(j.fp = fdopen(fd, "wb"))) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         close(fd);
+    } else if (format == FMT_JPEG) {
+#ifdef CLRS_HAVE_TURBOJPEG
+        rc = write_jpeg(j.fp, path, img, quality, err, errlen);
+#else
+        (void)quality; /* refused with the arguments; kept so a caller's mistake is not silent */
+        snprintf(err, errlen, "%s: " PROG " was built without JPEG support", path);
+#endif
     } else if (pack_rows(&j, img) != 0 ||
                !(j.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &j, on_png_error,
                                                   on_png_warning)) ||
@@ -307,20 +472,34 @@ static int save_png(const char *path, const image *img, char *err, size_t errlen
 
 /* ---- arguments --------------------------------------------------------------------------- */
 
+static int bad_usage(const char *what);
+
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: " PROG " IN.png OUT.png (--size WxH | --scale F) [--mode M] [--antialias]\n"
-            "                   [--align-corners] [--device D] [--repeat N]\n"
-            "       " PROG " --compare A.png B.png [--tolerance N]\n"
-            "       " PROG " --fill W H C DEPTH VALUE OUT.png\n"
+            "usage: " PROG " IN OUT (--size WxH | --scale F) [--mode M] [--antialias]\n"
+            "                   [--align-corners] [--device D] [--quality N] [--repeat N]\n"
+            "       " PROG " --compare A B [--tolerance N]\n"
+            "       " PROG " --fill W H C DEPTH VALUE OUT\n"
             "\n"
-            "Resizes a PNG with clresample's interpolate (PyTorch's F.interpolate on the image\n"
-            "as a 1 x C x H x W float tensor, viewed channels-last) on an OpenCL device or the\n"
-            "host, and writes a PNG of the same color type and bit depth. Samples are read as\n"
+            "Resizes a PNG or JPEG with clresample's interpolate (PyTorch's F.interpolate on the\n"
+            "image as a 1 x C x H x W float tensor, viewed channels-last) on an OpenCL device or\n"
+            "the host, and writes a PNG or JPEG with the input's channels. Samples are read as\n"
             "value / (2^depth - 1), rounded to nearest and clamped on the way back; alpha is\n"
             "resampled like any channel (not premultiplied). Palette images come out as RGB(A),\n"
             "a tRNS color key as an alpha channel. OUT is replaced only when all went well.\n"
+            "\n"
+            "Formats: IN's format is taken from its first bytes (PNG or JPEG, whatever its name);\n"
+            "OUT's from its extension: .png, or .jpg / .jpeg (any case) for JPEG.\n"
+            "  PNG: gray, gray+alpha, RGB, RGBA at 1, 2, 4 (gray), 8 or 16 bits; a PNG output keeps\n"
+            "       the input's bit depth (8 bits from a JPEG).\n"
+            "  JPEG: 8-bit gray and RGB (YCbCr) in; CMYK JPEGs are refused. JPEG out is 8-bit gray\n"
+            "       or RGB, no chroma subsampling, at --quality (default %d); a 16-bit PNG becomes\n"
+            "       8 bits. An input with alpha cannot be written as JPEG (it has no alpha): that\n"
+            "       is refused rather than the alpha dropped; write a PNG instead.\n"
+#ifndef CLRS_HAVE_TURBOJPEG
+            "  This build has no JPEG support (libturbojpeg was not found at configure time).\n"
+#endif
             "\n"
             "  --size WxH       output width and height in pixels\n"
             "  --scale F        scale factor for both axes (output size floor(input * F))\n"
@@ -328,21 +507,62 @@ static void usage(FILE *f)
             "  --antialias      antialiased downscaling (bilinear and bicubic only)\n"
             "  --align-corners  align_corners=True (bilinear and bicubic only; default None)\n"
             "  --device D       auto, gpu, cpu, host, P:D (platform:device) or part of a device\n"
-            "                   name, as CLRS_DEVICE; default $CLRS_DEVICE, else auto\n"
+            "                   name, any case, as CLRS_DEVICE; default $CLRS_DEVICE, else auto\n"
+            "  --quality N      JPEG quality 1-100 (default %d); only with a JPEG OUT\n"
             "  --repeat N       resample N times (default 1); print the first and best time\n"
             "  --help           this text\n"
             "Prints the device and the time of the resample call (host memory in and out, so\n"
             "transfers included; a first call on a device also builds or loads its programs).\n"
             "\n"
-            "--compare: exit 0 when A and B decode to the same width, height, channels and bit\n"
-            "  depth and no two samples differ by more than N (default 0); otherwise print the\n"
-            "  largest difference and exit 1.\n"
+            "--compare: exit 0 when A and B (PNG or JPEG) decode to the same width, height,\n"
+            "  channels and bit depth and no two samples differ by more than N (default 0);\n"
+            "  otherwise print how they differ and exit 1.\n"
             "--fill: write a W x H image with C channels (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA) of\n"
             "  DEPTH bits (1, 2 or 4 for gray only, 8, 16), every sample VALUE (0 .. 2^DEPTH-1);\n"
             "  VALUE \"pattern\" gives a fixed test pattern instead (ramps, noise, sharp edges).\n"
+            "  A .jpg / .jpeg OUT takes C 1 or 3 and DEPTH 8 (written at quality %d).\n"
             "\n"
-            "Exit status: 0 success, 1 a file could not be read or written or the resample\n"
-            "failed, 2 bad arguments (those the library rejects included).\n");
+            "Exit status:\n"
+            "  0  success (--compare: the images match)\n"
+            "  1  a file could not be read, decoded or written (missing, truncated, corrupt, not\n"
+            "     PNG or JPEG, a CMYK JPEG, a JPEG in a build without JPEG support), the resample\n"
+            "     failed on the device, or memory ran out; --compare: the images differ\n"
+            "  2  bad arguments: an unknown option or a bad value, an OUT extension other than\n"
+            "     .png/.jpg/.jpeg (or JPEG in a build without it), --quality with a PNG OUT, a\n"
+            "     device (--device or $CLRS_DEVICE) that does not exist or cannot be opened,\n"
+            "     parameters or an output size the library or the format refuses, and an image\n"
+            "     with alpha written as JPEG\n",
+            DEFAULT_QUALITY, DEFAULT_QUALITY, DEFAULT_QUALITY);
+}
+
+/* FMT_PNG or FMT_JPEG from path's extension (any case), or -1 for any other. */
+static int format_of_name(const char *path)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash)) return -1;
+    if (!strcasecmp(dot, ".png")) return FMT_PNG;
+    if (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg")) return FMT_JPEG;
+    return -1;
+}
+
+/* Checks OUT's extension. 0 and *fmt set, or EXIT_USAGE after a one-line message. */
+static int out_format(const char *what, const char *path, int *fmt)
+{
+    char msg[600];
+    *fmt = format_of_name(path);
+    if (*fmt < 0) {
+        snprintf(msg, sizeof msg, "%s '%s': the extension must be .png, .jpg or .jpeg (any case); it "
+                 "chooses the format", what, path);
+        return bad_usage(msg);
+    }
+#ifndef CLRS_HAVE_TURBOJPEG
+    if (*fmt == FMT_JPEG) {
+        snprintf(msg, sizeof msg, "%s '%s': " PROG " was built without JPEG support (libturbojpeg was "
+                 "not found at configure time); write a .png", what, path);
+        return bad_usage(msg);
+    }
+#endif
+    return 0;
 }
 
 /* One-line error for a bad argument; returns EXIT_USAGE. */
@@ -389,6 +609,8 @@ typedef struct {
     const char *mode_name;
     int antialias, align_corners;
     long repeat;
+    int out_format; /* FMT_PNG or FMT_JPEG, from OUT's extension */
+    long quality;   /* JPEG quality */
 } resize_args;
 
 static double now_ms(void)
@@ -430,9 +652,17 @@ static int resize(const resize_args *a)
     int rc = EXIT_FAIL;
 
     memset(&dst, 0, sizeof dst);
-    if (load_png(a->in, &src, err, sizeof err) != 0) {
+    if (load_image(a->in, &src, err, sizeof err) != 0) {
         fprintf(stderr, PROG ": %s\n", err);
         return EXIT_FAIL;
+    }
+    if (a->out_format == FMT_JPEG && (src.channels == 2 || src.channels == 4)) {
+        /* dropping alpha would show whatever colour hides under transparent pixels */
+        fprintf(stderr, PROG ": %s is %s%s; JPEG has no alpha channel: write a .png, or remove the "
+                "alpha first\n", a->in, channels_name(src.channels),
+                src.expanded ? " (from a PNG palette or tRNS color key)" : "");
+        rc = EXIT_USAGE;
+        goto out;
     }
     p.mode = a->mode;
     p.antialias = a->antialias;
@@ -445,14 +675,19 @@ static int resize(const resize_args *a)
         rc = EXIT_USAGE;
         goto out;
     }
-    if (out_shape[2] > MAX_DIM || out_shape[3] > MAX_DIM) {
-        fprintf(stderr, PROG ": output size %lldx%lld is over the PNG limit of %d pixels a side\n",
-                (long long)out_shape[3], (long long)out_shape[2], MAX_DIM);
-        rc = EXIT_USAGE;
-        goto out;
+    {
+        const long lim = a->out_format == FMT_JPEG ? MAX_JPEG_DIM : MAX_DIM;
+        if (out_shape[2] > lim || out_shape[3] > lim) {
+            fprintf(stderr, PROG ": output size %lldx%lld is over the %s limit of %ld pixels a side\n",
+                    (long long)out_shape[3], (long long)out_shape[2], format_names[a->out_format], lim);
+            rc = EXIT_USAGE;
+            goto out;
+        }
     }
     dst.width = (uint32_t)out_shape[3], dst.height = (uint32_t)out_shape[2];
-    dst.channels = src.channels, dst.depth = src.depth;
+    /* JPEG holds 8 bits a sample; the float result is rounded straight to 8 bits, not through
+     * the input's depth */
+    dst.channels = src.channels, dst.depth = a->out_format == FMT_JPEG ? 8 : src.depth;
     n_in = sample_count(src.width, src.height, src.channels);
     n_out = sample_count(dst.width, dst.height, dst.channels);
     if (!n_out || !(x = malloc(n_in * sizeof *x)) || !(y = malloc(n_out * sizeof *y)) ||
@@ -462,6 +697,7 @@ static int resize(const resize_args *a)
     }
     maxv = max_value(src.depth);
     for (i = 0; i < n_in; i++) x[i] = (float)(src.v[i] / maxv);
+    maxv = max_value(dst.depth);
 
     /* N=1, C, H, W over HWC-interleaved memory: channels-last strides */
     ti.dtype = to.dtype = CLRS_F32;
@@ -476,8 +712,10 @@ static int resize(const resize_args *a)
 
     o.device = a->device; /* NULL: $CLRS_DEVICE, else auto */
     if ((s = clrs_context_create(&ctx, &o)) != CLRS_OK) {
+        /* the device was named by the user (--device or $CLRS_DEVICE; auto always finds one):
+         * one that is not there or will not open is a bad argument, not a failed resample */
         fprintf(stderr, PROG ": %s\n", clrs_error_message());
-        rc = s == CLRS_ERR_ARGUMENT ? EXIT_USAGE : EXIT_FAIL;
+        rc = s == CLRS_ERR_MEMORY ? EXIT_FAIL : EXIT_USAGE;
         goto out;
     }
     for (rep = 0; rep < a->repeat; rep++) {
@@ -498,7 +736,7 @@ static int resize(const resize_args *a)
         if (v > maxv) v = maxv;
         dst.v[i] = (uint16_t)(v + 0.5);
     }
-    if (save_png(a->out, &dst, err, sizeof err) != 0) {
+    if (save_image(a->out, &dst, a->out_format, (int)a->quality, err, sizeof err) != 0) {
         fprintf(stderr, PROG ": %s\n", err);
         goto out;
     }
@@ -507,10 +745,13 @@ static int resize(const resize_args *a)
     if (dev->type == CLRS_DEVICE_HOST) printf("device: host (%s)\n", dev->name);
     else printf("device: [%d:%d] %s (%s, %s)\n", dev->platform_index, dev->device_index, dev->name,
                 type_name(dev->type), dev->platform);
-    printf("resample: %s%s%s %ux%u -> %ux%u, %s %d-bit%s%s: %.3f ms", a->mode_name,
+    printf("resample: %s%s%s %ux%u -> %ux%u, %s %d-bit%s%s, %s -> %s", a->mode_name,
            a->antialias ? " antialias" : "", a->align_corners ? " align-corners" : "", src.width,
            src.height, dst.width, dst.height, channels_name(src.channels), src.depth,
-           src.expanded ? " from " : "", src.expanded ? src.expanded : "", first);
+           src.expanded ? " from " : "", src.expanded ? src.expanded : "", format_names[src.format],
+           format_names[a->out_format]);
+    if (a->out_format == FMT_JPEG) printf(" (quality %ld)", a->quality);
+    printf(": %.3f ms", first);
     if (a->repeat > 1) printf(", best of %ld %.3f ms", a->repeat, best);
     if (dev->type != CLRS_DEVICE_HOST)
         printf(" (programs built %llu, from disk cache %llu%s)", (unsigned long long)st.builds,
@@ -532,14 +773,14 @@ static int compare(const char *pa, const char *pb, long tolerance)
     size_t n, i, worst = 0, differ = 0;
     unsigned maxd = 0;
     int rc;
-    if (load_png(pa, &a, err, sizeof err) != 0) {
+    if (load_image(pa, &a, err, sizeof err) != 0) {
         fprintf(stderr, PROG ": %s\n", err);
-        return EXIT_USAGE;
+        return EXIT_FAIL;
     }
-    if (load_png(pb, &b, err, sizeof err) != 0) {
+    if (load_image(pb, &b, err, sizeof err) != 0) {
         fprintf(stderr, PROG ": %s\n", err);
         free(a.v);
-        return EXIT_USAGE;
+        return EXIT_FAIL;
     }
     if (a.width != b.width || a.height != b.height || a.channels != b.channels || a.depth != b.depth) {
         printf("%s is %ux%u %s %d-bit, %s is %ux%u %s %d-bit\n", pa, a.width, a.height,
@@ -593,7 +834,8 @@ static int fill(char **v)
     char err[512];
     size_t n, i;
     uint32_t x, y;
-    int k, rc;
+    int k, rc, fmt;
+    if ((rc = out_format("--fill: OUT", v[5], &fmt)) != 0) return rc;
     if (parse_int(v[0], 1, MAX_DIM, &w) != 0 || parse_int(v[1], 1, MAX_DIM, &h) != 0)
         return bad_usage("--fill: W and H must be integers from 1 to 1000000");
     if (parse_int(v[2], 1, 4, &c) != 0)
@@ -604,6 +846,8 @@ static int fill(char **v)
         return bad_usage("--fill: DEPTH must be 8 or 16, or 1, 2 or 4 for gray (C 1)");
     if (strcmp(v[4], "pattern") != 0 && parse_int(v[4], 0, (long)max_value((int)depth), &value) != 0)
         return bad_usage("--fill: VALUE must be an integer from 0 to 2^DEPTH-1, or \"pattern\"");
+    if (fmt == FMT_JPEG && ((c != 1 && c != 3) || depth != 8 || w > MAX_JPEG_DIM || h > MAX_JPEG_DIM))
+        return bad_usage("--fill: a JPEG OUT takes C 1 (gray) or 3 (RGB), DEPTH 8, W and H up to 65535");
     memset(&img, 0, sizeof img);
     img.width = (uint32_t)w, img.height = (uint32_t)h, img.channels = (int)c, img.depth = (int)depth;
     n = sample_count(img.width, img.height, img.channels);
@@ -617,7 +861,7 @@ static int fill(char **v)
                 img.v[i] = (uint16_t)(value >= 0 ? (unsigned)value
                                                  : pattern(x, y, k, img.channels, img.width, img.height,
                                                            max_value(img.depth)));
-    rc = save_png(v[5], &img, err, sizeof err);
+    rc = save_image(v[5], &img, fmt, DEFAULT_QUALITY, err, sizeof err);
     if (rc != 0) fprintf(stderr, PROG ": %s\n", err);
     free(img.v);
     return rc ? EXIT_FAIL : 0;
@@ -636,7 +880,7 @@ int main(int argc, char **argv)
     resize_args a;
     const char *pos[2];
     char msg[400];
-    int npos = 0, i, have_size = 0, have_scale = 0, only_positional = 0;
+    int npos = 0, i, have_size = 0, have_scale = 0, have_quality = 0, only_positional = 0, rc;
     size_t k;
 
     for (i = 1; i < argc; i++)
@@ -650,17 +894,17 @@ int main(int argc, char **argv)
             if (parse_int(argv[5], 0, 65535, &tol) != 0)
                 return bad_usage("--tolerance: expected an integer from 0 to 65535");
         } else if (argc != 4) {
-            return bad_usage("--compare takes two PNG files: --compare A.png B.png [--tolerance N]");
+            return bad_usage("--compare takes two image files: --compare A B [--tolerance N]");
         }
         return compare(argv[2], argv[3], tol);
     }
     if (argc >= 2 && !strcmp(argv[1], "--fill")) {
-        if (argc != 8) return bad_usage("--fill takes six arguments: --fill W H C DEPTH VALUE OUT.png");
+        if (argc != 8) return bad_usage("--fill takes six arguments: --fill W H C DEPTH VALUE OUT");
         return fill(argv + 2);
     }
 
     memset(&a, 0, sizeof a);
-    a.mode = CLRS_LINEAR, a.mode_name = "bilinear", a.repeat = 1;
+    a.mode = CLRS_LINEAR, a.mode_name = "bilinear", a.repeat = 1, a.quality = DEFAULT_QUALITY;
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i], *val = NULL, *eq;
         char name[32];
@@ -684,7 +928,7 @@ int main(int argc, char **argv)
         memcpy(name, arg, k);
         name[k] = 0;
         takes = !strcmp(name, "--size") || !strcmp(name, "--scale") || !strcmp(name, "--mode") ||
-                !strcmp(name, "--device") || !strcmp(name, "--repeat");
+                !strcmp(name, "--device") || !strcmp(name, "--repeat") || !strcmp(name, "--quality");
         if (takes) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
@@ -724,6 +968,12 @@ int main(int argc, char **argv)
         } else if (!strcmp(name, "--device")) {
             if (!*val) return bad_usage("--device: empty; use auto, gpu, cpu, host, P:D or part of a name");
             a.device = val;
+        } else if (!strcmp(name, "--quality")) {
+            if (parse_int(val, 1, 100, &a.quality) != 0) {
+                snprintf(msg, sizeof msg, "--quality %s: expected an integer from 1 to 100", val);
+                return bad_usage(msg);
+            }
+            have_quality = 1;
         } else if (!strcmp(name, "--repeat")) {
             if (parse_int(val, 1, 100000, &a.repeat) != 0)
                 return bad_usage("--repeat: expected an integer from 1 to 100000");
@@ -739,9 +989,12 @@ int main(int argc, char **argv)
             return bad_usage(msg);
         }
     }
-    if (npos < 2) return bad_usage(npos ? "missing OUT.png" : "missing IN.png and OUT.png");
+    if (npos < 2) return bad_usage(npos ? "missing OUT" : "missing IN and OUT");
     if (have_size && have_scale) return bad_usage("give --size or --scale, not both");
     if (!have_size && !have_scale) return bad_usage("give --size WxH or --scale F");
     a.in = pos[0], a.out = pos[1];
+    if ((rc = out_format("OUT", a.out, &a.out_format)) != 0) return rc;
+    if (have_quality && a.out_format != FMT_JPEG)
+        return bad_usage("--quality applies to JPEG output only (OUT ends in .png)");
     return resize(&a);
 }
