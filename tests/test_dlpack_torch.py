@@ -31,12 +31,13 @@ class Tensor(C.Structure):  # clrs_tensor, lib/clresample.h
 
 class Interp(C.Structure):
     _fields_ = [("mode", C.c_int), ("size", C.c_int64 * 3), ("scale_factor", C.c_double * 3),
-                ("align_corners", C.c_int), ("recompute_scale_factor", C.c_int), ("antialias", C.c_int)]
+                ("align_corners", C.c_int), ("recompute_scale_factor", C.c_int), ("antialias", C.c_int),
+                ("compat", C.c_int)]
 
 
 class Grid(C.Structure):
     _fields_ = [("mode", C.c_int), ("padding_mode", C.c_int), ("align_corners", C.c_int),
-                ("deterministic", C.c_int)]
+                ("deterministic", C.c_int), ("compat", C.c_int)]
 
 
 class Pool(C.Structure):
@@ -62,7 +63,7 @@ ctx = C.c_void_p()
 
 class Options(C.Structure):
     _fields_ = [("device", C.c_char_p), ("cache_dir", C.c_char_p), ("host_fallback", C.c_int),
-                ("deterministic", C.c_int)]
+                ("deterministic", C.c_int), ("compat", C.c_int)]
 
 
 assert lib.clrs_context_create(C.byref(ctx), C.byref(Options(b"host", b"", 1, 0))) == 0
@@ -136,6 +137,17 @@ for kind, x in layouts((2, 3, 5, 6)):
         xr = x.detach().clone().requires_grad_(True)
         F.interpolate(xr, size=(7, 9), mode=mode, **kw).backward(gy)
         close("interpolate_backward %s%s [%s]" % (mode, " aa" if aa else "", kind), gx, xr.grad)
+
+# PyTorch 2.15's contiguous float antialias shrinking H into a 1-column output is wrong (every
+# row the same); its channels-last result (and 1.13's) is right, and so is ours
+x = torch.randn(1, 3, 16, 9, generator=torch.Generator().manual_seed(0))
+for cm, mode in ((2, "bilinear"), (3, "bicubic")):
+    y = torch.empty(1, 3, 5, 1)
+    p = Interp(cm, (C.c_int64 * 3)(5, 1, 0), (C.c_double * 3)(0, 0, 0), 0, -1, 1, -1)
+    call(lib.clrs_interpolate, C.byref(p), C.byref(view(x)), C.byref(view(y)))
+    ref = F.interpolate(x.contiguous(memory_format=torch.channels_last), size=(5, 1), mode=mode,
+                        antialias=True, align_corners=False)
+    close("interpolate %s aa to 1 column (torch 2.15 bug)" % mode, y, ref)
 
 # grid_sample (+ backward) and affine_grid (+ backward)
 for kind, x in layouts((2, 3, 5, 6)):
