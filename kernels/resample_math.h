@@ -198,6 +198,7 @@ CLRS_INLINE int clrs_pool_readers(clrs_i64 i, clrs_i64 out, clrs_i64 k, clrs_i64
 #define CLRS_AXIS_AREA 4
 #define CLRS_AXIS_AA_LINEAR 5
 #define CLRS_AXIS_AA_CUBIC 6
+#define CLRS_AXIS_AA_LANCZOS 7
 
 #define CLRS_R float
 #define CLRS_RS(name) name##_f

@@ -30,11 +30,24 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_source_index)(CLRS_R scale, clrs_i64 dst, int al
     return (!cubic && src < (CLRS_R)0) ? (CLRS_R)0 : src;
 }
 
+/* PIL's Lanczos-3 (libImaging Resample.c lanczos_filter: sinc(x) sinc(x / 3) on [-3, 3)),
+ * which PyTorch 2.15's lanczos mode reproduces. */
+CLRS_INLINE CLRS_R CLRS_RS(clrs_sinc)(CLRS_R x)
+{
+    if (x == (CLRS_R)0) return (CLRS_R)1;
+    x = x * (CLRS_R)3.14159265358979323846;
+    return sin(x) / x;
+}
+
 /* = ATen UpSampleKernel.cpp HelperInterpLinear::aa_filter (triangle) and
- * HelperInterpCubic::aa_filter (Keys with a = -0.5, as PIL), with ATen's literal types. */
+ * HelperInterpCubic::aa_filter (Keys with a = -0.5, as PIL), with ATen's literal types;
+ * `cubic` 2 is the Lanczos-3 filter. */
 CLRS_INLINE CLRS_R CLRS_RS(clrs_aa_filter)(int cubic, CLRS_R x)
 {
     const double a = -0.5;
+    if (cubic == 2)
+        return x >= (CLRS_R)-3 && x < (CLRS_R)3 ? CLRS_RS(clrs_sinc)(x) * CLRS_RS(clrs_sinc)(x / (CLRS_R)3)
+                                                 : (CLRS_R)0;
     if (x < 0) x = -x;
     if (!cubic) return x < 1 ? (CLRS_R)(1.0 - x) : (CLRS_R)0;
     if (x < 1.0) return (CLRS_R)(((a + 2.0) * x - (a + 3.0)) * x * x + 1);
@@ -87,7 +100,7 @@ CLRS_INLINE void CLRS_RS(clrs_axis_init)(CLRS_RS(clrs_axis) *ax)
         break;
     }
     default: { /* antialias: = HelperInterpBase::_compute_indices_min_size_weights_aa */
-        const int interp_size = ax->kind == CLRS_AXIS_AA_CUBIC ? 4 : 2;
+        const int interp_size = ax->kind == CLRS_AXIS_AA_LANCZOS ? 6 : ax->kind == CLRS_AXIS_AA_CUBIC ? 4 : 2;
         ax->scale = CLRS_RS(clrs_area_pixel_scale)(ax->in, ax->out, ax->align_corners,
                                                    ax->user_scale);
         ax->support = (CLRS_R)(ax->scale >= 1.0 ? (interp_size * 0.5) * ax->scale
@@ -165,7 +178,7 @@ CLRS_INLINE int CLRS_RS(clrs_axis_taps)(const CLRS_RS(clrs_axis) *ax, clrs_i64 o
     }
     default: {
         /* = HelperInterpBase::_compute_weights_aa: PIL's filter window, renormalised */
-        const int cubic = ax->kind == CLRS_AXIS_AA_CUBIC;
+        const int cubic = ax->kind == CLRS_AXIS_AA_LANCZOS ? 2 : ax->kind == CLRS_AXIS_AA_CUBIC;
         const CLRS_R scale = ax->scale, support = ax->support;
         const CLRS_R center = (CLRS_R)(scale * (o + 0.5));
         const CLRS_R invscale = scale >= 1.0 ? (CLRS_R)(1.0 / scale) : (CLRS_R)1.0;

@@ -182,11 +182,13 @@ CLRS_API size_t clrs_dtype_size(clrs_dtype dtype);
 /* ---- interpolate ------------------------------------------------------------------------- */
 
 typedef enum { CLRS_NEAREST = 0, CLRS_NEAREST_EXACT = 1, CLRS_LINEAR = 2, CLRS_CUBIC = 3,
-               CLRS_AREA = 4 } clrs_mode;
+               CLRS_AREA = 4, CLRS_LANCZOS = 5 } clrs_mode;
 
 /* torch.nn.functional.interpolate's arguments. CLRS_LINEAR is linear, bilinear or trilinear
  * by the number of spatial dims; CLRS_CUBIC is bicubic (and, beyond PyTorch, cubic on 1 and
- * 3 spatial dims). Give exactly one of size (all spatial entries > 0) or scale_factor (all
+ * 3 spatial dims); CLRS_LANCZOS is PyTorch 2.15's Lanczos-3 (PIL's Image.LANCZOS), which
+ * needs antialias = 1 and align_corners -1 or 0 (2 spatial dims in PyTorch; 1 and 3 here
+ * too). Give exactly one of size (all spatial entries > 0) or scale_factor (all
  * spatial entries > 0; size all 0). align_corners and recompute_scale_factor are -1 for None,
  * 0 or 1, as in PyTorch. */
 typedef struct {

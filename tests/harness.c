@@ -311,6 +311,7 @@ int th_golden_load(const char *file, th_golden **cases)
                         : !strcmp(rest, "nearest-exact") ? CLRS_NEAREST_EXACT
                         : !strcmp(rest, "linear")        ? CLRS_LINEAR
                         : !strcmp(rest, "cubic")         ? CLRS_CUBIC
+                        : !strcmp(rest, "lanczos")       ? CLRS_LANCZOS
                                                          : CLRS_AREA;
         } else if (!strcmp(key, "antialias")) {
             c->p.antialias = atoi(rest);

@@ -60,7 +60,7 @@ typedef struct {
 
 static mode_stat *stat_for(mode_stat *s, int *n, const th_golden *c)
 {
-    static const char *names[] = {"nearest", "nearest-exact", "linear", "cubic", "area"};
+    static const char *names[] = {"nearest", "nearest-exact", "linear", "cubic", "area", "lanczos"};
     char key[48];
     int i;
     snprintf(key, sizeof key, "%s %dd%s", names[c->p.mode], c->ndim - 2,

@@ -186,7 +186,7 @@ import torch
 import torch.nn.functional as F
 
 FILENAME = "interpolate.txt"
-MODES = ("nearest", "nearest-exact", "linear", "cubic", "area")
+MODES = ("nearest", "nearest-exact", "linear", "cubic", "area", "lanczos")
 LINEAR_BY_DIMS = {1: "linear", 2: "bilinear", 3: "trilinear"}
 
 
@@ -268,7 +268,7 @@ def fmt_num(v):
 def case_name(mode, nd, aa, ac, in_sp, size, scale, rsf, n, c):
     tag = {"nearest-exact": "nearestexact"}.get(mode, mode)
     parts = [("aa" if aa else "") + "%s%dd" % (tag, nd)]
-    if mode in ("linear", "cubic"):
+    if mode in ("linear", "cubic", "lanczos"):
         parts.append("ac" + ("None" if ac is None else str(int(ac))))
     if size is not None:
         parts.append("size" + "x".join(str(s) for s in size))
@@ -358,6 +358,9 @@ def build_cases(mismatch):
     cases += spec_cases("cubic", False, acs, TWO_D_SIZE, TWO_D_SCALE, 1, 1)
     cases += spec_cases("linear", True, acs, AA_SIZE, AA_SCALE, 1, 1)
     cases += spec_cases("cubic", True, acs, AA_SIZE, AA_SCALE, 1, 1)
+    if torch_has_lanczos():  # PyTorch 2.15: antialias only, align_corners None / False
+        cases += spec_cases("lanczos", True, (None, False), AA_SIZE, AA_SCALE, 1, 1)
+        cases.append(make_case("lanczos", True, None, (10, 15), size=(4, 6), n=2, c=3))
     # Two 2-D cases hitting the float32 nearest index pairs on both axes.
     if mismatch["nearest"] and mismatch["nearest-exact"]:
         (i0, o0), (i1, o1) = mismatch["nearest"][0], mismatch["nearest-exact"][0]
@@ -371,6 +374,14 @@ def build_cases(mismatch):
 # ---------------------------------------------------------------------------
 # Running torch
 # ---------------------------------------------------------------------------
+
+def torch_has_lanczos():
+    try:
+        F.interpolate(torch.zeros(1, 1, 4, 4), size=(2, 2), mode="lanczos", antialias=True)
+        return True
+    except (RuntimeError, ValueError, NotImplementedError):
+        return False
+
 
 def torch_mode(mode, nd):
     if mode == "linear":
@@ -393,7 +404,12 @@ def run_interp(x, case, g):
         kwargs["size"] = case["size"]
     else:
         kwargs["scale_factor"] = case["scale"]
-    y = F.interpolate(x, **kwargs)
+    if case["antialias"] and nd == 2:
+        # PyTorch 2.15's contiguous antialias kernel is wrong when the output is 1 column
+        # wide and H shrinks; its channels-last kernel (and 1.13) is right: use that layout
+        y = F.interpolate(x.contiguous(memory_format=torch.channels_last), **kwargs).contiguous()
+    else:
+        y = F.interpolate(x, **kwargs)
     if g is None:
         return y, None
     y.backward(g.to(y.dtype))
@@ -1467,7 +1483,9 @@ def check_case(rec):
     assert ins[:2] == outs[:2], "%s: N/C differ" % name
     if mode in ("nearest", "nearest-exact", "area"):
         assert ac == -1 and aa == 0, name
-    if mode == "cubic" or aa:
+    if mode == "lanczos":
+        assert nd == 2 and aa == 1 and ac in (-1, 0), name
+    elif mode == "cubic" or aa:
         assert nd == 2 and mode in ("linear", "cubic"), name
     if "size" in rec:
         size = [int(v) for v in rec["size"]]

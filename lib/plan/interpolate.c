@@ -17,6 +17,7 @@ static const char *mode_name(clrs_mode m)
     case CLRS_LINEAR: return "linear";
     case CLRS_CUBIC: return "cubic";
     case CLRS_AREA: return "area";
+    case CLRS_LANCZOS: return "lanczos";
     }
     return "?";
 }
@@ -33,9 +34,9 @@ clrs_status clrs__interp_resolve(const char *op, const clrs_interpolate_params *
                           ndim);
     if (!in_shape) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: in_shape is NULL", op);
     nsd = ndim - 2;
-    if ((unsigned)p->mode > CLRS_AREA)
+    if ((unsigned)p->mode > CLRS_LANCZOS)
         return clrs__fail(CLRS_ERR_ARGUMENT,
-                          "%s: mode %d is not one of nearest, nearest-exact, linear, cubic, area",
+                          "%s: mode %d is not one of nearest, nearest-exact, linear, cubic, area, lanczos",
                           op, (int)p->mode);
     if (p->align_corners < -1 || p->align_corners > 1)
         return clrs__fail(CLRS_ERR_ARGUMENT,
@@ -91,9 +92,14 @@ clrs_status clrs__interp_resolve(const char *op, const clrs_interpolate_params *
         return clrs__fail(CLRS_ERR_ARGUMENT,
                           "%s: recompute_scale_factor is not meaningful with an explicit size",
                           op);
-    if (p->antialias && !((p->mode == CLRS_LINEAR || p->mode == CLRS_CUBIC) && ndim == 4))
+    /* = functional.py interpolate (2.15); lanczos on 1 and 3 spatial dims is an extension */
+    if (p->mode == CLRS_LANCZOS && p->align_corners == 1)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: Lanczos mode does not support align_corners=True", op);
+    if (p->mode == CLRS_LANCZOS && !p->antialias)
+        return clrs__fail(CLRS_ERR_ARGUMENT, "%s: Lanczos mode requires antialias=True", op);
+    if (p->antialias && !(((p->mode == CLRS_LINEAR || p->mode == CLRS_CUBIC) && ndim == 4) || p->mode == CLRS_LANCZOS))
         return clrs__fail(CLRS_ERR_ARGUMENT,
-                          "%s: Anti-alias option is restricted to bilinear and bicubic modes "
+                          "%s: Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
                           "and requires a 4-D tensor as input",
                           op);
     if (in_shape[0] < 0)
@@ -154,6 +160,7 @@ clrs_status clrs__interp_resolve(const char *op, const clrs_interpolate_params *
         case CLRS_LINEAR: g->kind[a] = p->antialias ? CLRS_AXIS_AA_LINEAR : CLRS_AXIS_LINEAR; break;
         case CLRS_CUBIC: g->kind[a] = p->antialias ? CLRS_AXIS_AA_CUBIC : CLRS_AXIS_CUBIC; break;
         case CLRS_AREA: g->kind[a] = CLRS_AXIS_AREA; break;
+        case CLRS_LANCZOS: g->kind[a] = CLRS_AXIS_AA_LANCZOS; break;
         }
     }
     return CLRS_OK;
