@@ -627,6 +627,42 @@ START_TEST(extreme_grid)
 }
 END_TEST
 
+/* A batch of 0 with spatial sizes whose product passes 2^63: the views hold no elements, so
+ * only grid_sample's own size rules stand between those sizes and an overflow. Explicit
+ * strides (all 1: nothing is reached), so no contiguous strides are computed from the sizes. */
+START_TEST(empty_batch_huge_sizes)
+{
+    const int64_t big = (int64_t)1 << 40;
+    static float buf[6][4]; /* a buffer each: outputs must not overlap inputs */
+    clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+    th_backend *be;
+    clrs_tensor x, gr, y, th, gx, gg;
+    int i;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    memset(&x, 0, sizeof x), memset(&gr, 0, sizeof gr), memset(&y, 0, sizeof y), memset(&th, 0, sizeof th);
+    x.dtype = gr.dtype = y.dtype = th.dtype = CLRS_F32;
+    x.ndim = gr.ndim = y.ndim = 4, th.ndim = 3;
+    x.data = buf[0], gr.data = buf[1], y.data = buf[2], th.data = buf[3];
+    for (i = 0; i < 5; i++) x.strides[i] = gr.strides[i] = y.strides[i] = th.strides[i] = 1;
+    x.shape[0] = 0, x.shape[1] = 1, x.shape[2] = 3, x.shape[3] = 3;   /* input (0, 1, 3, 3) */
+    gr.shape[0] = 0, gr.shape[1] = big, gr.shape[2] = big, gr.shape[3] = 2; /* grid (0, 2^40, 2^40, 2) */
+    y.shape[0] = 0, y.shape[1] = 1, y.shape[2] = big, y.shape[3] = big;
+    th.shape[0] = 0, th.shape[1] = 2, th.shape[2] = 3;
+    gx = x, gg = gr;
+    gx.data = buf[4], gg.data = buf[5];
+    ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &x, &gr, &y), CLRS_ERR_UNSUPPORTED);
+    ck_assert_int_eq(clrs_grid_sample_backward(be->ctx, &p, &y, &x, &gr, &gx, &gg), CLRS_ERR_UNSUPPORTED);
+    ck_assert_int_eq(clrs_affine_grid(be->ctx, 0, &th, &gr), CLRS_ERR_UNSUPPORTED);
+    /* and the input's sizes: (0, 1, 2^40, 2^40) sampled at a (0, 1, 1, 2) grid */
+    x.shape[2] = x.shape[3] = big;
+    gr.shape[1] = gr.shape[2] = 1;
+    y.shape[2] = y.shape[3] = 1;
+    ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &x, &gr, &y), CLRS_ERR_UNSUPPORTED);
+    printf("grid_sample/affine_grid [%s]: empty batch with sizes past 2^63 refused\n", be->name);
+}
+END_TEST
+
 /* Argument rules: status, a message naming the argument, outputs untouched. */
 START_TEST(argument_rules)
 {
@@ -696,6 +732,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, argument_rules, 0, n);
     tcase_add_loop_test(tc, nonfinite_grid, 0, n);
     tcase_add_loop_test(tc, extreme_grid, 0, n);
+    tcase_add_loop_test(tc, empty_batch_huge_sizes, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # quickstart.sh — the README's two commands on a fresh Debian 12 machine.
 #   bash tools/quickstart.sh demo   install packages, build, probe the devices, run the demo
-#   bash tools/quickstart.sh test   install packages, build, run the test suites (make check)
+#   bash tools/quickstart.sh test   install packages, build, run the test suites (make check),
+#                                   then again under ASan/LSan/UBSan on the host backend
+#                                   (make check-sanitize)
 # Installing needs root (CI and a fresh machine run as root); without root the packages must
 # already be there.
 set -euo pipefail
@@ -14,7 +16,8 @@ packages=(build-essential autoconf automake libtool pkg-config
           ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd
           libclblast-dev libopenblas-dev libpng-dev libturbojpeg0-dev libdlpack-dev)
 if [[ $what == test ]]; then
-    packages+=(check valgrind clinfo cmake file python3 python3-numpy python3-torch)
+    packages+=(check valgrind clinfo cmake file python3 python3-numpy python3-torch
+               clang libclang-rt-dev libomp-dev)
 fi
 
 missing=()
@@ -59,7 +62,21 @@ test)
     fail=$(grep -c -E 'FAIL|ERROR' <<<"$results" || true)
     skip=$(grep -c 'SKIP' <<<"$results" || true)
     if ((status != 0)); then tail -n 100 tests/test_*.log; fi
-    echo "test suites: $pass passed, $fail failed, $skip skipped"
+    echo "make check: $pass passed, $fail failed, $skip skipped"
+    # the same suites sanitized, in a build of their own; it prints its reports and failing logs
+    sresults=$(mktemp)
+    sstatus=0
+    CLRS_SANITIZE_RESULTS=$sresults make check-sanitize || sstatus=$?
+    results=$(grep '^:test-result:' "$sresults" || true)
+    rm -f "$sresults"
+    spass=$(grep -c 'PASS' <<<"$results" || true)
+    sfail=$(grep -c -E 'FAIL|ERROR' <<<"$results" || true)
+    sskip=$(grep -c 'SKIP' <<<"$results" || true)
+    # a failed build, or a report outside any failing suite, is a failure all the same
+    if ((sstatus != 0 && sfail == 0)); then sfail=1; fi
+    echo "make check-sanitize: $spass passed, $sfail failed, $sskip skipped"
+    ((status != 0)) || status=$sstatus
+    echo "test suites: $((pass + spass)) passed, $((fail + sfail)) failed, $((skip + sskip)) skipped"
     exit "$status"
     ;;
 *)

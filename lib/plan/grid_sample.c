@@ -27,6 +27,14 @@ void clrs__grid_point_strides(const clrs__view *v, int64_t s[5])
     }
 }
 
+/* a * b * c <= max for sizes >= 0 (checked: with a batch of 0 a view holds no elements, so
+ * nothing bounded the product of its other sizes before here). */
+static int product_within(int64_t a, int64_t b, int64_t c, int64_t max)
+{
+    const int64_t abc[3] = {a, b, c}, p = clrs__size_product(abc, 3);
+    return p >= 0 && p <= max;
+}
+
 static clrs_status dtype_check(const char *op, const clrs__view *a, const char *an,
                                const clrs__view *b, const char *bn)
 {
@@ -113,9 +121,9 @@ clrs_status clrs__grid_resolve(const char *op, const clrs_context *ctx,
     g->oW = grid->shape[grid->ndim - 2];
     g->oH = grid->shape[grid->ndim - 3];
     g->oD = dims == 3 ? grid->shape[1] : 1;
-    g->P = g->oD * g->oH * g->oW;
-    if (g->P > INT32_MAX || g->D * g->H * g->W > INT32_MAX)
+    if (!product_within(g->oD, g->oH, g->oW, INT32_MAX) || !product_within(g->D, g->H, g->W, INT32_MAX))
         return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: more than 2^31-1 grid points or input pixels per batch entry", op);
+    g->P = g->oD * g->oH * g->oW;
     return CLRS_OK;
 }
 
@@ -152,6 +160,8 @@ clrs_status clrs__affine_resolve(const char *op, int align_corners, const clrs__
     g->oW = grid->shape[grid->ndim - 2];
     g->oH = grid->shape[grid->ndim - 3];
     g->oD = dims == 3 ? grid->shape[1] : 1;
+    if (!product_within(g->oD, g->oH, g->oW, INT64_MAX))
+        return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: more than 2^63-1 grid points per batch entry", op);
     g->P = g->oD * g->oH * g->oW;
     return CLRS_OK;
 }
