@@ -18,4 +18,8 @@ CLRS_INLINE clrs_i64 clrs_shuffle_src(int down, clrs_i64 r, clrs_i64 c, clrs_i64
     return (c / (r * r)) * sc + (h * r + (c / r) % r) * sh + (w * r + c % r) * sw;
 }
 
+/* Along a row both maps are periodic-linear with period r: source(w + k*r) = source(w) +
+ * k * (source(r) - source(0)) (pixel_shuffle steps one input column, pixel_unshuffle r).
+ * The host loop walks a row as r such progressions, calling the map once per progression. */
+
 #endif /* CLRS_RESAMPLE_MATH_SHUFFLE_H */
