@@ -190,6 +190,8 @@ CLRS_INLINE int clrs_pool_readers(clrs_i64 i, clrs_i64 out, clrs_i64 k, clrs_i64
     return n;
 }
 
+#include "resample_math_shuffle.h"
+
 /* How one axis maps destination to source indices. */
 #define CLRS_AXIS_NEAREST 0
 #define CLRS_AXIS_NEAREST_EXACT 1

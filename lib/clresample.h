@@ -146,7 +146,7 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
 /* ---- Tensors ----------------------------------------------------------------------------- */
 
 typedef enum { CLRS_F32 = 0, CLRS_F64 = 1, CLRS_F16 = 2, CLRS_BF16 = 3, CLRS_I64 = 4,
-               CLRS_U8 = 5 /* uint8 images: reserved; no op takes it yet */ } clrs_dtype;
+               CLRS_U8 = 5 /* uint8 images: taken by pixel_shuffle / pixel_unshuffle */ } clrs_dtype;
 
 /* A view of memory owned by the caller: host memory (`data`), an OpenCL buffer (`mem`), or
  * neither when the tensor has no elements (PyTorch's empty tensors have no data pointer).
@@ -352,6 +352,35 @@ CLRS_API clrs_status clrs_conv_transpose_backward(clrs_context *ctx,
                                                   const clrs_tensor *grad_input,
                                                   const clrs_tensor *grad_weight,
                                                   const clrs_tensor *grad_bias);
+
+/* ---- pixel_shuffle and pixel_unshuffle -----------------------------------------------------
+ * torch.nn.functional.pixel_shuffle: input (*, C * r^2, H, W) -> output (*, C, H * r, W * r),
+ * output[..., c, h, w] = input[..., c * r^2 + (h % r) * r + w % r, h / r, w / r]; and
+ * pixel_unshuffle, its inverse: (*, C, H * r, W * r) -> (*, C * r^2, H, W). 3 to 5 dims (up to
+ * two leading batch dims). Pure permutations: every dtype is taken (f32, f64, f16, bf16, i64,
+ * u8), the output has the input's dtype, and elements are copied bit for bit (NaN payloads
+ * kept). The factor must be > 0; pixel_shuffle needs C divisible by r^2, pixel_unshuffle H and
+ * W divisible by r, with PyTorch's messages; sizes past 2^63-1 are refused as out of range. */
+
+/* The output shape (ndim entries) for an input of shape in_shape (ndim 3, 4 or 5). */
+CLRS_API clrs_status clrs_pixel_shuffle_shape(int64_t upscale_factor, int ndim, const int64_t *in_shape,
+                                              int64_t *out_shape);
+CLRS_API clrs_status clrs_pixel_unshuffle_shape(int64_t downscale_factor, int ndim,
+                                                const int64_t *in_shape, int64_t *out_shape);
+CLRS_API clrs_status clrs_pixel_shuffle(clrs_context *ctx, int64_t upscale_factor,
+                                        const clrs_tensor *input, const clrs_tensor *output);
+CLRS_API clrs_status clrs_pixel_unshuffle(clrs_context *ctx, int64_t downscale_factor,
+                                          const clrs_tensor *input, const clrs_tensor *output);
+/* The backward of pixel_shuffle is pixel_unshuffle of grad_output with the same factor (and
+ * runs as exactly that); grad_input has the forward input's shape and is overwritten. The
+ * rules are checked on grad_input's shape, as the forward checks its input. */
+CLRS_API clrs_status clrs_pixel_shuffle_backward(clrs_context *ctx, int64_t upscale_factor,
+                                                 const clrs_tensor *grad_output,
+                                                 const clrs_tensor *grad_input);
+/* The backward of pixel_unshuffle is pixel_shuffle of grad_output with the same factor. */
+CLRS_API clrs_status clrs_pixel_unshuffle_backward(clrs_context *ctx, int64_t downscale_factor,
+                                                   const clrs_tensor *grad_output,
+                                                   const clrs_tensor *grad_input);
 
 #ifdef __cplusplus
 }

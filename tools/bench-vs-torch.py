@@ -101,8 +101,24 @@ def torch_conv_time(torch, w, reps):
     return timed(torch, lambda: torch.autograd.grad(y, (x, wt, b), g, retain_graph=True), reps)
 
 
+def torch_shuffle_time(torch, w, reps):
+    """pixel_shuffle: forward, or the input gradient (pixel_unshuffle of grad_output)."""
+    F = torch.nn.functional
+    x = torch.rand(w["in_shape"]) * 2 - 1
+    r = w["factor"]
+    if not w["backward"]:
+        with torch.no_grad():
+            return timed(torch, lambda: F.pixel_shuffle(x, r), reps)
+    x.requires_grad_(True)
+    y = F.pixel_shuffle(x, r)
+    g = torch.rand_like(y)
+    return timed(torch, lambda: torch.autograd.grad(y, x, g, retain_graph=True), reps)
+
+
 def torch_time(torch, w, reps):
     """Median and min ms of PyTorch's forward or backward for one workload."""
+    if w.get("op") == "pixel_shuffle":
+        return torch_shuffle_time(torch, w, reps)
     if w.get("op") == "grid_sample":
         return torch_grid_time(torch, w, reps)
     if w.get("op") == "max_unpool":

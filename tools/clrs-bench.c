@@ -46,7 +46,8 @@ static void list(int json)
                "\"mode\": \"%s\", \"padding_mode\": \"%s\", \"antialias\": %s, \"align_corners\": %d, "
                "\"channels_last\": %s, \"theta\": [%.17g, %.17g, %.17g, %.17g, %.17g, %.17g], \"in_shape\": [",
                w->name, w->description, w->op == CLRS_WL_INTERPOLATE ? "interpolate" : w->op == CLRS_WL_GRID_SAMPLE ? "grid_sample"
-               : w->op == CLRS_WL_MAX_UNPOOL ? "max_unpool" : "conv_transpose",
+               : w->op == CLRS_WL_MAX_UNPOOL ? "max_unpool" : w->op == CLRS_WL_PIXEL_SHUFFLE ? "pixel_shuffle"
+               : "conv_transpose",
                w->backward ? "true" : "false",
                w->op == CLRS_WL_INTERPOLATE ? modes[w->params.mode] : gmodes[w->grid.mode],
                pads[w->grid.padding_mode], w->params.antialias ? "true" : "false",
@@ -64,7 +65,8 @@ static void list(int json)
         printf("], \"weight_shape\": [");
         for (d = 0; d < (w->op == CLRS_WL_CONV_TRANSPOSE ? w->ndim : 0); d++)
             printf("%s%lld", d ? ", " : "", (long long)w->weight_shape[d]);
-        printf("], \"bytes\": %.0f}%s\n", clrs_workload_bytes(w), i + 1 < clrs_nworkloads ? "," : "");
+        printf("], \"factor\": %lld, \"bytes\": %.0f}%s\n", (long long)w->factor, clrs_workload_bytes(w),
+               i + 1 < clrs_nworkloads ? "," : "");
     }
     printf("]\n");
 }

@@ -198,6 +198,46 @@ static int selftest_pool(clrs_context *dev, clrs_context *host, int dims)
     return rc;
 }
 
+/* pixel_shuffle and pixel_unshuffle (forward and backward) on device vs host, 3-D to 5-D, in
+ * every dtype as raw bytes (a permutation: bit-identical expected, NaN patterns included).
+ * 0 pass, 1 mismatch, -1 error. */
+static int selftest_pixel_shuffle(clrs_context *dev, clrs_context *host, int nd)
+{
+    static const clrs_dtype dts[6] = {CLRS_F32, CLRS_F64, CLRS_F16, CLRS_BF16, CLRS_I64, CLRS_U8};
+    const int b = nd - 3;
+    int64_t is[5] = {2, 3, 2, 2, 2}, os[5];
+    int d, k, rc = 0;
+    is[b] = 18, is[b + 1] = 5, is[b + 2] = 4; /* (*, 2 * 3^2, 5, 4), r = 3 */
+    if (clrs_pixel_shuffle_shape(3, nd, is, os) != CLRS_OK) return -1;
+    for (d = 0; d < 6 && rc == 0; d++) {
+        const size_t es = clrs_dtype_size(dts[d]);
+        size_t n = 1, i;
+        unsigned char *vx, *vy[2], *vg[2], *vu[2];
+        clrs_tensor x, y[2], g[2], u[2];
+        for (k = 0; k < nd; k++) n *= (size_t)is[k];
+        vx = malloc(n * es);
+        for (i = 0; i < n * es; i++) vx[i] = (unsigned char)((i * 2654435761u) >> 13);
+        x = clrs_tensor_host(dts[d], nd, is, vx);
+        for (k = 0; k < 2; k++) {
+            clrs_context *c = k ? host : dev;
+            vy[k] = malloc(n * es), vg[k] = malloc(n * es), vu[k] = malloc(n * es);
+            y[k] = clrs_tensor_host(dts[d], nd, os, vy[k]);
+            g[k] = clrs_tensor_host(dts[d], nd, is, vg[k]);
+            u[k] = clrs_tensor_host(dts[d], nd, os, vu[k]);
+            if (rc == 0 && (clrs_pixel_shuffle(c, 3, &x, &y[k]) != CLRS_OK ||
+                            clrs_pixel_shuffle_backward(c, 3, &y[k], &g[k]) != CLRS_OK ||
+                            clrs_pixel_unshuffle_backward(c, 3, &g[k], &u[k]) != CLRS_OK))
+                rc = -1;
+        }
+        if (rc == 0)
+            rc = memcmp(vy[0], vy[1], n * es) || memcmp(vg[0], vx, n * es) || memcmp(vg[1], vx, n * es) ||
+                 memcmp(vu[0], vu[1], n * es);
+        free(vx);
+        for (k = 0; k < 2; k++) free(vy[k]), free(vg[k]), free(vu[k]);
+    }
+    return rc;
+}
+
 /* conv_transpose forward and all three gradients, device vs host, within 1e-5 (the GEMMs
  * sum in another order). 0 pass, 1 mismatch, -1 error. */
 static int selftest_conv(clrs_context *dev, clrs_context *host, int dims, double *err)
@@ -328,6 +368,16 @@ static void probe_device(const clrs_device_info *info, clrs_context *host, probe
                          rc < 0 ? ": " : "", rc < 0 ? clrs_error_message() : "");
             }
         }
+        for (dims = 3; dims <= 5; dims++) {
+            int rc = selftest_pixel_shuffle(ctx, host, dims);
+            r->checks++;
+            if (rc != 0) {
+                size_t n = strlen(r->failed);
+                r->failures++;
+                snprintf(r->failed + n, sizeof r->failed - n, "%spixel_shuffle/unshuffle %dd%s%s", n ? "; " : "",
+                         dims, rc < 0 ? ": " : "", rc < 0 ? clrs_error_message() : "");
+            }
+        }
         for (dims = 1; dims <= 3; dims++) {
             double e = 0;
             int rc = selftest_conv(ctx, host, dims, &e);
@@ -431,7 +481,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: clrs-probe [--json] [--demo] [--device D]\n"
                "  Lists OpenCL platforms and devices (and the host backend) with their\n"
                "  capabilities, self-tests every op (interpolate, grid_sample, max_pool,\n"
-               "  max_unpool, conv_transpose) against the host, and measures copy bandwidth.\n"
+               "  max_unpool, conv_transpose, pixel_shuffle) against the host, and measures copy bandwidth.\n"
                "  --device limits the probe to one device (auto, gpu, cpu, host, P:D or part\n"
                "  of a name, any case). --demo then runs a bilinear resize on that device\n"
                "  (without --device: $CLRS_DEVICE, else auto, the best one) and prints the\n"

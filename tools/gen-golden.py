@@ -3,8 +3,8 @@
 max_pool/max_unpool and conv_transpose tests.
 
 This script owns tests/golden/interpolate.txt, tests/golden/grid_sample.txt,
-tests/golden/affine_grid.txt, tests/golden/pool.txt and
-tests/golden/conv_transpose.txt.  It runs PyTorch's
+tests/golden/affine_grid.txt, tests/golden/pool.txt,
+tests/golden/conv_transpose.txt and tests/golden/pixel_shuffle.txt.  It runs PyTorch's
 torch.nn.functional.interpolate, grid_sample, affine_grid,
 max_pool{1,2,3}d, max_unpool{1,2,3}d and conv_transpose{1,2,3}d (forward and
 backward, in float32 and in float64) on small random tensors over fixed lists
@@ -173,6 +173,26 @@ output_padding, groups, dilation)):
     gb64 <count> <v>...             bias gradient, float64 run, only when bias is 1
     end
   Names: ct<nd>d_k_s_p_op_d_g<groups>_b<bias>_in<spatial>_n<N>ci<C_in>co<C_out>.
+
+pixel_shuffle.txt (F.pixel_shuffle(x, r) and F.pixel_unshuffle(x, r)):
+    case <name>
+    op <pixel_shuffle|pixel_unshuffle>
+    factor <r>
+    in_shape <batch...> <C> <H> <W>   3-D, 4-D or 5-D
+    out_shape <batch...> <C> <H> <W>
+    x <count> <v>...                float32 input ('%.9g')
+    y <count> <v>...                float32 output ('%.9g')
+    src <count> <i>...              the op on torch.arange(numel) (int64): per
+                                    output element, the flat (row-major) index of
+                                    the input element it is; the generator checks
+                                    that the op is this permutation on float32,
+                                    float64, float16, bfloat16, int64 and uint8
+                                    (bit for bit, NaN payloads included)
+    g <count> <v>...                float32 grad_output ('%.9g')
+    gx <count> <v>...               float32 input gradient from autograd ('%.9g')
+    end
+  Names: ps|pu<nd>d_r<r>_in<shape>.  Probe lines in the header hold PyTorch's
+  error messages for the argument rules.
 """
 import math
 import os
@@ -1439,6 +1459,175 @@ def generate_conv_transpose(outdir):
 
 
 # ---------------------------------------------------------------------------
+# pixel_shuffle / pixel_unshuffle
+# ---------------------------------------------------------------------------
+
+PS_FILENAME = "pixel_shuffle.txt"
+PS_FN = {"pixel_shuffle": F.pixel_shuffle, "pixel_unshuffle": F.pixel_unshuffle}
+# (op, factor, input shape): factors 1-3, 3-D / 4-D / 5-D, both ops
+PS_CONFIGS = [
+    ("pixel_shuffle", 1, (3, 2, 3)),
+    ("pixel_shuffle", 2, (4, 2, 3)),
+    ("pixel_shuffle", 2, (8, 3, 2)),
+    ("pixel_shuffle", 3, (9, 2, 2)),
+    ("pixel_shuffle", 3, (18, 1, 3)),
+    ("pixel_shuffle", 1, (2, 3, 2, 2)),
+    ("pixel_shuffle", 2, (2, 8, 3, 2)),
+    ("pixel_shuffle", 2, (3, 4, 1, 1)),
+    ("pixel_shuffle", 3, (1, 9, 2, 3)),
+    ("pixel_shuffle", 3, (1, 18, 2, 1)),
+    ("pixel_shuffle", 1, (2, 1, 2, 3, 2)),
+    ("pixel_shuffle", 2, (2, 3, 4, 2, 3)),
+    ("pixel_shuffle", 3, (1, 2, 9, 2, 2)),
+    ("pixel_unshuffle", 1, (3, 2, 2)),
+    ("pixel_unshuffle", 2, (2, 4, 6)),
+    ("pixel_unshuffle", 3, (1, 6, 3)),
+    ("pixel_unshuffle", 1, (2, 2, 3, 1)),
+    ("pixel_unshuffle", 2, (2, 3, 4, 4)),
+    ("pixel_unshuffle", 2, (2, 1, 2, 4)),
+    ("pixel_unshuffle", 3, (1, 2, 6, 9)),
+    ("pixel_unshuffle", 3, (2, 1, 3, 3)),
+    ("pixel_unshuffle", 1, (1, 1, 2, 2, 2)),
+    ("pixel_unshuffle", 2, (2, 2, 1, 4, 6)),
+    ("pixel_unshuffle", 3, (1, 2, 3, 3, 3)),
+]
+
+
+def ps_build_cases():
+    cases = []
+    for op, r, shape in PS_CONFIGS:
+        name = "%s%dd_r%d_in%s" % ("ps" if op == "pixel_shuffle" else "pu", len(shape), r,
+                                    "x".join(str(v) for v in shape))
+        cases.append({"name": name, "op": op, "r": r, "shape": shape})
+    return cases
+
+
+def ps_bits(t):
+    """The stored bits of a tensor as an integer tensor (comparison bit for bit)."""
+    if t.dtype in (torch.float16, torch.bfloat16):
+        return t.view(torch.int16)
+    if t.dtype == torch.float32:
+        return t.view(torch.int32)
+    if t.dtype == torch.float64:
+        return t.view(torch.int64)
+    return t
+
+
+def ps_compute(case):
+    gen = torch.Generator().manual_seed(zlib.crc32(case["name"].encode()))
+    fn, r, shape = PS_FN[case["op"]], case["r"], case["shape"]
+    x = torch.randn(shape, generator=gen, dtype=torch.float32)
+    src = fn(torch.arange(x.numel(), dtype=torch.int64).view(shape), r)
+    xg = x.clone().requires_grad_(True)
+    y = fn(xg, r)
+    g = torch.randn(tuple(y.shape), generator=gen, dtype=torch.float32)
+    y.backward(g)
+    flat = src.reshape(-1)
+    assert torch.equal(y.detach().reshape(-1), x.reshape(-1)[flat]), case["name"]
+    # the same permutation on every dtype, bit for bit: random bit patterns (NaNs with
+    # payloads among them) for the floating types, the full range for int64 and uint8
+    bits = torch.randint(-2**15, 2**15, (x.numel(),), generator=gen, dtype=torch.int64)
+    for dt, raw in ((torch.float32, (bits * 65537).to(torch.int32)),
+                    (torch.float64, bits * 0x0001000100010001),
+                    (torch.float16, bits.to(torch.int16)), (torch.bfloat16, bits.to(torch.int16)),
+                    (torch.int64, bits * 0x0001000100010001), (torch.uint8, (bits & 255).to(torch.uint8))):
+        xt = raw.view(dt) if dt not in (torch.int64, torch.uint8) else raw
+        yt = fn(xt.view(shape), r)
+        assert torch.equal(ps_bits(yt).reshape(-1), ps_bits(xt)[flat]), (case["name"], dt)
+    return x, y.detach(), src, g, xg.grad
+
+
+def ps_case_text(case, tensors):
+    x, y, src, g, gx = tensors
+    j = lambda v: " ".join(str(int(t)) for t in v)
+    return "\n".join([
+        "case " + case["name"], "op " + case["op"], "factor %d" % case["r"],
+        "in_shape " + j(x.shape), "out_shape " + j(y.shape),
+        fmt_values("x", x, "%.9g"), fmt_values("y", y, "%.9g"), fmt_values("src", src, "%d"),
+        fmt_values("g", g, "%.9g"), fmt_values("gx", gx, "%.9g"), "end"]) + "\n"
+
+
+def ps_probes():
+    """PyTorch's messages for the argument rules the C tests check."""
+    notes = []
+    calls = [
+        ("pixel_shuffle(x (1, 4, 2, 2), 0)", lambda: F.pixel_shuffle(torch.zeros(1, 4, 2, 2), 0)),
+        ("pixel_shuffle(x (1, 4, 2, 2), -1)", lambda: F.pixel_shuffle(torch.zeros(1, 4, 2, 2), -1)),
+        ("pixel_shuffle(x (1, 5, 2, 2), 2)", lambda: F.pixel_shuffle(torch.zeros(1, 5, 2, 2), 2)),
+        ("pixel_shuffle(x (4, 2), 2)", lambda: F.pixel_shuffle(torch.zeros(4, 2), 2)),
+        ("pixel_unshuffle(x (1, 1, 4, 4), 0)", lambda: F.pixel_unshuffle(torch.zeros(1, 1, 4, 4), 0)),
+        ("pixel_unshuffle(x (1, 1, 5, 4), 2)", lambda: F.pixel_unshuffle(torch.zeros(1, 1, 5, 4), 2)),
+        ("pixel_unshuffle(x (1, 1, 4, 5), 2)", lambda: F.pixel_unshuffle(torch.zeros(1, 1, 4, 5), 2)),
+        ("pixel_unshuffle(x (4, 4), 2)", lambda: F.pixel_unshuffle(torch.zeros(4, 4), 2)),
+    ]
+    for what, fn in calls:
+        try:
+            fn()
+            msg = "no error"
+        except RuntimeError as e:
+            msg = str(e).splitlines()[0]
+        notes.append("# probe: %s: %s" % (what, msg))
+    for shape, r in (((0, 8, 2, 3), 2), ((2, 0, 2, 3), 2), ((1, 4, 0, 3), 2)):
+        notes.append("# probe: pixel_shuffle of an empty %s, r=%d: shape %s" %
+                     (shape, r, tuple(F.pixel_shuffle(torch.zeros(shape), r).shape)))
+    return notes
+
+
+def generate_pixel_shuffle(outdir):
+    torch.set_num_threads(1)
+    cases = ps_build_cases()
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), "duplicate pixel_shuffle case names"
+    body = [ps_case_text(case, ps_compute(case)) for case in cases]
+    header = [
+        "# clresample golden data: torch.nn.functional.pixel_shuffle and pixel_unshuffle,",
+        "#   forward and backward (the permutation checked bit for bit on f32, f64, f16, bf16,",
+        "#   i64 and u8 by the generator)",
+        "# torch %s, numpy %s" % (torch.__version__, np.__version__),
+        "# command: /usr/bin/python3 tools/gen-golden.py",
+        "# format: see the docstring of tools/gen-golden.py",
+    ]
+    header += ps_probes()
+    header.append("# cases %d" % len(body))
+    os.makedirs(outdir, exist_ok=True)
+    path = os.path.join(outdir, PS_FILENAME)
+    with open(path, "w", newline="\n") as f:
+        f.write("\n".join(header) + "\n")
+        f.writelines(body)
+    for line in header:
+        if line.startswith("# probe"):
+            print(line)
+    print("wrote %d cases to %s (%d bytes)" % (len(body), path, os.path.getsize(path)))
+    return path
+
+
+def ps_check_case(rec):
+    name = rec["case"][0]
+    required = ("op", "factor", "in_shape", "out_shape", "x", "y", "src", "g", "gx")
+    for k in required:
+        assert k in rec, "%s: missing %s" % (name, k)
+    extra = set(rec) - set(required) - {"case"}
+    assert not extra, "%s: unknown keys %s" % (name, sorted(extra))
+    op = rec["op"][0]
+    assert op in PS_FN, "%s: bad op" % name
+    r = int(rec["factor"][0])
+    ins = [int(v) for v in rec["in_shape"]]
+    outs = [int(v) for v in rec["out_shape"]]
+    assert 3 <= len(ins) <= 5 and len(outs) == len(ins) and r >= 1, "%s: shapes" % name
+    assert outs[:-3] == ins[:-3], "%s: batch dims" % name
+    c, h, w = ins[-3:]
+    want = [c // (r * r), h * r, w * r] if op == "pixel_shuffle" else [c * r * r, h // r, w // r]
+    assert outs[-3:] == want, "%s: out_shape, want %s" % (name, want)
+    n = math.prod(ins)
+    x, y, g, gx = (check_values(name, rec, k, n, True) for k in ("x", "y", "g", "gx"))
+    assert int(rec["src"][0]) == len(rec["src"]) - 1 == n, "%s: src count" % name
+    src = [int(v) for v in rec["src"][1:]]
+    assert sorted(src) == list(range(n)), "%s: src is not a permutation" % name
+    for o, i in enumerate(src):
+        assert y[o] == x[i] and gx[i] == g[o], "%s: y/gx do not follow src" % name
+
+
+# ---------------------------------------------------------------------------
 # Checking the files
 # ---------------------------------------------------------------------------
 
@@ -1743,6 +1932,7 @@ FAMILIES = {
     "affine_grid": (lambda d: generate_affine_grid(d), AG_FILENAME, lambda: ag_check_case),
     "pool": (lambda d: generate_pool(d), POOL_FILENAME, lambda: pool_check_case),
     "conv_transpose": (lambda d: generate_conv_transpose(d), CT_FILENAME, lambda: ct_check_case),
+    "pixel_shuffle": (lambda d: generate_pixel_shuffle(d), PS_FILENAME, lambda: ps_check_case),
 }
 # The families whose numbers differ between PyTorch 2.15 and 1.13: their 1.13 files live in
 # tests/golden/torch1.13/ and are checked with compat CLRS_COMPAT_TORCH_1_13.

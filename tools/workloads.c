@@ -7,17 +7,21 @@
 
 #include <math.h>
 
-#define GNONE CLRS_GRID_SAMPLE_PARAMS_INIT, CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
+#define GNONE CLRS_GRID_SAMPLE_PARAMS_INIT, CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}, 0
 #define INTERP(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, -1, -1, (aa), -1}, GNONE
 #define INTERP_AC0(bw, mode, aa, s0, s1, s2) CLRS_WL_INTERPOLATE, (bw), {(mode), {0, 0, 0}, {(s0), (s1), (s2)}, 0, -1, (aa), -1}, GNONE
 #define GRID(bw, mode, pad) CLRS_WL_GRID_SAMPLE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, {(mode), (pad), 0, -1, -1}, \
-    CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
+    CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}, 0
 /* (backward, window) for max_unpool; (backward, C_out, k, stride) for a 2-D conv_transpose */
 #define UNPOOL(bw, k) CLRS_WL_MAX_UNPOOL, (bw), CLRS_INTERPOLATE_PARAMS_INIT, CLRS_GRID_SAMPLE_PARAMS_INIT, \
-    {{(k), (k), 0}, {CLRS_DEFAULT, CLRS_DEFAULT, CLRS_DEFAULT}, {0, 0, 0}, {0, 0, 0, 0, 0}, 0}, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}
+    {{(k), (k), 0}, {CLRS_DEFAULT, CLRS_DEFAULT, CLRS_DEFAULT}, {0, 0, 0}, {0, 0, 0, 0, 0}, 0}, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}, 0
 #define CONVT(bw, cin, cout, k, s) CLRS_WL_CONV_TRANSPOSE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, \
     CLRS_GRID_SAMPLE_PARAMS_INIT, CLRS_UNPOOL_PARAMS_INIT, {{(s), (s), 0}, {1, 1, 0}, {0, 0, 0}, {1, 1, 0}, 1}, \
-    {(cin), (cout), (k), (k), 0}
+    {(cin), (cout), (k), (k), 0}, 0
+
+/* (backward, factor) for pixel_shuffle */
+#define PSHUF(bw, r) CLRS_WL_PIXEL_SHUFFLE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, CLRS_GRID_SAMPLE_PARAMS_INIT, \
+    CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}, (r)
 
 const clrs_workload clrs_workloads[] = {
     {"bilinear_up2x", "bilinear 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
@@ -40,6 +44,8 @@ const clrs_workload clrs_workloads[] = {
     {"max_unpool_2x2_bwd", "max_unpool 2x2 backward, 8x64x112x112 -> 56x56", UNPOOL(1, 2), 4, {8, 64, 56, 56}, 0},
     {"conv_transpose_4x4s2", "conv_transpose 64->32, 4x4, stride 2, padding 1, bias, 8x64x64x64", CONVT(0, 64, 32, 4, 2), 4, {8, 64, 64, 64}, 0},
     {"conv_transpose_4x4s2_bwd", "conv_transpose backward (input, weight, bias), 8x64x64x64", CONVT(1, 64, 32, 4, 2), 4, {8, 64, 64, 64}, 0},
+    {"pixel_shuffle_r2", "pixel_shuffle r=2, 8x256x128x128 -> 8x64x256x256", PSHUF(0, 2), 4, {8, 256, 128, 128}, 0},
+    {"pixel_shuffle_r2_bwd", "pixel_shuffle r=2 backward (pixel_unshuffle), 8x64x256x256 -> 8x256x128x128", PSHUF(1, 2), 4, {8, 256, 128, 128}, 0},
     {"bilinear_up2x_hwc", "bilinear 2x up, 2048x2048x3 channels-last (OpenCV's case)", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {1, 3, 2048, 2048}, 1},
 };
 const int clrs_nworkloads = (int)(sizeof clrs_workloads / sizeof clrs_workloads[0]);
@@ -60,6 +66,7 @@ clrs_status clrs_workload_out_shape(const clrs_workload *w, int64_t *out_shape)
     case CLRS_WL_MAX_UNPOOL: return clrs_max_unpool_shape(&w->unpool, w->ndim, w->in_shape, out_shape);
     case CLRS_WL_CONV_TRANSPOSE:
         return clrs_conv_transpose_shape(&w->conv, w->ndim, w->in_shape, w->weight_shape, out_shape);
+    case CLRS_WL_PIXEL_SHUFFLE: return clrs_pixel_shuffle_shape(w->factor, w->ndim, w->in_shape, out_shape);
     default: return clrs_interpolate_shape(&w->params, w->ndim, w->in_shape, out_shape);
     }
 }
@@ -94,8 +101,10 @@ clrs_workload clrs_workload_small(const clrs_workload *w, int div)
     clrs_workload s = *w;
     int d;
     s.in_shape[0] = 1;
-    /* conv_transpose keeps its channels (the weight's shape); channels-last keeps its pixels' */
-    s.in_shape[1] = w->channels_last || w->op == CLRS_WL_CONV_TRANSPOSE ? w->in_shape[1] : 1;
+    /* conv_transpose keeps its channels (the weight's shape), pixel_shuffle its (a multiple of
+       factor^2); channels-last keeps its pixels' */
+    s.in_shape[1] = w->channels_last || w->op == CLRS_WL_CONV_TRANSPOSE || w->op == CLRS_WL_PIXEL_SHUFFLE
+                        ? w->in_shape[1] : 1;
     for (d = 2; d < w->ndim; d++) {
         s.in_shape[d] = w->in_shape[d] / div;
         if (s.in_shape[d] < 1) s.in_shape[d] = 1;
@@ -135,6 +144,7 @@ void clrs_workload_layout(const clrs_workload *w, clrs_workload_tensors *tt)
     clrs_workload_out_shape(w, out);
     switch (w->op) {
     case CLRS_WL_INTERPOLATE:
+    case CLRS_WL_PIXEL_SHUFFLE:
         role(&t[CLRS_WL_SRC], w, CLRS_F32, nd, bw ? out : in, 1);
         role(&t[CLRS_WL_DST], w, CLRS_F32, nd, bw ? in : out, 1);
         break;
@@ -189,6 +199,9 @@ clrs_status clrs_workload_run(clrs_context *ctx, const clrs_workload *w,
                                                           &t[CLRS_WL_DST3])
                            : clrs_conv_transpose(ctx, &w->conv, &t[CLRS_WL_SRC], &t[CLRS_WL_WEIGHT], &t[CLRS_WL_BIAS],
                                                  &t[CLRS_WL_DST]);
+    case CLRS_WL_PIXEL_SHUFFLE:
+        return w->backward ? clrs_pixel_shuffle_backward(ctx, w->factor, &t[CLRS_WL_SRC], &t[CLRS_WL_DST])
+                           : clrs_pixel_shuffle(ctx, w->factor, &t[CLRS_WL_SRC], &t[CLRS_WL_DST]);
     default:
         return w->backward ? clrs_interpolate_backward(ctx, &w->params, &t[CLRS_WL_SRC], &t[CLRS_WL_DST])
                            : clrs_interpolate(ctx, &w->params, &t[CLRS_WL_SRC], &t[CLRS_WL_DST]);

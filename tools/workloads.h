@@ -7,7 +7,7 @@
 #include "clresample.h"
 
 typedef enum { CLRS_WL_INTERPOLATE = 0, CLRS_WL_GRID_SAMPLE = 1, CLRS_WL_MAX_UNPOOL = 2,
-               CLRS_WL_CONV_TRANSPOSE = 3 } clrs_workload_op;
+               CLRS_WL_CONV_TRANSPOSE = 3, CLRS_WL_PIXEL_SHUFFLE = 4 } clrs_workload_op;
 
 typedef struct {
     const char *name;
@@ -20,6 +20,8 @@ typedef struct {
     clrs_unpool_params unpool;       /* max_unpool: indices from max_pool with the same window */
     clrs_conv_transpose_params conv; /* conv_transpose, with bias */
     int64_t weight_shape[5];         /* conv_transpose: (C_in, C_out / groups, k...) */
+    int64_t factor;                  /* pixel_shuffle: upscale_factor (backward: the
+                                        pixel_unshuffle of grad_output) */
     int ndim;
     int64_t in_shape[5];             /* the forward input */
     int channels_last;               /* NHWC / NDHWC memory order */
@@ -48,6 +50,7 @@ clrs_workload clrs_workload_small(const clrs_workload *w, int div);
  * (grad_input), dst2 (grad_grid). max_unpool: src, indices -> dst; backward: src
  * (grad_output), indices -> dst. conv_transpose: src, weight, bias -> dst; backward: src
  * (grad_output), input, weight -> dst (grad_input), dst2 (grad_weight), dst3 (grad_bias).
+ * pixel_shuffle: src -> dst; backward: src (grad_output) -> dst (grad_input).
  * Unused roles have ndim 0. */
 enum { CLRS_WL_SRC, CLRS_WL_INPUT, CLRS_WL_GRID, CLRS_WL_INDICES, CLRS_WL_WEIGHT, CLRS_WL_BIAS,
        CLRS_WL_DST, CLRS_WL_DST2, CLRS_WL_DST3, CLRS_WL_ROLES };

@@ -65,3 +65,12 @@ clrs_status clrs__host_conv_transpose_backward(const clrs__conv_geom *g, const c
                                                const clrs__view *ginput, const clrs__view *gweight,
                                                const clrs__view *gbias);
 #endif /* CLRS_HOST_CONV_TRANSPOSE_H */
+
+/* ---- pixel_shuffle / pixel_unshuffle (lib/host/pixel_shuffle.c) ---- */
+#ifndef CLRS_HOST_PIXEL_SHUFFLE_H
+#define CLRS_HOST_PIXEL_SHUFFLE_H
+/* The gather of g on host views: every element of dst copied, bytes unchanged, from the src
+ * element clrs_shuffle_src names. Any dtype (by element size), any strides. */
+clrs_status clrs__host_pixel_shuffle(const clrs__shuffle_geom *g, const clrs__view *src,
+                                     const clrs__view *dst);
+#endif /* CLRS_HOST_PIXEL_SHUFFLE_H */

@@ -114,3 +114,12 @@ clrs_status clrs__cl_conv_transpose_backward(clrs_context *ctx, const clrs__conv
 size_t clrs__cl_conv_transpose_workspace(const clrs_context *ctx, const clrs__conv_geom *g,
                                          const clrs__view *input, const clrs__view *weight);
 #endif /* CLRS_OPENCL_CONV_TRANSPOSE_H */
+
+/* ---- pixel_shuffle / pixel_unshuffle (lib/opencl/pixel_shuffle.c) ---- */
+#ifndef CLRS_OPENCL_PIXEL_SHUFFLE_H
+#define CLRS_OPENCL_PIXEL_SHUFFLE_H
+/* The gather of g on the context's device (views as for interpolate): the kernel of
+ * pixel_shuffle.cl built once per element size. */
+clrs_status clrs__cl_pixel_shuffle(clrs_context *ctx, const clrs__shuffle_geom *g,
+                                   const clrs__view *src, const clrs__view *dst);
+#endif /* CLRS_OPENCL_PIXEL_SHUFFLE_H */

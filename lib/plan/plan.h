@@ -175,3 +175,34 @@ void clrs__conv_workspace(const clrs__conv_geom *g, clrs_dtype dtype, int xpack,
 uint64_t clrs__conv_ws_cap(const clrs_device_info *info);
 
 #endif /* CLRS_PLAN_CONV_TRANSPOSE_H */
+
+/* ---- pixel_shuffle / pixel_unshuffle (lib/plan/pixel_shuffle.c) ---------------------------
+ * A separate block with its own guard, appended after the others. */
+#ifndef CLRS_PLAN_PIXEL_SHUFFLE_H
+#define CLRS_PLAN_PIXEL_SHUFFLE_H
+
+/* One gather of the index map of resample_math_shuffle.h: the destination's every element
+ * reads one source element. Tensors are normalised to five axes (B0, B1, C, H, W): the
+ * batch dims right-aligned before (C, H, W), unit size and stride 0 for the ones missing. */
+typedef struct {
+    int down;                /* 0: pixel_shuffle's map, 1: pixel_unshuffle's */
+    int64_t r;               /* the factor, > 0 */
+    int64_t dst[5];          /* the destination as (B0, B1, C, H, W) */
+} clrs__shuffle_geom;
+
+/* PyTorch's rules (PixelShuffle.cpp) for the forward op `down` (0 pixel_shuffle with
+ * upscale_factor, 1 pixel_unshuffle with downscale_factor) on an input of in_shape (ndim
+ * 3..5 entries; sizes >= 0), and its output shape (ndim entries). Sizes that overflow are
+ * refused as out of range. */
+clrs_status clrs__shuffle_resolve(const char *op, int down, int64_t factor, int ndim,
+                                  const int64_t *in_shape, int64_t *out_shape);
+/* The geometry of the gather `down` with factor r writing the view dst. */
+void clrs__shuffle_geom_make(int down, int64_t r, const clrs__view *dst, clrs__shuffle_geom *g);
+/* A view's strides as (B0, B1, C, H, W), 0 for the missing batch axes. */
+void clrs__shuffle_strides(const clrs__view *v, int64_t s[5]);
+/* The dtype the gather runs as: one per element size (u8, bf16, f32, i64), since it only
+ * moves bits. The OpenCL program is built for it, and dispatch sees it, so an f64 copy needs
+ * no fp64 on the device. */
+clrs_dtype clrs__shuffle_copy_dtype(size_t esize);
+
+#endif /* CLRS_PLAN_PIXEL_SHUFFLE_H */

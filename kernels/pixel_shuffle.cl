@@ -1,0 +1,34 @@
+/* pixel_shuffle.cl — pixel_shuffle and pixel_unshuffle on OpenCL devices: one gather kernel,
+ * one work-item per destination element, copying the source element the shared index map
+ * names (clrs_shuffle_src in resample_math_shuffle.h). Elements move as unsigned integers of
+ * the dtype's size, so every dtype is bit-exact and no fp64 / fp16 support is needed.
+ * CLRS_DTYPE picks the size: 5 (u8) 1 byte, 2 / 3 (f16, bf16) 2 bytes, 1 / 4 (f64, i64)
+ * 8 bytes, otherwise (f32) 4 bytes. Tensors are (B0, B1, C, H, W) with 5 strides. */
+#include "resample_math.h"
+
+#ifndef CLRS_DTYPE
+#define CLRS_DTYPE 0
+#endif
+#if CLRS_DTYPE == 5
+#define ET uchar
+#elif CLRS_DTYPE == 2 || CLRS_DTYPE == 3
+#define ET ushort
+#elif CLRS_DTYPE == 1 || CLRS_DTYPE == 4
+#define ET ulong
+#else
+#define ET uint
+#endif
+
+/* Global range (W, H, B0 * B1 * C) of the destination. down: 0 pixel_shuffle's map, 1
+ * pixel_unshuffle's. */
+__kernel void clrs_pixel_shuffle(__global const ET *x, long x_off, long xs0, long xs1, long xs2,
+                                 long xs3, long xs4, __global ET *y, long y_off, long ys0,
+                                 long ys1, long ys2, long ys3, long ys4, int down, long r,
+                                 long B1, long C, long H, long W)
+{
+    const long w = (long)get_global_id(0), h = (long)get_global_id(1), z = (long)get_global_id(2);
+    const long c = z % C, b1 = (z / C) % B1, b0 = z / C / B1;
+    if (w >= W || h >= H) return;
+    y[y_off + b0 * ys0 + b1 * ys1 + c * ys2 + h * ys3 + w * ys4] =
+        x[x_off + b0 * xs0 + b1 * xs1 + clrs_shuffle_src(down, r, c, h, w, xs2, xs3, xs4)];
+}
