@@ -89,6 +89,9 @@ typedef struct {
     int contiguous;
 } clrs_tensor;
 
+clrs_tensor clrs_tensor_host(clrs_dtype dtype, int ndim, const int64_t *shape, void *data);
+clrs_tensor clrs_tensor_device(clrs_dtype dtype, int ndim, const int64_t *shape, cl_mem mem,
+                               size_t offset);
 size_t clrs_dtype_size(clrs_dtype dtype);
 
 typedef enum { CLRS_NEAREST = 0, CLRS_NEAREST_EXACT = 1, CLRS_LINEAR = 2, CLRS_CUBIC = 3,
