@@ -250,16 +250,15 @@ def affine_grid_shape(theta_shape, theta_is_float, theta_dtype, size):
     if not theta_is_float:
         raise ValueError("Expected theta to have floating point type, but got {}"
                          .format(theta_dtype))
-    size = list(size)
     if len(size) == 4:
         if len(theta_shape) != 3 or theta_shape[-2] != 2 or theta_shape[-1] != 3:
             raise ValueError("Expected a batch of 2D affine matrices of shape Nx2x3 for size {}. "
-                             "Got {}.".format(size, tuple(theta_shape)))
+                             "Got {}.".format(size, theta_shape))
         spatial = size[-2:]
     elif len(size) == 5:
         if len(theta_shape) != 3 or theta_shape[-2] != 3 or theta_shape[-1] != 4:
             raise ValueError("Expected a batch of 3D affine matrices of shape Nx3x4 for size {}. "
-                             "Got {}.".format(size, tuple(theta_shape)))
+                             "Got {}.".format(size, theta_shape))
         spatial = size[-3:]
     else:
         raise NotImplementedError("affine_grid only supports 4D and 5D sizes, for 2D and 3D "
@@ -272,7 +271,8 @@ def affine_grid_shape(theta_shape, theta_is_float, theta_dtype, size):
 def affine_grid_impl(theta, size, align_corners, context):
     keep = []
     t = view(theta, keep)
-    shape = affine_grid_shape(shape_of(t), _is_floating(theta), theta.dtype, size)
+    shape = affine_grid_shape(getattr(theta, "shape", shape_of(t)), _is_floating(theta),
+                              theta.dtype, size)
     out = empty(theta, shape)
     ctx = resolve_context(context, theta)
     ac = int(bool(align_corners))
@@ -376,7 +376,6 @@ def unpool_output_size(in_spatial, kernel, stride, padding, output_size):
     default = [(in_spatial[d] - 1) * stride[d] + kernel[d] - 2 * padding[d] for d in range(n)]
     if output_size is None:
         return default
-    output_size = list(output_size)
     if len(output_size) == n + 2:
         output_size = output_size[2:]
     if len(output_size) != n:
