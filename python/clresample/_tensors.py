@@ -16,6 +16,10 @@ _NP_DTYPES = {np.dtype(np.float32): 0, np.dtype(np.float64): 1, np.dtype(np.floa
               np.dtype(np.int64): 4, np.dtype(np.uint8): 5}
 
 NUMPY, TORCH, PYOPENCL, DLPACK = "numpy", "torch", "pyopencl", "dlpack"
+_TENSOR_P = ffi.typeof("clrs_tensor *")
+_DLTENSOR_P = ffi.typeof("DLTensor *")
+_VOID_P = ffi.typeof("void *")
+_to_dlpack = None
 
 
 def kind(x):
@@ -51,7 +55,7 @@ def _from_numpy(a, keep):
     nd = a.ndim
     if not 1 <= nd <= 5:
         raise ValueError("clresample: tensors have 1 to 5 dimensions, got %d" % nd)
-    t = ffi.new("clrs_tensor *")
+    t = ffi.new(_TENSOR_P)
     t.dtype = dt
     t.ndim = nd
     t.shape[0:nd] = a.shape
@@ -60,15 +64,14 @@ def _from_numpy(a, keep):
     else:
         t.strides[0:nd] = [s // isz for s in a.strides]
     if a.size:
-        t.data = ffi.cast("void *", a.ctypes.data)
+        t.data = ffi.cast(_VOID_P, a.ctypes.data)
     return t
 
 
 def _from_capsule(cap, keep):
     keep.append(cap)  # the capsule owns the producer's reference: alive until the call returns
-    t = ffi.new("clrs_tensor *")
-    check(lib.clrs_tensor_from_dlpack(ffi.cast("DLTensor *", _capsule_pointer(cap, b"dltensor")),
-                                      t))
+    t = ffi.new(_TENSOR_P)
+    check(lib.clrs_tensor_from_dlpack(ffi.cast(_DLTENSOR_P, _capsule_pointer(cap, b"dltensor")), t))
     return t
 
 
@@ -78,9 +81,11 @@ def _from_torch(x, keep):
                                   "tensors, NumPy and PyOpenCL arrays)" % x.device)
     if x.dim() == 0 or x.dim() > 5:
         raise ValueError("clresample: tensors have 1 to 5 dimensions, got %d" % x.dim())
-    from torch.utils.dlpack import to_dlpack
+    global _to_dlpack
+    if _to_dlpack is None:
+        from torch.utils.dlpack import to_dlpack as _to_dlpack
     keep.append(x)
-    return _from_capsule(to_dlpack(x.detach() if x.requires_grad else x), keep)
+    return _from_capsule(_to_dlpack(x.detach() if x.requires_grad else x), keep)
 
 
 def _from_pyopencl(a, keep):
@@ -94,7 +99,7 @@ def _from_pyopencl(a, keep):
     if any(s < 0 or s % isz for s in a.strides):
         raise ValueError("clresample: PyOpenCL array with negative or unaligned strides")
     keep.append(a)
-    t = ffi.new("clrs_tensor *")
+    t = ffi.new(_TENSOR_P)
     t.dtype = dt
     t.ndim = nd
     t.shape[0:nd] = a.shape
@@ -156,14 +161,13 @@ def empty(like, shape, dtype=None, channels_last=False):
     k = kind(like)
     if k == TORCH:
         import torch
-        mf = torch.contiguous_format
+        dtype = dtype if dtype is not None else like.dtype
         if channels_last and len(shape) in (4, 5) and like.dim() == len(shape) and \
                 not like.is_contiguous():
             cl = torch.channels_last if len(shape) == 4 else torch.channels_last_3d
             if like.is_contiguous(memory_format=cl):
-                mf = cl
-        return torch.empty(shape, dtype=dtype if dtype is not None else like.dtype,
-                           memory_format=mf)
+                return torch.empty(shape, dtype=dtype, memory_format=cl)
+        return torch.empty(shape, dtype=dtype)
     if k == PYOPENCL:
         import pyopencl.array as cla
         return cla.empty(like.queue, shape, dtype if dtype is not None else like.dtype)

@@ -82,6 +82,8 @@ def _pad3(v):
 
 # ---- interpolate --------------------------------------------------------------------------
 
+_INTERP_P = ffi.typeof("clrs_interpolate_params *")
+_SHAPE5 = ffi.typeof("int64_t[5]")
 _INTERP = {"nearest": (0, None), "nearest-exact": (1, None), "linear": (2, 3),
            "bilinear": (2, 4), "trilinear": (2, 5), "bicubic": (3, 4), "area": (4, None)}
 
@@ -142,7 +144,7 @@ def interpolate_params(ndim, in_shape, size, scale_factor, mode, align_corners,
             "Input Error: Only 3D, 4D and 5D input Tensors supported (got {}D) for the modes: "
             "nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {})"
             .format(ndim, mode))
-    p = ffi.new("clrs_interpolate_params *")
+    p = ffi.new(_INTERP_P)
     p.mode = m[0]
     if sizes is not None:
         try:
@@ -171,7 +173,7 @@ def interpolate_impl(input, size, scale_factor, mode, align_corners, recompute_s
     nd = x.ndim
     p = interpolate_params(nd, shape_of(x), size, scale_factor, mode, align_corners,
                            recompute_scale_factor, antialias)
-    out_shape = ffi.new("int64_t[5]")
+    out_shape = ffi.new(_SHAPE5)
     check(lib.clrs_interpolate_shape(p, nd, x.shape, out_shape))
     out = empty(input, tuple(out_shape[0:nd]), channels_last=True)
     ctx = resolve_context(context, input)
@@ -319,7 +321,7 @@ def max_pool_impl(n, op, input, kernel_size, stride, padding, dilation, ceil_mod
     keep = []
     x = view(input, keep)
     unbatched = _spatial_view(x, n, op)
-    out_shape = ffi.new("int64_t[5]")
+    out_shape = ffi.new(_SHAPE5)
     check(lib.clrs_max_pool_shape(p, x.ndim, x.shape, out_shape))
     shape = tuple(out_shape[1 if unbatched else 0:x.ndim])
     out = empty(input, shape, channels_last=True)
@@ -410,7 +412,7 @@ def max_unpool_impl(n, op, input, indices, kernel_size, stride, padding, output_
     if unbatched and i.ndim == n + 1:
         unsqueeze0(i)
     p = unpool_params(n, op, shape_of(x)[2:], kernel_size, stride, padding, output_size)
-    out_shape = ffi.new("int64_t[5]")
+    out_shape = ffi.new(_SHAPE5)
     check(lib.clrs_max_unpool_shape(p, x.ndim, x.shape, out_shape))
     out = empty(input, tuple(out_shape[1 if unbatched else 0:x.ndim]), channels_last=True)
     o = view(out, keep)
@@ -475,7 +477,7 @@ def conv_transpose_impl(n, op, input, weight, bias, stride, padding, output_padd
     if unbatched:
         unsqueeze0(x)
     b = view(bias, keep) if bias is not None else ffi.NULL
-    out_shape = ffi.new("int64_t[5]")
+    out_shape = ffi.new(_SHAPE5)
     check(lib.clrs_conv_transpose_shape(p, x.ndim, x.shape, w.shape, out_shape))
     out = empty(input, tuple(out_shape[1 if unbatched else 0:x.ndim]), channels_last=True)
     o = view(out, keep)
