@@ -33,6 +33,12 @@ case $rc in
 *) echo "test_python: pytest failed (exit $rc)"; exit 1 ;;
 esac
 
+# the README's Python block is this file, word for word
+if ! sed -n '/^## Python$/,/^## /p' "$src/README.md" | sed -n '/^```python$/,/^```$/p' | sed '1d;$d' |
+        cmp -s - "$src/python/examples/readme_example.py"; then
+    echo "test_python: README.md's Python example differs from python/examples/readme_example.py"
+    exit 1
+fi
 if "$py" -c "import torch" >/dev/null 2>&1; then
     out=$("$py" "$src/python/examples/readme_example.py") || { echo "test_python: readme_example.py failed"; exit 1; }
     echo "$out"
