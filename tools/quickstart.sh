@@ -11,13 +11,13 @@ cd "$(dirname "$0")/.."
 
 what=${1:-demo}
 # what building and the demo need; the test suites need more (Check, valgrind, PyTorch for the
-# DLPack test, CMake for the consumer test)
+# DLPack test and the Python package's tests, CMake for the consumer test)
 packages=(build-essential autoconf automake libtool pkg-config
           ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd
           libclblast-dev libopenblas-dev libpng-dev libturbojpeg0-dev libdlpack-dev)
 if [[ $what == test ]]; then
     packages+=(check valgrind clinfo cmake file python3 python3-numpy python3-torch
-               clang libclang-rt-dev libomp-dev)
+               python3-pytest python3-cffi python3-pyopencl clang libclang-rt-dev libomp-dev)
 fi
 
 missing=()

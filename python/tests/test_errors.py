@@ -1,0 +1,99 @@
+"""Errors: PyTorch's Python-level checks with its exception types and words; the library's
+statuses as ValueError (CLRS_ERR_ARGUMENT), NotImplementedError (CLRS_ERR_UNSUPPORTED) and
+RuntimeError (the others), each with clrs_error_message()."""
+import numpy as np
+import pytest
+
+import clresample as cr
+
+torch = pytest.importorskip("torch")
+import torch.nn.functional as F  # noqa: E402
+
+X4 = torch.zeros(1, 1, 4, 4)
+
+# (clresample call, PyTorch call) pairs that PyTorch refuses in Python
+SAME = [
+    (lambda m: m.interpolate(X4, size=2, scale_factor=2.0), ValueError),
+    (lambda m: m.interpolate(X4), ValueError),
+    (lambda m: m.interpolate(X4, size=2, mode="nearest", align_corners=True), ValueError),
+    (lambda m: m.interpolate(X4, size=(2, 2, 2)), ValueError),
+    (lambda m: m.interpolate(X4, scale_factor=(2.0,)), ValueError),
+    (lambda m: m.interpolate(X4, size=2, recompute_scale_factor=True), ValueError),
+    (lambda m: m.interpolate(X4, size=2, mode="trilinear"), NotImplementedError),
+    (lambda m: m.interpolate(X4, size=2, mode="linear"), NotImplementedError),
+    (lambda m: m.interpolate(X4, size=2, mode="nonsense"), NotImplementedError),
+    (lambda m: m.interpolate(torch.zeros(1, 4), size=2), NotImplementedError),
+    (lambda m: m.grid_sample(X4, torch.zeros(1, 2, 2, 2), mode="lanczos"), ValueError),
+    (lambda m: m.grid_sample(X4, torch.zeros(1, 2, 2, 2), padding_mode="wrap"), ValueError),
+    (lambda m: m.affine_grid(torch.zeros(1, 2, 3), (1, 1, 4)), NotImplementedError),
+    (lambda m: m.affine_grid(torch.zeros(1, 3, 4), (1, 1, 4, 4)), ValueError),
+    (lambda m: m.affine_grid(torch.zeros(1, 2, 3), (1, 1, 4, 4, 4)), ValueError),
+    (lambda m: m.affine_grid(torch.zeros(1, 2, 3, dtype=torch.int64), (1, 1, 4, 4)),
+     ValueError),
+    (lambda m: m.affine_grid(torch.zeros(1, 2, 3), (1, 1, 0, 4)), ValueError),
+    (lambda m: m.max_unpool2d(*F.max_pool2d(X4, 2, return_indices=True), 2,
+                              output_size=(9, 4)), ValueError),
+    (lambda m: m.max_unpool2d(*F.max_pool2d(X4, 2, return_indices=True), 2,
+                              output_size=(1, 4, 4)), ValueError),
+]
+
+
+@pytest.mark.parametrize("i", range(len(SAME)))
+def test_python_checks_match_pytorch(i):
+    call, exc = SAME[i]
+    with pytest.raises(exc) as want:
+        call(F)
+    with pytest.raises(exc) as got:
+        call(cr)
+    assert str(got.value) == str(want.value)
+
+
+def test_antialias_check():
+    with pytest.raises(ValueError, match="Anti-alias option"):
+        cr.interpolate(X4, size=2, mode="nearest", antialias=True)
+    with pytest.raises(ValueError, match="Anti-alias option"):
+        F.interpolate(X4, size=2, mode="nearest", antialias=True)
+
+
+def test_argument_error_is_value_error_with_library_message():
+    with pytest.raises(ValueError) as e:
+        cr.max_pool2d(X4, 2, padding=2)  # padding larger than half the kernel
+    assert "max_pool" in str(e.value) and "padding" in str(e.value)
+    with pytest.raises(ValueError) as e:
+        cr.interpolate(X4, size=(0, 2))
+    assert "size" in str(e.value)
+    with pytest.raises(ValueError):
+        cr.conv_transpose2d(X4, torch.zeros(2, 1, 2, 2))  # weight's C_in is not the input's
+    with pytest.raises(ValueError):
+        cr.max_pool2d(torch.zeros(1, 1, 1, 1, 4), 2)  # 5-D input to max_pool2d
+    with pytest.raises(ValueError):
+        cr.max_pool2d(X4, (2, 2, 2))
+    v, i = F.max_pool2d(X4, 2, return_indices=True)
+    with pytest.raises(ValueError):
+        cr.max_unpool2d(v, i + 100, 2)  # indices outside the output plane
+
+
+def test_unsupported_is_not_implemented_error():
+    with pytest.raises(NotImplementedError) as e:
+        cr.interpolate(np.zeros((1, 1, 4, 4), np.uint8), size=2)  # uint8: reserved
+    assert str(e.value)
+    with pytest.raises(NotImplementedError):
+        cr.interpolate(np.zeros((1, 1, 4, 4), np.int32), size=2)  # not a library dtype
+    with pytest.raises(NotImplementedError):
+        cr.interpolate(torch.zeros(1, 1, 4, 4, dtype=torch.int32), size=2)
+
+
+def test_other_failures_are_runtime_errors():
+    with pytest.raises(RuntimeError) as e:
+        cr.Context(device="no-such-device-anywhere")
+    assert isinstance(e.value, cr.CLRSError) and "CLRS_ERR_DEVICE" in str(e.value)
+    assert not isinstance(e.value, (ValueError, NotImplementedError))
+
+
+def test_bad_python_arguments():
+    with pytest.raises(ValueError, match="compat"):
+        cr.Context("host", compat="0.4")
+    with pytest.raises(TypeError):
+        cr.interpolate(X4, size=2, context="host")
+    with pytest.raises(TypeError):
+        cr.set_default_context("host")
