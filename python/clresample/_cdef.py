@@ -95,7 +95,7 @@ clrs_tensor clrs_tensor_device(clrs_dtype dtype, int ndim, const int64_t *shape,
 size_t clrs_dtype_size(clrs_dtype dtype);
 
 typedef enum { CLRS_NEAREST = 0, CLRS_NEAREST_EXACT = 1, CLRS_LINEAR = 2, CLRS_CUBIC = 3,
-               CLRS_AREA = 4 } clrs_mode;
+               CLRS_AREA = 4, CLRS_LANCZOS = 5 } clrs_mode;
 
 typedef struct {
     clrs_mode mode;
@@ -199,6 +199,21 @@ clrs_status clrs_conv_transpose_backward(clrs_context *ctx,
                                          const clrs_tensor *grad_input,
                                          const clrs_tensor *grad_weight,
                                          const clrs_tensor *grad_bias);
+
+clrs_status clrs_pixel_shuffle_shape(int64_t upscale_factor, int ndim, const int64_t *in_shape,
+                                     int64_t *out_shape);
+clrs_status clrs_pixel_unshuffle_shape(int64_t downscale_factor, int ndim,
+                                       const int64_t *in_shape, int64_t *out_shape);
+clrs_status clrs_pixel_shuffle(clrs_context *ctx, int64_t upscale_factor,
+                               const clrs_tensor *input, const clrs_tensor *output);
+clrs_status clrs_pixel_unshuffle(clrs_context *ctx, int64_t downscale_factor,
+                                 const clrs_tensor *input, const clrs_tensor *output);
+clrs_status clrs_pixel_shuffle_backward(clrs_context *ctx, int64_t upscale_factor,
+                                        const clrs_tensor *grad_output,
+                                        const clrs_tensor *grad_input);
+clrs_status clrs_pixel_unshuffle_backward(clrs_context *ctx, int64_t downscale_factor,
+                                          const clrs_tensor *grad_output,
+                                          const clrs_tensor *grad_input);
 """
 
 # clresample_dlpack.h; DLTensor is opaque here (its layout is the producer's and the

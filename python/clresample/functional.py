@@ -14,10 +14,7 @@ from ._tensors import PYOPENCL, TORCH, empty, int64_like, kind, normalize, shape
 
 __all__ = ["interpolate", "grid_sample", "affine_grid", "max_pool1d", "max_pool2d", "max_pool3d",
            "max_unpool1d", "max_unpool2d", "max_unpool3d", "conv_transpose1d",
-           "conv_transpose2d", "conv_transpose3d"]
-
-# TODO(pixel_shuffle): pixel_shuffle / pixel_unshuffle are being added to the C library on
-# another branch; wrap them here (and in clresample.torch) once clresample.h declares them.
+           "conv_transpose2d", "conv_transpose3d", "pixel_shuffle", "pixel_unshuffle"]
 
 _queue_contexts = {}
 _queue_lock = threading.Lock()
@@ -55,6 +52,12 @@ def _autograd():
     return crt
 
 
+def _torch_1():
+    """PyTorch's words changed with lanczos (2.15): speak like the torch that is loaded."""
+    t = sys.modules.get("torch")
+    return t is not None and t.__version__.startswith("1.")
+
+
 def _is_int(v):
     return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
@@ -85,7 +88,8 @@ def _pad3(v):
 _INTERP_P = ffi.typeof("clrs_interpolate_params *")
 _SHAPE5 = ffi.typeof("int64_t[5]")
 _INTERP = {"nearest": (0, None), "nearest-exact": (1, None), "linear": (2, 3),
-           "bilinear": (2, 4), "trilinear": (2, 5), "bicubic": (3, 4), "area": (4, None)}
+           "bilinear": (2, 4), "trilinear": (2, 5), "bicubic": (3, 4), "area": (4, None),
+           "lanczos": (5, 4)}
 
 
 def interpolate_params(ndim, in_shape, size, scale_factor, mode, align_corners,
@@ -132,9 +136,15 @@ def interpolate_params(ndim, in_shape, size, scale_factor, mode, align_corners,
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if mode == "area" and sizes is None:
         recompute_scale_factor = True
-    if antialias and not (mode in ("bilinear", "bicubic") and ndim == 4):
-        raise ValueError("Anti-alias option is restricted to bilinear and bicubic modes and "
-                         "requires a 4-D tensor as input")
+    # PyTorch 2.15's words (lanczos is its new antialias-only mode)
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
+                         "and requires a 4-D tensor as input")
+    if mode == "lanczos" and ndim == 4:
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
     m = _INTERP.get(mode)
     if m is None or not 3 <= ndim <= 5 or (m[1] is not None and m[1] != ndim):
         if m is not None and m[1] is not None and 3 <= ndim <= 5:
@@ -142,8 +152,8 @@ def interpolate_params(ndim, in_shape, size, scale_factor, mode, align_corners,
                 ndim, mode, m[1]))
         raise NotImplementedError(
             "Input Error: Only 3D, 4D and 5D input Tensors supported (got {}D) for the modes: "
-            "nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {})"
-            .format(ndim, mode))
+            "nearest | linear | bilinear | bicubic | trilinear | {}area | nearest-exact (got {})"
+            .format(ndim, "" if _torch_1() else "lanczos | ", mode))
     p = ffi.new(_INTERP_P)
     p.mode = m[0]
     if sizes is not None:
@@ -521,3 +531,39 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 
 del math
+
+
+# ---- pixel_shuffle, pixel_unshuffle ----------------------------------------------------------
+
+def pixel_shuffle_impl(unshuffle, input, factor, context):
+    if not _is_int(factor):
+        raise TypeError("%s(): argument '%s' must be int, not %s"
+                        % ("pixel_unshuffle" if unshuffle else "pixel_shuffle",
+                           "downscale_factor" if unshuffle else "upscale_factor",
+                           type(factor).__name__))
+    keep = []
+    x = view(input, keep)
+    out_shape = ffi.new(_SHAPE5)
+    shape_fn = lib.clrs_pixel_unshuffle_shape if unshuffle else lib.clrs_pixel_shuffle_shape
+    check(shape_fn(int(factor), x.ndim, x.shape, out_shape))
+    out = empty(input, tuple(out_shape[0:x.ndim]))
+    ctx = resolve_context(context, input)
+    run = lib.clrs_pixel_unshuffle if unshuffle else lib.clrs_pixel_shuffle
+    check(run(ctx.ptr, int(factor), x, view(out, keep)))
+    return out, ctx
+
+
+def pixel_shuffle(input, upscale_factor, *, context=None):
+    """torch.nn.functional.pixel_shuffle (3 to 5 dims)."""
+    input = normalize(input)
+    if _wants_grad(input):
+        return _autograd().pixel_shuffle(input, upscale_factor, context=context)
+    return pixel_shuffle_impl(False, input, upscale_factor, context)[0]
+
+
+def pixel_unshuffle(input, downscale_factor, *, context=None):
+    """torch.nn.functional.pixel_unshuffle (3 to 5 dims)."""
+    input = normalize(input)
+    if _wants_grad(input):
+        return _autograd().pixel_unshuffle(input, downscale_factor, context=context)
+    return pixel_shuffle_impl(True, input, downscale_factor, context)[0]

@@ -12,7 +12,7 @@ from ._tensors import unsqueeze0, view
 
 __all__ = ["interpolate", "grid_sample", "affine_grid", "max_pool1d", "max_pool2d", "max_pool3d",
            "max_unpool1d", "max_unpool2d", "max_unpool3d", "conv_transpose1d",
-           "conv_transpose2d", "conv_transpose3d"]
+           "conv_transpose2d", "conv_transpose3d", "pixel_shuffle", "pixel_unshuffle"]
 
 
 def _grad_views(keep, unbatched, *tensors):
@@ -244,3 +244,29 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
                      dilation=1, *, context=None):
     return _conv_transpose(3, input, weight, bias, stride, padding, output_padding, groups,
                            dilation, context)
+
+
+class PixelShuffle(Function):
+    @staticmethod
+    def forward(ctx, input, unshuffle, factor, context):
+        out, ctx.c = _F.pixel_shuffle_impl(unshuffle, input, factor, context)
+        ctx.unshuffle, ctx.factor, ctx.in_shape = unshuffle, int(factor), input.shape
+        return out
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_output):
+        gi = torch.empty(ctx.in_shape, dtype=grad_output.dtype)
+        keep = []
+        go, vi = view(grad_output, keep), view(gi, keep)
+        run = lib.clrs_pixel_unshuffle_backward if ctx.unshuffle else lib.clrs_pixel_shuffle_backward
+        check(run(ctx.c.ptr, ctx.factor, go, vi))
+        return gi, None, None, None
+
+
+def pixel_shuffle(input, upscale_factor, *, context=None):
+    return PixelShuffle.apply(input, False, upscale_factor, context)
+
+
+def pixel_unshuffle(input, downscale_factor, *, context=None):
+    return PixelShuffle.apply(input, True, downscale_factor, context)

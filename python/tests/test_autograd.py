@@ -172,3 +172,16 @@ def test_max_pool_indices_not_differentiable():
     x = torch.randn(1, 1, 4, 4, requires_grad=True)
     out, idx = crt.max_pool2d(x, 2, return_indices=True)
     assert out.requires_grad and not idx.requires_grad and idx.dtype == torch.int64
+
+
+@pytest.mark.parametrize("unshuffle", [False, True])
+def test_gradcheck_pixel_shuffle(unshuffle):
+    x = torch.randn(2, 8, 4, 6, dtype=torch.float64, requires_grad=True)
+    fn = crt.pixel_unshuffle if unshuffle else crt.pixel_shuffle
+    assert torch.autograd.gradcheck(lambda t: fn(t, 2), (x,))
+
+
+def test_gradcheck_lanczos():
+    x = torch.randn(1, 2, 9, 7, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(
+        lambda t: crt.interpolate(t, size=(4, 10), mode="lanczos", antialias=True), (x,))

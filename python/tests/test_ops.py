@@ -227,3 +227,42 @@ def test_other_dlpack_producer():
     got = cr.max_pool1d(Producer(a), 2)
     assert isinstance(got, np.ndarray)
     np.testing.assert_array_equal(got, cr.max_pool1d(a, 2))
+
+
+@pytest.mark.parametrize("ndim", [3, 4, 5])
+@pytest.mark.parametrize("r", [1, 2, 3])
+def test_pixel_shuffle_and_unshuffle(ndim, r):
+    shape = (2, 3, 2 * r * r, 3, 4)[5 - ndim:] if ndim > 3 else (2 * r * r, 3, 4)
+    x = rand(*shape)
+    for name, t in layouts(x):  # (torch 1.13 refuses channels_last_3d here: compare contiguous)
+        close(cr.pixel_shuffle(t, r), F.pixel_shuffle(t.contiguous(), r), 0)
+        y = F.pixel_shuffle(t.contiguous(), r)
+        close(cr.pixel_unshuffle(y, r), F.pixel_unshuffle(y, r), 0)
+    # every dtype is a permutation, bit for bit; NumPy in, NumPy out
+    for dt in (torch.uint8, torch.int64, torch.float64):
+        xi = (torch.arange(x.numel()) % 251).reshape(x.shape).to(dt)
+        assert torch.equal(cr.pixel_shuffle(xi, r), F.pixel_shuffle(xi, r))
+    out = cr.pixel_shuffle(x.numpy(), r)
+    assert isinstance(out, np.ndarray) and np.array_equal(out, F.pixel_shuffle(x, r).numpy())
+
+
+def test_pixel_shuffle_errors():
+    with pytest.raises(ValueError, match="divisible by the square of upscale_factor"):
+        cr.pixel_shuffle(rand(1, 5, 2, 2), 2)
+    with pytest.raises(ValueError, match="divisible by downscale_factor"):
+        cr.pixel_unshuffle(rand(1, 1, 5, 4), 2)
+
+
+@pytest.mark.skipif(not hasattr(torch.nn.functional, "interpolate") or torch.__version__.startswith("1."),
+                    reason="lanczos is PyTorch 2.15's")
+def test_lanczos():
+    x = rand(2, 3, 16, 11)
+    for name, t in layouts(x):
+        close(cr.interpolate(t, size=(5, 7), mode="lanczos", antialias=True),
+              F.interpolate(t.contiguous(memory_format=torch.channels_last), size=(5, 7), mode="lanczos",
+                            antialias=True))
+
+
+def test_lanczos_rules():
+    with pytest.raises(ValueError, match="requires antialias"):
+        cr.interpolate(rand(1, 1, 8, 8), size=(4, 4), mode="lanczos")
