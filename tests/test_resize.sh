@@ -184,6 +184,12 @@ else
         [ "$(info "$tmp/g3.png")" = "33x21 gray 8-bit" ]; then
         pass "gray JPEG: --fill, JPEG to JPEG, JPEG to PNG stay gray"
     else fail "gray JPEG: --fill, JPEG to JPEG, JPEG to PNG stay gray"; fi
+    # lanczos (always antialiased), down and up
+    rm -f "$tmp/lz.jpg" "$tmp/lz.png"
+    if r "$tmp/g.jpg" "$tmp/lz.jpg" --scale 0.5 --mode lanczos && [ "$(info "$tmp/lz.jpg")" = "16x10 gray 8-bit" ] &&
+        r "$tmp/g.jpg" "$tmp/lz.png" --size 50x30 --mode lanczos && [ "$(info "$tmp/lz.png")" = "50x30 gray 8-bit" ]; then
+        pass "--mode lanczos: 33x21 to 16x10 (JPEG) and 50x30 (PNG)"
+    else fail "--mode lanczos" "$(cat "$tmp/err")"; fi
     # a 16-bit PNG becomes an 8-bit JPEG
     rm -f "$tmp/p16.jpg"
     if r "$tmp/pat-1-16.png" "$tmp/p16.jpg" --scale 1 && [ "$(info "$tmp/p16.jpg")" = "41x29 gray 8-bit" ]; then

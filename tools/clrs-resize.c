@@ -503,8 +503,9 @@ static void usage(FILE *f)
             "\n"
             "  --size WxH       output width and height in pixels\n"
             "  --scale F        scale factor for both axes (output size floor(input * F))\n"
-            "  --mode M         nearest | nearest-exact | bilinear (default) | bicubic | area\n"
-            "  --antialias      antialiased downscaling (bilinear and bicubic only)\n"
+            "  --mode M         nearest | nearest-exact | bilinear (default) | bicubic | area |\n"
+            "                   lanczos (Lanczos-3 as PIL's LANCZOS; always antialiased)\n"
+            "  --antialias      antialiased downscaling (bilinear and bicubic; lanczos implies it)\n"
             "  --align-corners  align_corners=True (bilinear and bicubic only; default None)\n"
             "  --device D       auto, gpu, cpu, host, P:D (platform:device) or part of a device\n"
             "                   name, any case, as CLRS_DEVICE; default $CLRS_DEVICE, else auto\n"
@@ -665,7 +666,7 @@ static int resize(const resize_args *a)
         goto out;
     }
     p.mode = a->mode;
-    p.antialias = a->antialias;
+    p.antialias = a->antialias || a->mode == CLRS_LANCZOS; /* lanczos exists only antialiased */
     p.align_corners = a->align_corners ? 1 : -1;
     if (a->width) p.size[0] = a->height, p.size[1] = a->width; /* spatial dims are H, W */
     else p.scale_factor[0] = p.scale_factor[1] = a->scale;
@@ -873,7 +874,8 @@ static const struct {
     const char *name;
     clrs_mode mode;
 } modes[] = {{"nearest", CLRS_NEAREST}, {"nearest-exact", CLRS_NEAREST_EXACT},
-             {"bilinear", CLRS_LINEAR}, {"bicubic", CLRS_CUBIC}, {"area", CLRS_AREA}};
+             {"bilinear", CLRS_LINEAR}, {"bicubic", CLRS_CUBIC}, {"area", CLRS_AREA},
+             {"lanczos", CLRS_LANCZOS}};
 
 int main(int argc, char **argv)
 {
