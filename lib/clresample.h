@@ -92,7 +92,8 @@ typedef enum {
 typedef struct {
     const char *device;     /* NULL: $CLRS_DEVICE, else "auto". "auto" prefers a GPU, then an
                                OpenCL CPU device, then the host; also "gpu", "cpu", "host",
-                               "P:D" (platform:device indices) or part of a device name. */
+                               "P:D" (platform:device indices) or part of a device name, any
+                               case. A device that is not there is CLRS_ERR_DEVICE. */
     const char *cache_dir;  /* NULL: $CLRS_CACHE_DIR, else $XDG_CACHE_HOME/clresample, else
                                $HOME/.cache/clresample; "" turns the disk cache off. */
     int host_fallback;      /* 1: run an op on the host when the device cannot (no fp64,

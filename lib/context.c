@@ -133,7 +133,7 @@ clrs_status clrs_context_create(clrs_context **out, const clrs_context_options *
     if (!options) options = &defaults;
     if ((st = check_options("context_create", options)) != CLRS_OK) return st;
     spec = options->device ? options->device : getenv("CLRS_DEVICE");
-    if ((st = clrs__device_select(spec, options->host_fallback, &dev, &is_host)) != CLRS_OK)
+    if ((st = clrs__device_select(spec, &dev, &is_host)) != CLRS_OK)
         return st;
     if ((st = context_alloc(&ctx, options)) != CLRS_OK) return st;
     ctx->is_host = is_host;

@@ -180,7 +180,7 @@ static void list_text(const clrs__device *devs, int n, char *buf, size_t cap)
     if (k < cap) snprintf(buf + k, cap - k, "host (the host backend)");
 }
 
-clrs_status clrs__device_select(const char *spec, int host_fallback, clrs__device *out,
+clrs_status clrs__device_select(const char *spec, clrs__device *out,
                                 int *is_host)
 {
     clrs__device devs[MAX_DEVICES];
@@ -228,11 +228,8 @@ clrs_status clrs__device_select(const char *spec, int host_fallback, clrs__devic
             if (contains_nocase(devs[i].info.name, spec)) pick = i, why = "the first whose name contains it";
     }
     if (pick < 0) {
-        if (n == 0 && host_fallback) { /* no OpenCL at all: the host is the only device */
-            *is_host = 1;
-            clrs__verbose("device \"%s\": no OpenCL device at all, host_fallback on: the host backend", spec);
-            return CLRS_OK;
-        }
+        /* a device that was named and is not there is an error, OpenCL or not: only "auto"
+           (above) and "host" land on the host backend */
         list_text(devs, n, list, sizeof list);
         return clrs__fail(CLRS_ERR_DEVICE,
                           "device: no device matches \"%s\"; present: %s. Use auto, gpu, cpu, host, "

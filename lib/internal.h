@@ -38,8 +38,8 @@ typedef struct {
 } clrs__device;
 
 /* Picks a device for `spec` (see clrs_context_options.device). *is_host is set when the
- * host backend was chosen (spec "host", or "auto" / no OpenCL at all with fallback allowed). */
-clrs_status clrs__device_select(const char *spec, int host_fallback, clrs__device *out,
+ * host backend was chosen (spec "host", or "auto" with no OpenCL device). */
+clrs_status clrs__device_select(const char *spec, clrs__device *out,
                                 int *is_host);
 void clrs__device_fill_info(cl_platform_id platform, cl_device_id device, int pi, int di,
                             clrs_device_info *info);
