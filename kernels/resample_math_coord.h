@@ -90,7 +90,9 @@ CLRS_INLINE CLRS_R CLRS_RS(clrs_grid_reflect)(CLRS_R x, clrs_i64 twice_low, clrs
         *grad = (CLRS_R)0;
         return extra;
     }
-    flips = (int)CLRS_FLOOR(x / span);
+    /* PyTorch's (int)floor(x / span): past INT_MAX x86 gives INT_MIN, an even count; the
+       conversion itself would be undefined, so that case is decided before it */
+    flips = x / span >= (CLRS_R)2147483648.0 ? 0 : (int)CLRS_FLOOR(x / span);
     if (flips % 2 == 0) {
         *grad = (CLRS_R)sign;
         return extra + lo;

@@ -107,9 +107,13 @@ clrs_status clrs__grid_resolve(const char *op, const clrs_context *ctx,
     g->oW = grid->shape[grid->ndim - 2];
     g->oH = grid->shape[grid->ndim - 3];
     g->oD = dims == 3 ? grid->shape[1] : 1;
-    g->P = g->oD * g->oH * g->oW;
-    if (g->P > INT32_MAX || g->D * g->H * g->W > INT32_MAX)
-        return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: more than 2^31-1 grid points or input pixels per batch entry", op);
+    {
+        /* checked: with an empty batch the spatial sizes may multiply past 64 bits */
+        const int64_t P = clrs__size_product(&grid->shape[1], dims), T = clrs__size_product(&input->shape[2], dims);
+        if (P < 0 || P > INT32_MAX || T < 0 || T > INT32_MAX)
+            return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: more than 2^31-1 grid points or input pixels per batch entry", op);
+        g->P = P;
+    }
     return CLRS_OK;
 }
 
