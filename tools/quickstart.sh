@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # quickstart.sh — the README's two commands on a fresh Debian 12 machine.
 #   bash tools/quickstart.sh demo   install packages, build, probe the devices, run the demo
-#   bash tools/quickstart.sh test   install packages, build, run the test suites (make check)
+#   bash tools/quickstart.sh test   install packages, build, run the test suites (make check),
+#                                   then every libFuzzer target for 30 s (tools/run-fuzz.sh)
 # Installing needs root (CI and a fresh machine run as root); without root the packages must
 # already be there.
 set -euo pipefail
@@ -11,7 +12,8 @@ what=${1:-demo}
 packages=(build-essential autoconf automake libtool pkg-config
           ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
           libclblast-dev libopenblas-dev check valgrind libpng-dev libdlpack-dev
-          python3 python3-numpy python3-torch)
+          python3 python3-numpy python3-torch
+          clang libclang-rt-14-dev)  # clang: the libFuzzer targets (tools/run-fuzz.sh)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -53,7 +55,15 @@ test)
     fail=$(grep -c -E 'FAIL|ERROR' <<<"$results" || true)
     skip=$(grep -c 'SKIP' <<<"$results" || true)
     if ((status != 0)); then tail -n 100 tests/test_*.log; fi
+    # the fuzz targets, 30 s each: any crash, leak, timeout or contract violation fails
+    fuzz_status=0
+    fuzz_log=${TMPDIR:-/tmp}/clresample-fuzz.log
+    tools/run-fuzz.sh 30 >"$fuzz_log" 2>&1 || fuzz_status=$?
+    grep '^fuzz: ' "$fuzz_log" | grep -v '^fuzz: [0-9]* targets' || true
+    if ((fuzz_status != 0)); then tail -n 40 "$fuzz_log"; fi
     echo "test suites: $pass passed, $fail failed, $skip skipped"
+    grep '^fuzz: [0-9]* targets' "$fuzz_log" || echo "fuzz: run-fuzz.sh failed (exit $fuzz_status)"
+    if ((status == 0)); then status=$fuzz_status; fi
     exit "$status"
     ;;
 *)
