@@ -570,7 +570,9 @@ END_TEST
 /* Fuzzing findings (tests/fuzz/fuzz_grid_sample). 1: reflection padding of a grid point far
  * outside (|x| = 1e30) converted floor(x / span) to int, undefined past INT_MAX; PyTorch's x86
  * answer (an even count) is kept: the point reflects onto the first pixel. 2: an empty batch
- * with huge spatial sizes multiplied them past 64 bits (signed overflow) before the 2^31 rule. */
+ * with huge spatial sizes multiplied them past 64 bits (signed overflow) before the 2^31 rule.
+ * 3: the host's 2-D bilinear row loop computed the four tap offsets of every point, also of a
+ * point 4e18 pixels outside, whose index times the row stride overflowed int64. */
 START_TEST(fuzz_findings)
 {
     th_backend *be;
@@ -597,6 +599,19 @@ START_TEST(fuzz_findings)
                           th_get(&ty.t, 0), th_get(&ty.t, 1));
             th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
         }
+    {
+        const int64_t is3[4] = {1, 1, 2, 4}, gs3[4] = {1, 1, 2, 2}, os3[4] = {1, 1, 1, 2};
+        const double x3[8] = {1, 2, 3, 4, 5, 6, 7, 8}, g3[4] = {0.0, -4e18, -1.0, -1.0};
+        make(&tx, CLRS_F32, 4, is3, x3);
+        make(&tg, CLRS_F32, 4, gs3, g3);
+        make(&ty, CLRS_F32, 4, os3, NULL);
+        p = (clrs_grid_sample_params)CLRS_GRID_SAMPLE_PARAMS_INIT;
+        p.align_corners = 1;
+        ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
+        ck_assert_msg(th_get(&ty.t, 0) == 0.0 && th_get(&ty.t, 1) == 1.0, "[%s] got %g %g, want 0 1", be->name,
+                      th_get(&ty.t, 0), th_get(&ty.t, 1));
+        th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
+    }
     /* (0, 1, 2^40, 2^40) with a (0, 2^40, 2^40, 2) grid: no memory, refused by the 2^31 rule */
     memset(&ex, 0, sizeof ex);
     ex.dtype = CLRS_F32, ex.ndim = 4, ex.contiguous = 1;

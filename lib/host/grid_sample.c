@@ -58,6 +58,7 @@
                     fast[ox] = u->n[0] == 2 && u->n[1] == 2 && CLRS_GRID_INB(u->idx[0][0], g->W) && \
                                CLRS_GRID_INB(u->idx[0][1], g->W) && CLRS_GRID_INB(u->idx[1][0], g->H) && \
                                CLRS_GRID_INB(u->idx[1][1], g->H);                              \
+                    if (!fast[ox]) continue; /* far taps: their offsets may not fit 64 bits */ \
                     off[ox][0] = u->idx[1][0] * is[3] + u->idx[0][0] * is[4];                  \
                     off[ox][1] = u->idx[1][0] * is[3] + u->idx[0][1] * is[4];                  \
                     off[ox][2] = u->idx[1][1] * is[3] + u->idx[0][0] * is[4];                  \
