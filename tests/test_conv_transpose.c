@@ -733,6 +733,11 @@ START_TEST(fuzz_empty_batch_huge_spatial)
     ck_assert_msg(st == CLRS_OK, "[%s] %s: %s", be->name, clrs_status_name(st), clrs_error_message());
     for (i = 0; i < th_numel(&tgw.t); i++) ck_assert(th_get(&tgw.t, i) == 0);
     for (i = 0; i < 3; i++) ck_assert(th_get(&tgb.t, i) == 0);
+    /* grad_input alone (empty too) and grad_bias: nothing but grad_bias's zeros to compute */
+    for (i = 0; i < 3; i++) th_set(&tgb.t, i, 7);
+    st = clrs_conv_transpose_backward(be->ctx, &p, &gy, &x, &tw.t, &x, NULL, &tgb.t);
+    ck_assert_msg(st == CLRS_OK, "[%s] %s: %s", be->name, clrs_status_name(st), clrs_error_message());
+    for (i = 0; i < 3; i++) ck_assert(th_get(&tgb.t, i) == 0);
     th_tensor_free(&tw), th_tensor_free(&tgw), th_tensor_free(&tgb);
 }
 END_TEST

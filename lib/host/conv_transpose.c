@@ -267,6 +267,7 @@ static int image_mat(const clrs__conv_geom *g, const clrs__view *v, size_t es, v
 
 #define OOM(op) clrs__fail(CLRS_ERR_MEMORY, "%s: out of memory", op)
 
+
 clrs_status clrs__host_conv_transpose(const clrs__conv_geom *g, const clrs__view *input,
                                       const clrs__view *weight, const clrs__view *bias,
                                       const clrs__view *out)
@@ -318,7 +319,8 @@ clrs_status clrs__host_conv_transpose_backward(const clrs__conv_geom *g, const c
             if (!(gwbuf = calloc(es, (size_t)(g->Cin * g->M)))) return OOM("conv_transpose_backward");
             unpack(gwbuf, gweight, 0, g->Cin);
         }
-    } else if (ginput || gweight) {
+    } else if ((ginput && ginput->numel) || (gweight && gweight->numel)) {
+        /* (with both empty, e.g. grad_input alone for an empty batch, they would be wasted) */
         cols = malloc(es * (size_t)(g->G * g->M * g->L));
         fail = !cols;
         if (!fail && ginput)
