@@ -707,6 +707,41 @@ START_TEST(fallback)
 }
 END_TEST
 
+/* Fuzzing finding (tests/fuzz/fuzz_conv_transpose): the backward of an empty batch (N = 0)
+ * still allocated the column matrices, whose size follows the spatial sizes: an empty input of
+ * 2^30 pixels asked for 100 GB (out of memory) before writing grad_weight's zeros. */
+START_TEST(fuzz_empty_batch_huge_spatial)
+{
+    th_backend *be;
+    clrs_conv_transpose_params p = CLRS_CONV_TRANSPOSE_PARAMS_INIT;
+    int64_t xs[4] = {0, 2, (int64_t)1 << 20, (int64_t)1 << 10}, ws[4] = {2, 3, 3, 3}, ys[4], bs[1] = {3};
+    clrs_tensor x, gy;
+    th_tensor tw, tgw, tgb;
+    layout lo = {-1, 0, 0};
+    clrs_status st;
+    int64_t i;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    if (!usable(be)) return;
+    ck_assert_int_eq(clrs_conv_transpose_shape(&p, 4, xs, ws, ys), CLRS_OK);
+    x = clrs_tensor_host(CLRS_F32, 4, xs, NULL); /* empty: no memory */
+    gy = clrs_tensor_host(CLRS_F32, 4, ys, NULL);
+    make_layout(&tw, CLRS_F32, 4, ws, lo), make_layout(&tgw, CLRS_F32, 4, ws, lo), make_layout(&tgb, CLRS_F32, 1, bs, lo);
+    for (i = 0; i < th_numel(&tgw.t); i++) th_set(&tgw.t, i, 7);
+    for (i = 0; i < 3; i++) th_set(&tgb.t, i, 7);
+    st = clrs_conv_transpose_backward(be->ctx, &p, &gy, &x, &tw.t, NULL, &tgw.t, &tgb.t);
+    ck_assert_msg(st == CLRS_OK, "[%s] %s: %s", be->name, clrs_status_name(st), clrs_error_message());
+    for (i = 0; i < th_numel(&tgw.t); i++) ck_assert(th_get(&tgw.t, i) == 0);
+    for (i = 0; i < 3; i++) ck_assert(th_get(&tgb.t, i) == 0);
+    /* grad_input alone (empty too) and grad_bias: nothing but grad_bias's zeros to compute */
+    for (i = 0; i < 3; i++) th_set(&tgb.t, i, 7);
+    st = clrs_conv_transpose_backward(be->ctx, &p, &gy, &x, &tw.t, &x, NULL, &tgb.t);
+    ck_assert_msg(st == CLRS_OK, "[%s] %s: %s", be->name, clrs_status_name(st), clrs_error_message());
+    for (i = 0; i < 3; i++) ck_assert(th_get(&tgb.t, i) == 0);
+    th_tensor_free(&tw), th_tensor_free(&tgw), th_tensor_free(&tgb);
+}
+END_TEST
+
 /* Shapes, workspace sizes, empty batches and absent outputs. */
 START_TEST(shapes_and_workspace)
 {
@@ -888,6 +923,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, adjoint_and_fd, 0, n);
     tcase_add_loop_test(tc, deterministic, 0, n);
     tcase_add_loop_test(tc, shapes_and_workspace, 0, n);
+    tcase_add_loop_test(tc, fuzz_empty_batch_huge_spatial, 0, n);
     tcase_add_loop_test(tc, argument_rules, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, fallback, 0, n);

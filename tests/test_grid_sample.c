@@ -723,6 +723,64 @@ START_TEST(argument_rules)
 }
 END_TEST
 
+/* Fuzzing findings (tests/fuzz/fuzz_grid_sample). 1: reflection padding of a grid point far
+ * outside (|x| = 1e30) converted floor(x / span) to int, undefined past INT_MAX; PyTorch's x86
+ * answer (an even count) is kept: the point reflects onto the first pixel. 2: an empty batch
+ * with huge spatial sizes multiplied them past 64 bits (signed overflow) before the 2^31 rule.
+ * 3: the host's 2-D bilinear row loop computed the four tap offsets of every point, also of a
+ * point 4e18 pixels outside, whose index times the row stride overflowed int64. */
+START_TEST(fuzz_findings)
+{
+    th_backend *be;
+    const int64_t is[4] = {1, 1, 1, 4}, gs[4] = {1, 1, 2, 2}, os[4] = {1, 1, 1, 2};
+    const double x[4] = {5, 6, 7, 8}, grid[4] = {1e30, 0.0, -1e30, 0.0};
+    const int64_t big = (int64_t)1 << 40;
+    th_tensor tx, tg, ty;
+    clrs_tensor ex, eg, ey;
+    clrs_grid_sample_params p = CLRS_GRID_SAMPLE_PARAMS_INIT;
+    int dt, mode;
+    clrs_status st;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    for (dt = 0; dt < 2; dt++)
+        for (mode = 0; mode < 2; mode++) {
+            const clrs_dtype d = dt ? CLRS_F64 : CLRS_F32;
+            make(&tx, d, 4, is, x);
+            make(&tg, d, 4, gs, grid);
+            make(&ty, d, 4, os, NULL);
+            p.mode = mode ? CLRS_GRID_NEAREST : CLRS_GRID_BILINEAR;
+            p.padding_mode = CLRS_PADDING_REFLECTION;
+            ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
+            ck_assert_msg(th_get(&ty.t, 0) == 5.0 && th_get(&ty.t, 1) == 5.0, "[%s] got %g %g, want 5 5", be->name,
+                          th_get(&ty.t, 0), th_get(&ty.t, 1));
+            th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
+        }
+    {
+        const int64_t is3[4] = {1, 1, 2, 4}, gs3[4] = {1, 1, 2, 2}, os3[4] = {1, 1, 1, 2};
+        const double x3[8] = {1, 2, 3, 4, 5, 6, 7, 8}, g3[4] = {0.0, -4e18, -1.0, -1.0};
+        make(&tx, CLRS_F32, 4, is3, x3);
+        make(&tg, CLRS_F32, 4, gs3, g3);
+        make(&ty, CLRS_F32, 4, os3, NULL);
+        p = (clrs_grid_sample_params)CLRS_GRID_SAMPLE_PARAMS_INIT;
+        p.align_corners = 1;
+        ck_assert_int_eq(clrs_grid_sample(be->ctx, &p, &tx.t, &tg.t, &ty.t), CLRS_OK);
+        ck_assert_msg(th_get(&ty.t, 0) == 0.0 && th_get(&ty.t, 1) == 1.0, "[%s] got %g %g, want 0 1", be->name,
+                      th_get(&ty.t, 0), th_get(&ty.t, 1));
+        th_tensor_free(&tx), th_tensor_free(&tg), th_tensor_free(&ty);
+    }
+    /* (0, 1, 2^40, 2^40) with a (0, 2^40, 2^40, 2) grid: no memory, refused by the 2^31 rule */
+    memset(&ex, 0, sizeof ex);
+    ex.dtype = CLRS_F32, ex.ndim = 4, ex.contiguous = 1;
+    ex.shape[0] = 0, ex.shape[1] = 1, ex.shape[2] = big, ex.shape[3] = big;
+    eg = ex, ey = ex;
+    eg.shape[1] = big, eg.shape[2] = big, eg.shape[3] = 2;
+    p = (clrs_grid_sample_params)CLRS_GRID_SAMPLE_PARAMS_INIT;
+    st = clrs_grid_sample(be->ctx, &p, &ex, &eg, &ey);
+    ck_assert_msg(st == CLRS_ERR_UNSUPPORTED && strstr(clrs_error_message(), "2^31"), "%s: %s", clrs_status_name(st),
+                  clrs_error_message());
+}
+END_TEST
+
 static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden_grid_sample, 0, n);
@@ -736,6 +794,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, extreme_grid, 0, n);
     tcase_add_loop_test(tc, empty_batch_huge_sizes, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
+    tcase_add_loop_test(tc, fuzz_findings, 0, n);
 }
 
 int main(void) { return th_run("grid_sample", setup, teardown, add_tests); }

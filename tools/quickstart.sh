@@ -3,7 +3,8 @@
 #   bash tools/quickstart.sh demo   install packages, build, probe the devices, run the demo
 #   bash tools/quickstart.sh test   install packages, build, run the test suites (make check),
 #                                   then again under ASan/LSan/UBSan on the host backend
-#                                   (make check-sanitize)
+#                                   (make check-sanitize), then every libFuzzer target for 30 s
+#                                   (tools/run-fuzz.sh)
 # Installing needs root (CI and a fresh machine run as root); without root the packages must
 # already be there.
 set -euo pipefail
@@ -16,6 +17,7 @@ packages=(build-essential autoconf automake libtool pkg-config
           ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd
           libclblast-dev libopenblas-dev libpng-dev libturbojpeg0-dev libdlpack-dev)
 if [[ $what == test ]]; then
+    # clang + its runtime: check-sanitize and the libFuzzer targets
     packages+=(check valgrind clinfo cmake file python3 python3-numpy python3-torch
                python3-pytest python3-cffi python3-pyopencl clang libclang-rt-dev libomp-dev)
 fi
@@ -76,6 +78,14 @@ test)
     if ((sstatus != 0 && sfail == 0)); then sfail=1; fi
     echo "make check-sanitize: $spass passed, $sfail failed, $sskip skipped"
     ((status != 0)) || status=$sstatus
+    # the fuzz targets, 30 s each: any crash, leak, timeout or contract violation fails
+    fuzz_status=0
+    fuzz_log=${TMPDIR:-/tmp}/clresample-fuzz.log
+    tools/run-fuzz.sh 30 >"$fuzz_log" 2>&1 || fuzz_status=$?
+    grep '^fuzz: ' "$fuzz_log" | grep -v '^fuzz: [0-9]* targets' || true
+    if ((fuzz_status != 0)); then tail -n 40 "$fuzz_log"; fi
+    grep '^fuzz: [0-9]* targets' "$fuzz_log" || echo "fuzz: run-fuzz.sh failed (exit $fuzz_status)"
+    ((status != 0)) || status=$fuzz_status
     echo "test suites: $((pass + spass)) passed, $((fail + sfail)) failed, $((skip + sskip)) skipped"
     exit "$status"
     ;;

@@ -267,6 +267,7 @@ static int image_mat(const clrs__conv_geom *g, const clrs__view *v, size_t es, v
 
 #define OOM(op) clrs__fail(CLRS_ERR_MEMORY, "%s: out of memory", op)
 
+
 clrs_status clrs__host_conv_transpose(const clrs__conv_geom *g, const clrs__view *input,
                                       const clrs__view *weight, const clrs__view *bias,
                                       const clrs__view *out)
@@ -312,7 +313,14 @@ clrs_status clrs__host_conv_transpose_backward(const clrs__conv_geom *g, const c
     int64_t n, grp;
     int fail = 0;
     to_cg(g, &cg);
-    if (ginput || gweight) {
+    if (gweight && g->N == 0) { /* an empty batch sums nothing: zeros, and no column buffer (its
+                                   size follows the spatial sizes, which may be huge) */
+        if (g->Cin * g->M) {
+            if (!(gwbuf = calloc(es, (size_t)(g->Cin * g->M)))) return OOM("conv_transpose_backward");
+            unpack(gwbuf, gweight, 0, g->Cin);
+        }
+    } else if ((ginput && ginput->numel) || (gweight && gweight->numel)) {
+        /* (with both empty, e.g. grad_input alone for an empty batch, they would be wasted) */
         cols = malloc(es * (size_t)(g->G * g->M * g->L));
         fail = !cols;
         if (!fail && ginput)
@@ -349,14 +357,7 @@ clrs_status clrs__host_conv_transpose_backward(const clrs__conv_geom *g, const c
                     gemm(dbl, g->Cin_g, g->M, g->L, &X, grp, 0, &C, grp, 1, n > 0, &GW, grp);
             }
         }
-        if (gweight && g->N == 0) { /* nothing summed: zeros */
-            if (!gwbuf && !(gwbuf = calloc(es, (size_t)(g->Cin * g->M)))) {
-                free(cols), free(wbuf), free(xbuf), free(gxbuf);
-                return OOM("conv_transpose_backward");
-            }
-            memset(gwbuf, 0, es * (size_t)(g->Cin * g->M));
-            unpack(gwbuf, gweight, 0, g->Cin);
-        } else if (gweight && gwbuf) {
+        if (gweight && gwbuf) {
             unpack(gwbuf, gweight, 0, g->Cin);
         }
     }

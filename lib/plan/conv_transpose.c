@@ -231,10 +231,12 @@ void clrs__conv_workspace(const clrs__conv_geom *g, clrs_dtype dtype, int xpack,
                           int gx, int gw, uint64_t cap_bytes, clrs__conv_ws *ws)
 {
     const size_t es = dtype == CLRS_F64 ? 8 : 4;
-    const int64_t per = g->Cout * g->K * g->L + (xpack ? g->Cin * g->L : 0) + (gx ? g->Cin * g->L : 0);
+    /* an empty batch needs no per-entry parts (their size follows the spatial sizes, which
+       may then be huge): nb = 0 */
+    const int64_t per = g->N == 0 ? 0 : g->Cout * g->K * g->L + (xpack ? g->Cin * g->L : 0) + (gx ? g->Cin * g->L : 0);
     int64_t nb = (int64_t)(cap_bytes / es) / (per > 0 ? per : 1), at = 0;
     if (nb > g->N) nb = g->N;
-    if (nb < 1) nb = 1;
+    if (nb < 1 && g->N > 0) nb = 1;
     memset(ws, 0, sizeof *ws);
     ws->esize = es;
     ws->nb = nb;
