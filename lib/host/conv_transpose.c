@@ -315,7 +315,7 @@ clrs_status clrs__host_conv_transpose_backward(const clrs__conv_geom *g, const c
     to_cg(g, &cg);
     if (gweight && g->N == 0) { /* an empty batch sums nothing: zeros, and no column buffer (its
                                    size follows the spatial sizes, which may be huge) */
-        if (g->Cin * g->M) {
+        if (g->Cin > 0 && g->M > 0) {
             if (!(gwbuf = calloc(es, (size_t)(g->Cin * g->M)))) return OOM("conv_transpose_backward");
             unpack(gwbuf, gweight, 0, g->Cin);
         }
