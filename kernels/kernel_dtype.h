@@ -1,5 +1,5 @@
 /* kernel_dtype.h — the storage dtype an OpenCL kernel file is built for, from -DCLRS_DTYPE
- * (0 f32, 1 f64, 2 f16, 3 bf16: the clrs_dtype values; default f32). Included by every .cl
+ * (0 f32, 1 f64, 2 f16, 3 bf16, 5 u8: the clrs_dtype values; default f32). Included by every .cl
  * after resample_math.h; defines ST (storage type), ACC / R (arithmetic: double for f64,
  * float otherwise), SFX(name) (the body of resample_math_body.h for this dtype), RFN(name)
  * (the coordinate math in ACC), LOAD / STORE / COPY of one stored element. */
@@ -25,6 +25,11 @@
 #define ACC float
 #define SFX(name) name##_bf16
 #define RFN(name) name##_f
+#elif CLRS_DTYPE == 5
+#define ST uchar
+#define ACC float
+#define SFX(name) name##_u8
+#define RFN(name) name##_f
 #else
 #define ST float
 #define ACC float
@@ -42,6 +47,10 @@
 #elif CLRS_DTYPE == 3
 #define LOAD(p, i) clrs_bf16_to_float((p)[i])
 #define STORE(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
+#define COPY(d, i, s, j) ((d)[i] = (s)[j])
+#elif CLRS_DTYPE == 5
+#define LOAD(p, i) ((float)(p)[i])
+#define STORE(p, i, v) ((p)[i] = clrs_float_to_u8(v))
 #define COPY(d, i, s, j) ((d)[i] = (s)[j])
 #else
 #define LOAD(p, i) ((p)[i])

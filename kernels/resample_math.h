@@ -24,6 +24,7 @@ typedef long clrs_i64;
 typedef int clrs_i32;
 typedef uint clrs_u32;
 typedef ushort clrs_u16;
+typedef uchar clrs_u8;
 typedef half clrs_f16_t; /* storage only: vload_half / vstore_half_rte need no extension */
 #define CLRS_FLOORF(x) floor((float)(x))
 #define CLRS_FLOOR(x) floor(x)
@@ -42,6 +43,7 @@ typedef int64_t clrs_i64;
 typedef int32_t clrs_i32;
 typedef uint32_t clrs_u32;
 typedef uint16_t clrs_u16;
+typedef uint8_t clrs_u8;
 typedef uint16_t clrs_f16_t;
 #define CLRS_FLOORF(x) floorf((float)(x))
 #define CLRS_FLOOR(x) floor(x)
@@ -63,6 +65,16 @@ CLRS_INLINE clrs_u16 clrs_float_to_bf16(float f)
         return (clrs_u16)((u >> 16) | 0x0040u);
     u += 0x7fffu + ((u >> 16) & 1u);
     return (clrs_u16)(u >> 16);
+}
+
+/* uint8 storage: a value rounded half to even and saturated to [0, 255] (NaN to 0). The ops
+ * that take uint8 so far (nearest picks, max_pool, max_unpool) only move stored values, which
+ * convert exactly both ways. */
+CLRS_INLINE clrs_u8 clrs_float_to_u8(float v)
+{
+    if (!(v > 0.0f)) return (clrs_u8)0;
+    if (v >= 255.0f) return (clrs_u8)255;
+    return (clrs_u8)rint(v);
 }
 
 #ifndef __OPENCL_VERSION__
@@ -297,6 +309,23 @@ CLRS_INLINE int clrs_pool_readers(clrs_i64 i, clrs_i64 out, clrs_i64 k, clrs_i64
 #undef CLRS_LOAD
 #undef CLRS_STORE
 #undef CLRS_RFN
+
+/* uint8: on a device only in the programs built for it (CLRS_DTYPE 5) */
+#if !defined(__OPENCL_VERSION__) || (defined(CLRS_DTYPE) && CLRS_DTYPE == 5)
+#define CLRS_SFX u8
+#define CLRS_ST clrs_u8
+#define CLRS_ACC float
+#define CLRS_RFN(name) name##_f
+#define CLRS_LOAD(p, i) ((float)(p)[i])
+#define CLRS_STORE(p, i, v) ((p)[i] = clrs_float_to_u8(v))
+#include "resample_math_body.h"
+#undef CLRS_SFX
+#undef CLRS_ST
+#undef CLRS_ACC
+#undef CLRS_LOAD
+#undef CLRS_STORE
+#undef CLRS_RFN
+#endif
 
 #if CLRS_HAVE_DOUBLE
 #define CLRS_SFX f64

@@ -147,7 +147,9 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
 /* ---- Tensors ----------------------------------------------------------------------------- */
 
 typedef enum { CLRS_F32 = 0, CLRS_F64 = 1, CLRS_F16 = 2, CLRS_BF16 = 3, CLRS_I64 = 4,
-               CLRS_U8 = 5 /* uint8 images: taken by pixel_shuffle / pixel_unshuffle */ } clrs_dtype;
+               CLRS_U8 = 5 /* uint8 images: nearest / nearest-exact interpolate, max_pool, max_unpool
+                              (forward), pixel_shuffle / unshuffle; bit-exact with PyTorch 2.15 */
+             } clrs_dtype;
 
 /* A view of memory owned by the caller: host memory (`data`), an OpenCL buffer (`mem`), or
  * neither when the tensor has no elements (PyTorch's empty tensors have no data pointer).

@@ -131,7 +131,9 @@ int clrs__views_overlap(const clrs__view *a, const clrs__view *b);
  * other tensor of the call (inputs may share: they are only read). Shapes that depend on the
  * op's parameters are checked after planning with clrs__check_shape. */
 enum { CLRS__OUT = 1, CLRS__OPTIONAL = 2, CLRS__SAME_SHAPE = 4 };
-enum { CLRS__ANY = 0, CLRS__FLOAT = 1, CLRS__INDEX = 2 };
+/* dtype classes: FLOAT = f32/f64/f16/bf16 (u8 is CLRS_ERR_UNSUPPORTED), INDEX = i64,
+ * STORAGE = FLOAT or u8 (ops that take uint8 images) */
+enum { CLRS__ANY = 0, CLRS__FLOAT = 1, CLRS__INDEX = 2, CLRS__STORAGE = 3 };
 typedef struct {
     const char *name;
     const clrs_tensor *t;     /* may be NULL with CLRS__OPTIONAL */

@@ -21,7 +21,8 @@ static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate
 {
     const char *src_name = backward ? "grad_output" : "input";
     const char *dst_name = backward ? "grad_input" : "output";
-    clrs__tensor_arg args[2] = {CLRS__ARG(src_name, src_t, 0, CLRS__FLOAT, -1),
+    /* uint8 images go forward only (gradients are floating point) */
+    clrs__tensor_arg args[2] = {CLRS__ARG(src_name, src_t, 0, backward ? CLRS__FLOAT : CLRS__STORAGE, -1),
                                 CLRS__ARG(dst_name, dst_t, CLRS__OUT, CLRS__FLOAT, 0)};
     clrs__view *src, *dst, *in_view, *out_view;
     clrs__interp_geom geom;
@@ -31,6 +32,11 @@ static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate
 
     if ((st = clrs__args_check(op, ctx, args, 2)) != CLRS_OK) return st;
     src = args[0].v, dst = args[1].v;
+    if (src->dtype == CLRS_U8 && params && params->mode != CLRS_NEAREST && params->mode != CLRS_NEAREST_EXACT)
+        return clrs__fail(CLRS_ERR_UNSUPPORTED,
+                          "%s: uint8 input takes nearest and nearest-exact so far; PyTorch's uint8 "
+                          "bilinear / bicubic / lanczos (integer weights) are not reproduced yet",
+                          op);
     if (dst->ndim != src->ndim)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s is %d-D but %s is %d-D", op, dst_name,
                           dst->ndim, src_name, src->ndim);

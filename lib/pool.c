@@ -115,7 +115,7 @@ clrs_status clrs_max_pool(clrs_context *ctx, const clrs_pool_params *params, con
                           const clrs_tensor *output, const clrs_tensor *indices)
 {
     const char *op = "max_pool";
-    clrs__tensor_arg a[3] = {CLRS__ARG("input", input, 0, CLRS__FLOAT, -1),
+    clrs__tensor_arg a[3] = {CLRS__ARG("input", input, 0, CLRS__STORAGE, -1),
                              CLRS__ARG("output", output, CLRS__OUT, 0, 0),
                              CLRS__ARG("indices", indices, CLRS__OUT | CLRS__OPTIONAL, CLRS__INDEX, -1)};
     clrs__pool_geom g;
@@ -165,7 +165,7 @@ clrs_status clrs_max_unpool(clrs_context *ctx, const clrs_unpool_params *params,
                             const clrs_tensor *indices, const clrs_tensor *output)
 {
     const char *op = "max_unpool";
-    clrs__tensor_arg a[3] = {CLRS__ARG("input", input, 0, CLRS__FLOAT, -1),
+    clrs__tensor_arg a[3] = {CLRS__ARG("input", input, 0, CLRS__STORAGE, -1),
                              CLRS__ARG("indices", indices, 0, CLRS__INDEX, -1),
                              CLRS__ARG("output", output, CLRS__OUT, 0, 0)};
     clrs__pool_geom g;

@@ -310,7 +310,7 @@ int clrs__views_overlap(const clrs__view *a, const clrs__view *b)
 
 static const char *class_text(int cls)
 {
-    return cls == CLRS__INDEX ? "i64" : "f32, f64, f16 or bf16";
+    return cls == CLRS__INDEX ? "i64" : cls == CLRS__STORAGE ? "f32, f64, f16, bf16 or u8" : "f32, f64, f16 or bf16";
 }
 
 clrs_status clrs__args_check(const char *op, const clrs_context *ctx, clrs__tensor_arg *a, int n)

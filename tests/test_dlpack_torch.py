@@ -153,6 +153,30 @@ for cm, mode in ((2, "bilinear"), (3, "bicubic")):
                         antialias=True, align_corners=False)
     close("interpolate %s aa to 1 column (torch 2.15 bug)" % mode, y, ref)
 
+# uint8 images: nearest / nearest-exact picks and max_pool values, bit for bit (2-D: the same
+# rule in PyTorch 1.13 and 2.15)
+g8 = torch.Generator().manual_seed(8)
+for mode, cm in (("nearest", 0), ("nearest-exact", 1)):
+    for cl in (False, True):
+        x = torch.randint(0, 256, (2, 3, 10, 7), generator=g8, dtype=torch.uint8)
+        if cl:
+            x = x.contiguous(memory_format=torch.channels_last)
+        ref = F.interpolate(x, size=(6, 11), mode=mode)
+        y = torch.empty(ref.shape, dtype=torch.uint8)
+        p = Interp(cm, (C.c_int64 * 3)(6, 11, 0), (C.c_double * 3)(0, 0, 0), -1, -1, 0, -1)
+        call(lib.clrs_interpolate, C.byref(p), C.byref(view(x)), C.byref(view(y)))
+        close("uint8 interpolate %s%s" % (mode, " channels_last" if cl else ""), y, ref, 0)
+x = torch.randint(0, 256, (2, 3, 9, 8), generator=g8, dtype=torch.uint8)
+try:
+    ref = F.max_pool2d(x, 2, ceil_mode=True)
+except RuntimeError:  # PyTorch 1.13 has no uint8 max_pool2d: its float picks, stored back
+    ref = F.max_pool2d(x.float(), 2, ceil_mode=True).to(torch.uint8)
+y = torch.empty(ref.shape, dtype=torch.uint8)
+p = Pool((C.c_int64 * 3)(2, 2, 0), (C.c_int64 * 3)(DEFAULT, DEFAULT, DEFAULT), (C.c_int64 * 3)(0, 0, 0),
+         (C.c_int64 * 3)(DEFAULT, DEFAULT, DEFAULT), 1)
+call(lib.clrs_max_pool, C.byref(p), C.byref(view(x)), C.byref(view(y)), None)
+close("uint8 max_pool2d", y, ref, 0)
+
 # grid_sample (+ backward) and affine_grid (+ backward)
 for kind, x in layouts((2, 3, 5, 6)):
     theta = torch.tensor([[[0.9, 0.2, 0.1], [-0.1, 1.1, 0.05]]] * 2)

@@ -495,8 +495,73 @@ START_TEST(finding16_dlpack)
 }
 END_TEST
 
+/* uint8 images: nearest / nearest-exact interpolate, max_pool and max_unpool move stored
+ * values, so a uint8 run equals the float run of the same values exactly (the float picks are
+ * PyTorch's, golden-tested); other modes and every backward refuse uint8 plainly. */
+START_TEST(uint8_picks)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    /* per ndim 3, 4, 5: input, interpolated and 2x-pooled shapes */
+    static const int64_t shapes[3][3][5] = {
+        {{2, 3, 7}, {2, 3, 9}, {2, 3, 3}},
+        {{2, 3, 7, 4}, {2, 3, 9, 6}, {2, 3, 3, 2}},
+        {{2, 3, 5, 7, 4}, {2, 3, 4, 9, 6}, {2, 3, 2, 3, 2}}};
+    uint64_t rng = 77;
+    int nd, mode, k, cases = 0;
+    for (nd = 3; nd <= 5; nd++) {
+        const int64_t *sh_in = shapes[nd - 3][0], *sh_out = shapes[nd - 3][1], *sh_pool = shapes[nd - 3][2];
+        th_tensor x8, xf, y8, yf, p8, pf, i8, i_f, u8o;
+        int64_t i;
+        th_tensor_alloc(&x8, CLRS_U8, nd, sh_in), th_tensor_alloc(&xf, CLRS_F32, nd, sh_in);
+        for (i = 0; i < th_numel(&x8.t); i++) {
+            double v = (double)(th_rand(&rng) % 256);
+            th_set(&x8.t, i, v), th_set(&xf.t, i, v);
+        }
+        for (mode = CLRS_NEAREST; mode <= CLRS_NEAREST_EXACT; mode++) {
+            clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+            p.mode = (clrs_mode)mode;
+            for (k = 2; k < nd; k++) p.size[k - 2] = sh_out[k];
+            th_tensor_alloc(&y8, CLRS_U8, nd, sh_out), th_tensor_alloc(&yf, CLRS_F32, nd, sh_out);
+            EXPECT_OK(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t));
+            EXPECT_OK(clrs_interpolate(be->ctx, &p, &xf.t, &yf.t));
+            for (i = 0; i < th_numel(&y8.t); i++) ck_assert(th_get(&y8.t, i) == th_get(&yf.t, i));
+            EXPECT_STATUS(clrs_interpolate_backward(be->ctx, &p, &y8.t, &x8.t), CLRS_ERR_UNSUPPORTED, "u8");
+            p.mode = CLRS_LINEAR;
+            EXPECT_STATUS(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t), CLRS_ERR_UNSUPPORTED, "uint8 input takes nearest");
+            th_tensor_free(&y8), th_tensor_free(&yf);
+            cases++;
+        }
+        {
+            clrs_pool_params pp = CLRS_POOL_PARAMS_INIT;
+            clrs_unpool_params up = CLRS_UNPOOL_PARAMS_INIT;
+            for (k = 0; k < nd - 2; k++) pp.kernel[k] = up.kernel[k] = 2, up.output_size[k] = sh_in[k + 2];
+            pp.ceil_mode = 0, up.output_ndim = nd - 2;
+            th_tensor_alloc(&p8, CLRS_U8, nd, sh_pool), th_tensor_alloc(&pf, CLRS_F32, nd, sh_pool);
+            th_tensor_alloc(&i8, CLRS_I64, nd, sh_pool), th_tensor_alloc(&i_f, CLRS_I64, nd, sh_pool);
+            th_tensor_alloc(&u8o, CLRS_U8, nd, sh_in);
+            EXPECT_OK(clrs_max_pool(be->ctx, &pp, &x8.t, &p8.t, &i8.t));
+            EXPECT_OK(clrs_max_pool(be->ctx, &pp, &xf.t, &pf.t, &i_f.t));
+            ck_assert(!memcmp(i8.base, i_f.base, i8.bytes));
+            for (i = 0; i < th_numel(&p8.t); i++) ck_assert(th_get(&p8.t, i) == th_get(&pf.t, i));
+            EXPECT_OK(clrs_max_unpool(be->ctx, &up, &p8.t, &i8.t, &u8o.t));
+            for (i = 0; i < th_numel(&p8.t); i++) { /* each maximum back at its index in its plane */
+                const int64_t plane = th_numel(&u8o.t) / 6, which = i / (th_numel(&p8.t) / 6);
+                ck_assert(th_get(&u8o.t, which * plane + (int64_t)th_get(&i8.t, i)) == th_get(&p8.t, i));
+            }
+            th_tensor_free(&p8), th_tensor_free(&pf), th_tensor_free(&i8), th_tensor_free(&i_f), th_tensor_free(&u8o);
+            cases += 2;
+        }
+        th_tensor_free(&x8), th_tensor_free(&xf);
+    }
+    printf("uint8 [%s]: %d nearest / nearest-exact / max_pool / max_unpool cases equal the float picks\n",
+           be->name, cases);
+}
+END_TEST
+
 static void add_tests(TCase *tc, int n)
 {
+    tcase_add_loop_test(tc, uint8_picks, 0, n);
     tcase_add_loop_test(tc, finding01_zero_strides_broadcast, 0, n);
     tcase_add_loop_test(tc, finding02_max_pool_huge_dilation, 0, n);
     tcase_add_test(tc, finding03_conv_kernel_product_overflow);

@@ -11,18 +11,22 @@
 #define CLRS_H_ST_f64 double
 #define CLRS_H_ST_f16 clrs_f16_t
 #define CLRS_H_ST_bf16 clrs_u16
+#define CLRS_H_ST_u8 clrs_u8
 #define CLRS_H_ACC_f32 float
 #define CLRS_H_ACC_f64 double
 #define CLRS_H_ACC_f16 float
 #define CLRS_H_ACC_bf16 float
+#define CLRS_H_ACC_u8 float
 #define CLRS_H_LOAD_f32(p, i) ((p)[i])
 #define CLRS_H_LOAD_f64(p, i) ((p)[i])
 #define CLRS_H_LOAD_f16(p, i) clrs_half_to_float((p)[i])
 #define CLRS_H_LOAD_bf16(p, i) clrs_bf16_to_float((p)[i])
+#define CLRS_H_LOAD_u8(p, i) ((float)(p)[i])
 #define CLRS_H_STORE_f32(p, i, v) ((p)[i] = (v))
 #define CLRS_H_STORE_f64(p, i, v) ((p)[i] = (v))
 #define CLRS_H_STORE_f16(p, i, v) ((p)[i] = clrs_float_to_half(v))
 #define CLRS_H_STORE_bf16(p, i, v) ((p)[i] = clrs_float_to_bf16(v))
+#define CLRS_H_STORE_u8(p, i, v) ((p)[i] = clrs_float_to_u8(v))
 
 /* Runs an interpolate gather plan; src and dst are host views. */
 clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__view *src,

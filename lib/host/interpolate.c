@@ -230,14 +230,17 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
     clrs__axis_strides(dst, ds);
     if (planes == 0) return CLRS_OK;
     if (dst->dtype != CLRS_F32 && dst->dtype != CLRS_F64 && dst->dtype != CLRS_F16 &&
-        dst->dtype != CLRS_BF16)
+        dst->dtype != CLRS_BF16 && dst->dtype != CLRS_U8)
         return clrs__fail(CLRS_ERR_UNSUPPORTED, "interpolate: dtype %s on the host",
                           clrs__dtype_name(dst->dtype));
-    if (getenv("CLRS_HOST_ELEMENT_LOOP") == NULL && rows_gather(plan, src, dst, ss, ds)) return CLRS_OK;
+    /* uint8 (nearest picks) takes the element loop: the row engine has no uint8 rows */
+    if (dst->dtype != CLRS_U8 && getenv("CLRS_HOST_ELEMENT_LOOP") == NULL && rows_gather(plan, src, dst, ss, ds))
+        return CLRS_OK;
     switch (dst->dtype) {
     case CLRS_F32: HOST_GATHER(f32, float, float); break;
     case CLRS_F64: HOST_GATHER(f64, double, double); break;
     case CLRS_F16: HOST_GATHER(f16, clrs_f16_t, float); break;
+    case CLRS_U8: HOST_GATHER(u8, clrs_u8, float); break;
     default: HOST_GATHER(bf16, clrs_u16, float); break;
     }
     return CLRS_OK;

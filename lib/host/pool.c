@@ -8,6 +8,7 @@
     case CLRS_F64: M(f64); break;                                                              \
     case CLRS_F16: M(f16); break;                                                              \
     case CLRS_BF16: M(bf16); break;                                                            \
+    case CLRS_U8: M(u8); break;                                                                \
     default: break;                                                                            \
     }
 
