@@ -75,12 +75,18 @@ def test_argument_error_is_value_error_with_library_message():
 
 def test_unsupported_is_not_implemented_error():
     with pytest.raises(NotImplementedError) as e:
-        cr.interpolate(np.zeros((1, 1, 4, 4), np.uint8), size=2)  # uint8: reserved
+        cr.interpolate(np.zeros((1, 1, 4, 4), np.uint8), size=2, mode="bilinear")  # uint8 bilinear: not yet
     assert str(e.value)
     with pytest.raises(NotImplementedError):
         cr.interpolate(np.zeros((1, 1, 4, 4), np.int32), size=2)  # not a library dtype
     with pytest.raises(NotImplementedError):
         cr.interpolate(torch.zeros(1, 1, 4, 4, dtype=torch.int32), size=2)
+
+
+def test_uint8_nearest():
+    x = (np.arange(16, dtype=np.uint8) * 15).reshape(1, 1, 4, 4)
+    y = cr.interpolate(x, size=8)
+    assert y.dtype == np.uint8 and np.array_equal(y, x.repeat(2, 2).repeat(2, 3))
 
 
 def test_other_failures_are_runtime_errors():
