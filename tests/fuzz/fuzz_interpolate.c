@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const clrs_interpolate_params *pp;
     const int op = fz_pick(&in, 3);
     const int ndim = 3 + fz_pick(&in, 3);
-    const clrs_dtype dtype = (clrs_dtype)(fz_pick(&in, 4) == 0 ? CLRS_F64 : fz_pick(&in, 4) == 0 ? CLRS_F16 : CLRS_F32);
+    const clrs_dtype dtype = (clrs_dtype)(fz_pick(&in, 4) == 0 ? CLRS_F64 : fz_pick(&in, 4) == 0 ? CLRS_F16
+                                          : fz_pick(&in, 4) == 0 ? CLRS_U8 : CLRS_F32);
     int64_t shape[5], expect[5];
     fz_tensor a, b;
     clrs_status st;

@@ -1,5 +1,5 @@
-/* fuzz_pool.c — clrs_max_pool, _backward, _shape and clrs_max_unpool, _backward, _shape on
- * the host backend with arbitrary parameters and tensors (see fuzz_common.h). Index tensors
+/* fuzz_pool.c — clrs_max_pool, _backward, _shape, clrs_max_unpool, _backward, _shape and
+ * clrs_pixel_shuffle / _unshuffle (+ _backward, _shape) on the host backend with arbitrary parameters and tensors (see fuzz_common.h). Index tensors
  * are filled with small values (mostly inside the plane), random bits or extremes. */
 #include "fuzz_common.h"
 
@@ -67,10 +67,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clrs_pool_params pp;
     clrs_unpool_params up;
     const void *params;
-    const int op = fz_pick(&in, 6);
+    const int op = fz_pick(&in, 8);
     const int ndim = 3 + fz_pick(&in, 3);
-    const clrs_dtype dtype = (clrs_dtype)(fz_pick(&in, 4) == 0 ? CLRS_F64 : fz_pick(&in, 4) == 0 ? CLRS_F16 : CLRS_F32);
-    int64_t shape[5], other[5];
+    const clrs_dtype dtype = (clrs_dtype)(fz_pick(&in, 4) == 0 ? CLRS_F64 : fz_pick(&in, 4) == 0 ? CLRS_F16
+                                          : fz_pick(&in, 4) == 0 ? CLRS_U8 : CLRS_F32);
+    int64_t shape[5], other[5], factor = 0;
+    int unshuffle = 0;
     fz_tensor t[3];
     clrs_context *ctx;
     clrs_status st;
@@ -81,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&up, 0, sizeof up);
     for (i = 0; i < 5; i++) shape[i] = i < ndim ? fz_size(&in) : 0;
     if (op < 3) pool_params(&in, &pp);
-    else unpool_params(&in, &up, ndim - 2, shape);
+    else if (op < 6) unpool_params(&in, &up, ndim - 2, shape);
+    else factor = fz_param(&in), unshuffle = fz_pick(&in, 2);
     null_params = fz_rare(&in, 32);
     params = null_params ? NULL : op < 3 ? (const void *)&pp : (const void *)&up;
 
@@ -129,8 +132,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         st = clrs_max_unpool_backward(ctx, params, fz_ptr(&t[0]), fz_ptr(&t[1]), fz_ptr(&t[2]));
         fz_check("clrs_max_unpool_backward", st);
         break;
-    default:
+    case 5:
         shape_call(&in, 1, params, ndim, shape);
+        break;
+    case 6: /* pixel_shuffle / pixel_unshuffle: any dtype, output from the shape function */
+        fz_tensor_make(&in, &t[0], ndim, dtype, shape, 0, 0);
+        have = t[0].t.ndim >= 3 && t[0].t.ndim <= 5 &&
+               FZ_HINT_OK(unshuffle ? clrs_pixel_unshuffle_shape(factor, t[0].t.ndim, t[0].t.shape, other)
+                                    : clrs_pixel_shuffle_shape(factor, t[0].t.ndim, t[0].t.shape, other));
+        fz_tensor_make(&in, &t[1], have ? t[0].t.ndim : ndim, dtype, have ? other : shape, 1, 0);
+        ctx = fz_ctx(&in);
+        st = unshuffle ? clrs_pixel_unshuffle(ctx, factor, fz_ptr(&t[0]), fz_ptr(&t[1]))
+                       : clrs_pixel_shuffle(ctx, factor, fz_ptr(&t[0]), fz_ptr(&t[1]));
+        fz_check(unshuffle ? "clrs_pixel_unshuffle" : "clrs_pixel_shuffle", st);
+        break;
+    default: /* their backward: grad_input has the forward input's shape */
+        fz_tensor_make(&in, &t[1], ndim, dtype, shape, 1, 0);
+        have = t[1].t.ndim >= 3 && t[1].t.ndim <= 5 &&
+               FZ_HINT_OK(unshuffle ? clrs_pixel_unshuffle_shape(factor, t[1].t.ndim, t[1].t.shape, other)
+                                    : clrs_pixel_shuffle_shape(factor, t[1].t.ndim, t[1].t.shape, other));
+        fz_tensor_make(&in, &t[0], have ? t[1].t.ndim : ndim, dtype, have ? other : shape, 0, 0);
+        ctx = fz_ctx(&in);
+        st = unshuffle ? clrs_pixel_unshuffle_backward(ctx, factor, fz_ptr(&t[0]), fz_ptr(&t[1]))
+                       : clrs_pixel_shuffle_backward(ctx, factor, fz_ptr(&t[0]), fz_ptr(&t[1]));
+        fz_check(unshuffle ? "clrs_pixel_unshuffle_backward" : "clrs_pixel_shuffle_backward", st);
         break;
     }
     return 0;
