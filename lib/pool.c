@@ -124,7 +124,7 @@ clrs_status clrs_max_pool(clrs_context *ctx, const clrs_pool_params *params, con
     if ((st = clrs__args_check(op, ctx, a, 3)) != CLRS_OK ||
         (st = clrs__pool_resolve(op, params, a[0].v->ndim, a[0].v->shape, out, &g)) != CLRS_OK ||
         (st = check_shapes(op, a, 3, out, a[0].v->shape, a[0].v->ndim, 1u)) != CLRS_OK ||
-        (st = clrs__pool_check_range(op, &g)) != CLRS_OK)
+        (a[0].v->numel && (st = clrs__pool_check_range(op, &g)) != CLRS_OK))
         return st;
     return finish(ctx, op, a, 1, 2, a[0].v->numel, dev_pool, host_pool, &g);
 }
@@ -143,7 +143,7 @@ clrs_status clrs_max_pool_backward(clrs_context *ctx, const clrs_pool_params *pa
     if ((st = clrs__args_check(op, ctx, a, 3)) != CLRS_OK ||
         (st = clrs__pool_resolve(op, params, a[2].v->ndim, a[2].v->shape, out, &g)) != CLRS_OK ||
         (st = check_shapes(op, a, 3, out, a[2].v->shape, a[2].v->ndim, 4u)) != CLRS_OK ||
-        (st = clrs__pool_check_range(op, &g)) != CLRS_OK)
+        (a[2].v->numel && (st = clrs__pool_check_range(op, &g)) != CLRS_OK))
         return st;
     return finish(ctx, op, a, 2, 1, a[2].v->numel, dev_pool_bwd, host_pool_bwd, &g);
 }

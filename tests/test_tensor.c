@@ -138,6 +138,38 @@ START_TEST(finding05_size_overflow)
 }
 END_TEST
 
+/* 5b. (fuzz finding) max_pool of a broadcast input of size INT64_MAX: the dilation clip formed
+ *     in + padding + 1 past 2^63 (undefined; UBSan stopped the fuzzer). Refused now, cleanly. */
+START_TEST(finding05_pool_broadcast_int64_max)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    clrs_pool_params p = CLRS_POOL_PARAMS_INIT;
+    const int64_t os[3] = {1, 1, 2};
+    float one = 5.0f, out[2] = {-1.0f, -1.0f};
+    int64_t idx[2] = {-7, -7};
+    clrs_tensor x, y = clrs_tensor_host(CLRS_F32, 3, os, out), ix = clrs_tensor_host(CLRS_I64, 3, os, idx);
+    memset(&x, 0, sizeof x);
+    x.dtype = CLRS_F32, x.ndim = 3, x.data = &one; /* strides all 0: a broadcast */
+    x.shape[0] = 1, x.shape[1] = 1, x.shape[2] = INT64_MAX;
+    p.kernel[0] = 1, p.stride[0] = INT64_MAX - 1, p.dilation[0] = INT64_MAX; /* two windows */
+    /* the second window starts at 2^63 - 2: past what the kernels' index arithmetic allows */
+    EXPECT_STATUS(clrs_max_pool(be->ctx, &p, &x, &y, &ix), CLRS_ERR_UNSUPPORTED, "window positions past 2^62");
+    ck_assert(out[0] == -1.0f && idx[0] == -7); /* nothing written */
+    /* an empty batch with such sizes computes nothing and succeeds, as in PyTorch */
+    x.shape[0] = 0, x.data = NULL;
+    p.stride[0] = 2, p.dilation[0] = 1;
+    {
+        int64_t es[3];
+        clrs_tensor ey;
+        EXPECT_OK(clrs_max_pool_shape(&p, 3, x.shape, es));
+        ey = clrs_tensor_host(CLRS_F32, 3, es, NULL);
+        ey.contiguous = 0; /* strides all 0: nothing is addressed */
+        EXPECT_OK(clrs_max_pool(be->ctx, &p, &x, &ey, NULL));
+    }
+}
+END_TEST
+
 /* 6. An explicit 0 stride, dilation or groups is PyTorch's error; CLRS_DEFAULT is the
  *    default. */
 START_TEST(finding06_explicit_zero_is_not_default)
@@ -566,6 +598,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, finding02_max_pool_huge_dilation, 0, n);
     tcase_add_test(tc, finding03_conv_kernel_product_overflow);
     tcase_add_test(tc, finding05_size_overflow);
+    tcase_add_loop_test(tc, finding05_pool_broadcast_int64_max, 0, n);
     tcase_add_test(tc, finding06_explicit_zero_is_not_default);
     tcase_add_loop_test(tc, finding07_interleaved_output, 0, n);
     tcase_add_loop_test(tc, finding07_read_only_may_share, 0, n);

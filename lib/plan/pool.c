@@ -52,9 +52,9 @@ clrs_status clrs__pool_check_range(const char *op, clrs__pool_geom *g)
     for (a = 3 - g->nsd; a < 3; a++) {
         /* a dilation past in + padding reaches no second element: clipped there, the windows
            are the same and the kernels' steps cannot wrap */
-        const int64_t reach = g->in[a] + g->p[a] + 1;
+        const __int128 reach = (__int128)g->in[a] + g->p[a] + 1; /* in may be INT64_MAX */
         __int128 far;
-        if (g->d[a] > reach) g->d[a] = reach;
+        if (g->d[a] > reach) g->d[a] = (int64_t)reach; /* below d, so it fits */
         /* the largest position a kernel forms: a window's end, o * s - p + (k - 1) * d + 1 */
         far = (__int128)(g->out[a] - 1) * g->s[a] + (__int128)(g->k[a] - 1) * g->d[a] + g->p[a] + 1;
         if (far > INT64_MAX / 2)
