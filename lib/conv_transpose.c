@@ -52,7 +52,7 @@ clrs_status clrs_conv_transpose_workspace_size(const clrs_context *ctx,
     if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: ctx is NULL", op);
     if (!bytes) return clrs__fail(CLRS_ERR_ARGUMENT, "%s: bytes is NULL", op);
     if ((st = clrs__args_check(op, ctx, a, 2)) != CLRS_OK ||
-        (st = clrs__conv_resolve_views(op, params, a[0].v, a[1].v, NULL, NULL, NULL, &g)) != CLRS_OK)
+        (st = clrs__conv_resolve_views(op, params, a[0].v, a[1].v, NULL, NULL, &g)) != CLRS_OK)
         return st;
     if (ctx->is_host || g.N == 0 || (a[0].v->dtype == CLRS_F64 && !ctx->info.fp64))
         *bytes = 0;
@@ -76,7 +76,7 @@ clrs_status clrs_conv_transpose(clrs_context *ctx, const clrs_conv_transpose_par
     clrs_status st;
     int i;
     if ((st = clrs__args_check(op, ctx, a, 4)) != CLRS_OK ||
-        (st = clrs__conv_resolve_views(op, params, a[0].v, a[1].v, a[2].v, a[3].v, "output", &g)) != CLRS_OK)
+        (st = clrs__conv_resolve_views(op, params, a[0].v, a[1].v, a[2].v, a[3].v, &g)) != CLRS_OK)
         return st;
     for (i = 0; i < 4; i++) v[i] = a[i].v;
     st = g.N == 0 ? CLRS_OK : clrs__execute(ctx, op, a[0].v->dtype, v, 3, 1, dev_fwd, host_fwd, &g);
@@ -102,10 +102,9 @@ clrs_status clrs_conv_transpose_backward(clrs_context *ctx, const clrs_conv_tran
     clrs_status st;
     int i;
     if ((st = clrs__args_check(op, ctx, a, 6)) != CLRS_OK ||
-        (st = clrs__conv_resolve_views(op, params, a[1].v, a[2].v, NULL, a[0].v, "grad_output", &g)) != CLRS_OK)
+        (st = clrs__conv_resolve_views(op, params, a[1].v, a[2].v, NULL, a[0].v, &g)) != CLRS_OK)
         return st;
-    if (a[5].v && (a[5].v->ndim != 1 || a[5].v->shape[0] != g.Cout))
-        return clrs__check_shape(op, a[5].v, 1, &g.Cout, "C_out");
+    if (a[5].v && (st = clrs__check_shape(op, a[5].v, 1, &g.Cout, "C_out")) != CLRS_OK) return st;
     for (i = 0; i < 6; i++) v[i] = a[i].v;
     /* an empty batch still writes zeros to grad_weight and grad_bias */
     st = !grad_input && !grad_weight && !grad_bias

@@ -149,8 +149,6 @@ clrs_status clrs__args_check(const char *op, const clrs_context *ctx, clrs__tens
 /* "<op>: <name> has shape [..]; expected [..] (<what>)" unless v has that shape. */
 clrs_status clrs__check_shape(const char *op, const clrs__view *v, int ndim, const int64_t *want,
                               const char *what);
-clrs_status clrs__shape_mismatch(const char *op, const char *name, const clrs__view *v, int ndim,
-                                 const int64_t *want, const char *what);
 /* Contiguous (row-major) strides for a shape. */
 void clrs__contiguous_strides(int ndim, const int64_t *shape, int64_t *strides);
 const char *clrs__dtype_name(clrs_dtype dtype);

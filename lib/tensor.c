@@ -336,11 +336,10 @@ clrs_status clrs__args_check(const char *op, const clrs_context *ctx, clrs__tens
             if (v->dtype != l->v->dtype)
                 return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s dtype %s differs from %s dtype %s", op, a[i].name,
                                   clrs__dtype_name(v->dtype), l->name, clrs__dtype_name(l->v->dtype));
-            if ((a[i].flags & CLRS__SAME_SHAPE) &&
-                (v->ndim != l->v->ndim || memcmp(v->shape, l->v->shape, sizeof(int64_t) * (size_t)v->ndim))) {
+            if (a[i].flags & CLRS__SAME_SHAPE) {
                 char what[64];
                 snprintf(what, sizeof what, "%s's shape", l->name);
-                return clrs__shape_mismatch(op, a[i].name, v, l->v->ndim, l->v->shape, what);
+                if ((st = clrs__check_shape(op, v, l->v->ndim, l->v->shape, what)) != CLRS_OK) return st;
             }
         } else if (a[i].cls) {
             const int is_index = v->dtype == CLRS_I64;
@@ -373,20 +372,14 @@ static void shape_text(char *buf, size_t cap, int ndim, const int64_t *shape)
     if (n < cap) snprintf(buf + n, cap - n, "%s]", ndim ? "" : "[");
 }
 
-clrs_status clrs__shape_mismatch(const char *op, const char *name, const clrs__view *v, int ndim,
-                                 const int64_t *want, const char *what)
-{
-    char w[128], g[128];
-    shape_text(w, sizeof w, ndim, want);
-    shape_text(g, sizeof g, v->ndim, v->shape);
-    return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s has shape %s; expected %s (%s)", op, name, g, w, what);
-}
-
 clrs_status clrs__check_shape(const char *op, const clrs__view *v, int ndim, const int64_t *want,
                               const char *what)
 {
+    char w[128], g[128];
     if (v->ndim == ndim && !memcmp(v->shape, want, sizeof(int64_t) * (size_t)ndim)) return CLRS_OK;
-    return clrs__shape_mismatch(op, v->name, v, ndim, want, what);
+    shape_text(w, sizeof w, ndim, want);
+    shape_text(g, sizeof g, v->ndim, v->shape);
+    return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s has shape %s; expected %s (%s)", op, v->name, g, w, what);
 }
 
 clrs_status clrs__stage_to_host(clrs_context *ctx, const clrs__view *v, int copy_in,

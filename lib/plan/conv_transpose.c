@@ -123,7 +123,7 @@ clrs_status clrs__conv_resolve(const char *op, const clrs_conv_transpose_params 
 clrs_status clrs__conv_resolve_views(const char *op, const clrs_conv_transpose_params *p,
                                      const clrs__view *input, const clrs__view *weight,
                                      const clrs__view *bias, const clrs__view *out,
-                                     const char *out_name, clrs__conv_geom *g)
+                                     clrs__conv_geom *g)
 {
     int64_t want[5];
     clrs_status st;
@@ -151,15 +151,10 @@ clrs_status clrs__conv_resolve_views(const char *op, const clrs_conv_transpose_p
     }
     if (out) {
         if (out->dtype != input->dtype)
-            return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s dtype %s differs from input dtype %s", op, out_name,
+            return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s dtype %s differs from input dtype %s", op, out->name,
                               clrs__dtype_name(out->dtype), clrs__dtype_name(input->dtype));
-        if (out->ndim != input->ndim || memcmp(out->shape, want, sizeof(int64_t) * (size_t)input->ndim)) {
-            char buf[96];
-            int d, n = 0;
-            for (d = 0; d < input->ndim; d++)
-                n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%lld", d ? ", " : "", (long long)want[d]);
-            return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s must have shape (%s)", op, out_name, buf);
-        }
+        if ((st = clrs__check_shape(op, out, input->ndim, want, "the transposed convolution's output")) != CLRS_OK)
+            return st;
     }
     return CLRS_OK;
 }

@@ -142,7 +142,7 @@ clrs_status clrs__conv_resolve(const char *op, const clrs_conv_transpose_params 
 clrs_status clrs__conv_resolve_views(const char *op, const clrs_conv_transpose_params *p,
                                      const clrs__view *input, const clrs__view *weight,
                                      const clrs__view *bias, const clrs__view *out,
-                                     const char *out_name, clrs__conv_geom *g);
+                                     clrs__conv_geom *g);
 
 /* A view as the per-(batch entry, group) GEMM operand: element (r, c) at elem + n * nstride +
  * g * gstride + (trans ? r + c * ld : r * ld + c), in elements of the view's dtype from its
