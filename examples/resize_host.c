@@ -4,7 +4,7 @@
  *
  * A 1x3x4x4 float tensor is resized to 1x3x8x8 with bilinear interpolation (PyTorch's
  * F.interpolate(x, size=(8, 8), mode="bilinear", align_corners=False)), on the best device
- * ($CLRS_DEVICE, else "auto": a GPU, then an OpenCL CPU device, then the host backend). */
+ * ($CLRS_DEVICE, else "auto": a GPU, else the host backend). */
 #include <clresample.h>
 
 #include <stdio.h>

@@ -90,8 +90,8 @@ typedef enum {
 } clrs_compat;
 
 typedef struct {
-    const char *device;     /* NULL: $CLRS_DEVICE, else "auto". "auto" prefers a GPU, then an
-                               OpenCL CPU device, then the host; also "gpu", "cpu", "host",
+    const char *device;     /* NULL: $CLRS_DEVICE, else "auto". "auto" prefers a GPU, then the
+                               host backend ("cpu" selects an OpenCL CPU device); also "gpu", "cpu", "host",
                                "P:D" (platform:device indices) or part of a device name, any
                                case. A device that is not there is CLRS_ERR_DEVICE. */
     const char *cache_dir;  /* NULL: $CLRS_CACHE_DIR, else $XDG_CACHE_HOME/clresample, else

@@ -201,19 +201,19 @@ clrs_status clrs__device_select(const char *spec, clrs__device *out,
         clrs__verbose("devices present: %s", list);
     }
     if (!strcasecmp(spec, "auto")) {
-        static const clrs_device_type order[] = {CLRS_DEVICE_GPU, CLRS_DEVICE_ACCELERATOR,
-                                                 CLRS_DEVICE_CPU, CLRS_DEVICE_OTHER};
-        static const char *const reason[] = {"the first GPU", "no GPU; the first accelerator",
-                                             "no GPU or accelerator; the first OpenCL CPU device",
-                                             "the first OpenCL device"};
-        size_t k;
-        for (k = 0; k < sizeof order / sizeof order[0] && pick < 0; k++)
-            for (i = 0; i < n && pick < 0; i++)
-                if (devs[i].info.type == order[k]) pick = i, why = reason[k];
+        /* a GPU, else the host backend: on a CPU the host backend (C + OpenMP, oneDNN) beats an
+           OpenCL CPU device such as PoCL on every workload measured (docs/PERFORMANCE.md), so
+           "auto" never picks one; "cpu" or "P:D" still does */
+        for (i = 0; i < n && pick < 0; i++)
+            if (devs[i].info.type == CLRS_DEVICE_GPU) pick = i, why = "the first GPU";
         if (pick < 0) {
             *is_host = 1;
-            clrs__verbose("device \"%s\": no OpenCL device found (is an ICD installed, e.g. "
-                          "pocl-opencl-icd?); the host backend", spec);
+            if (n == 0)
+                clrs__verbose("device \"%s\": no OpenCL device found (is an ICD installed, e.g. "
+                              "pocl-opencl-icd?); the host backend", spec);
+            else
+                clrs__verbose("device \"%s\": no GPU; the host backend (\"cpu\" selects an OpenCL "
+                              "CPU device)", spec);
             return CLRS_OK;
         }
     } else if (!strcasecmp(spec, "gpu") || !strcasecmp(spec, "cpu")) {
@@ -229,7 +229,7 @@ clrs_status clrs__device_select(const char *spec, clrs__device *out,
     }
     if (pick < 0) {
         /* a device that was named and is not there is an error, OpenCL or not: only "auto"
-           (above) and "host" land on the host backend */
+           (above, without a GPU) and "host" land on the host backend */
         list_text(devs, n, list, sizeof list);
         return clrs__fail(CLRS_ERR_DEVICE,
                           "device: no device matches \"%s\"; present: %s. Use auto, gpu, cpu, host, "

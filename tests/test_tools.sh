@@ -58,7 +58,9 @@ status "probe --device GPU exits as --device gpu does" $? "$b/clrs-probe" --devi
 "$b/clrs-bench" --list --json >"$out/list.json" 2>/dev/null
 check "bench --list --json names bilinear_up2x" grep -q '"name": "bilinear_up2x"' "$out/list.json"
 check "bench --list --json names grid_sample_bilinear_bwd" grep -q '"name": "grid_sample_bilinear_bwd"' "$out/list.json"
-check "bench times one workload on every backend" "$b/clrs-bench" --workload trilinear_up2x --reps 1 --device host,auto
+check "bench times one workload on every backend" "$b/clrs-bench" --workload trilinear_up2x --reps 1
+"$b/clrs-bench" --workload trilinear_up2x --reps 1 --device host,host >"$out/twice.txt" 2>&1
+has "bench runs a device named twice once" "$out/twice.txt" '^host: .* again, skipped'
 refuse "bench refuses an unknown workload" "$b/clrs-bench" --workload nope
 refuse "bench refuses --reps 0" "$b/clrs-bench" --reps 0
 echo "test_tools: $pass passed, $fail failed"

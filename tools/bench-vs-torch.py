@@ -9,7 +9,7 @@ and our share of the device's copy bandwidth. With --markdown the table is Markd
 docs/PERFORMANCE.md). When torch is missing it says so and prints clresample's numbers only.
 
 Usage: /usr/bin/python3 tools/bench-vs-torch.py [--bench tools/clrs-bench]
-           [--device host,auto] [--reps 7] [--threads N] [--workload NAME] [--markdown]
+           [--device host,cpu] [--reps 7] [--threads N] [--workload NAME] [--markdown]
 """
 
 import argparse
@@ -187,7 +187,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bench", default=os.path.join(here, "clrs-bench"))
-    ap.add_argument("--device", default="host,auto")
+    ap.add_argument("--device", default="host,cpu")
     ap.add_argument("--reps", type=int, default=7)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--workload")

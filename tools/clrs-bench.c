@@ -22,7 +22,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: clrs-bench [--device D[,D...]] [--workload NAME] [--reps N] [--json] [--list]\n"
                "       clrs-bench --first-call [--device D[,D...]]   (a new process's set-up cost)\n"
-               "  D: auto, gpu, cpu, host, P:D or part of a device name (default: host,auto)\n");
+               "  D: auto, gpu, cpu, host, P:D or part of a device name (default: host,gpu,cpu,\n"
+               "     skipping those not present; a device named twice runs once)\n");
 }
 
 static void list(int json)
@@ -232,8 +233,10 @@ static int first_call(const char *spec)
 
 int main(int argc, char **argv)
 {
-    const char *devices = "host,auto", *only = NULL;
-    int reps = 7, json = 0, want_list = 0, want_first = 0, a, i, failures = 0, first = 1;
+    const char *devices = NULL, *only = NULL;
+    int reps = 7, json = 0, want_list = 0, want_first = 0, a, i, failures = 0, first = 1, nseen = 0;
+    int default_list;
+    clrs_device_info seen[16];
     char *specs, *spec, *save = NULL;
     clrs_context *host = NULL;
     clrs_context_options ho = CLRS_CONTEXT_OPTIONS_INIT;
@@ -248,6 +251,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) { usage(stdout); return 0; }
         else { usage(stderr); return 2; }
     }
+    default_list = devices == NULL;
+    if (default_list) devices = "host,gpu,cpu";
     if (want_list) {
         list(json);
         return 0;
@@ -286,11 +291,25 @@ int main(int argc, char **argv)
         o.device = spec;
         o.host_fallback = 0; /* a device number must come from the device */
         if (clrs_context_create(&ctx, &o) != CLRS_OK) {
+            if (default_list) continue; /* the default list names what may be there */
             fprintf(stderr, "clrs-bench: device %s: %s\n", spec, clrs_error_message());
             failures++;
             continue;
         }
         info = clrs_context_device(ctx);
+        {
+            /* "host,auto" on a machine without a GPU names the host twice: run it once */
+            int k, dup = 0;
+            for (k = 0; k < nseen && !dup; k++)
+                dup = seen[k].type == info->type && seen[k].platform_index == info->platform_index &&
+                      seen[k].device_index == info->device_index;
+            if (dup) {
+                if (!json) printf("\n%s: %s again, skipped\n", spec, info->name);
+                clrs_context_destroy(ctx);
+                continue;
+            }
+            if (nseen < (int)(sizeof seen / sizeof seen[0])) seen[nseen++] = *info;
+        }
         backend = info->type == CLRS_DEVICE_HOST ? "host" : "opencl";
         copy_gbs = clrs_copy_bandwidth(ctx);
         if (!json) {
