@@ -42,7 +42,8 @@ static clrs_status check_index_range(clrs_context *ctx, const char *op, const cl
 {
     const int64_t plane = g->out[0] * g->out[1] * g->out[2], nin = g->in[0] * g->in[1] * g->in[2];
     const int64_t planes = idx->shape[0] * idx->shape[1];
-    int64_t s[5], p, i, bad = -1, badval = 0;
+    int64_t s[5], p, bad = INT64_MAX, badval = 0;
+    int packed;
     clrs__view h;
     clrs_status st;
     if (!idx->numel) return CLRS_OK;
@@ -52,17 +53,30 @@ static clrs_status check_index_range(clrs_context *ctx, const char *op, const cl
         h = *idx;
     }
     clrs__axis_strides(&h, s);
-    for (p = 0; p < planes && bad < 0; p++)
+    /* planes in parallel, each scanned to its first bad index; the smallest bad plane is
+       reported, so the message is the one a serial scan gives. Packed planes (NCHW,
+       channels-last) step by one stride; others split each flat index into its axes. */
+    packed = (g->in[1] <= 1 || s[3] == s[4] * g->in[2]) &&
+             (g->in[0] <= 1 || s[2] == s[4] * g->in[2] * g->in[1]);
+#pragma omp parallel for schedule(static) reduction(min : bad)
+    for (p = 0; p < planes; p++) {
+        const int64_t *kp = (const int64_t *)h.host + (p / idx->shape[1]) * s[0] + (p % idx->shape[1]) * s[1];
+        int64_t i;
+        if (bad < p * nin) continue; /* a smaller plane already failed (this thread's view) */
         for (i = 0; i < nin; i++) {
-            const int64_t k = ((const int64_t *)h.host)[(p / idx->shape[1]) * s[0] + (p % idx->shape[1]) * s[1] +
-                                                         clrs_plane_offset(i, g->in[1], g->in[2], s[2], s[3], s[4])];
+            const int64_t k = kp[packed ? i * s[4] : clrs_plane_offset(i, g->in[1], g->in[2], s[2], s[3], s[4])];
             if (k < 0 || k >= plane) {
-                bad = p * nin + i, badval = k;
+                if (p * nin + i < bad) bad = p * nin + i;
                 break;
             }
         }
+    }
+    if (bad < INT64_MAX) {
+        const int64_t *kp = (const int64_t *)h.host + (bad / nin / idx->shape[1]) * s[0] + (bad / nin % idx->shape[1]) * s[1];
+        badval = kp[clrs_plane_offset(bad % nin, g->in[1], g->in[2], s[2], s[3], s[4])];
+    }
     if (idx->mem) clrs__stage_from_host(ctx, idx, &h, 0);
-    if (bad >= 0)
+    if (bad < INT64_MAX)
         return clrs__fail(CLRS_ERR_ARGUMENT,
                           "%s: Found an invalid max index: indices element %lld is %lld, outside the output plane of %lld",
                           op, (long long)bad, (long long)badval, (long long)plane);

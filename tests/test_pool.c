@@ -228,6 +228,76 @@ START_TEST(unpool_duplicates_and_bad_indices)
 }
 END_TEST
 
+/* A 4-D tensor of logical shape s in one of three layouts: 0 contiguous, 1 channels-last,
+ * 2 rows padded by 3 elements (spatial axes not packed: the general path). */
+static void make_layout(th_tensor *t, clrs_dtype dt, const int64_t *s, int layout)
+{
+    const int64_t N = s[0], C = s[1], H = s[2], W = s[3];
+    int64_t phys[4] = {N, C, H, W};
+    if (layout == 1) phys[1] = H, phys[2] = W, phys[3] = C;
+    if (layout == 2) phys[3] = W + 3;
+    th_tensor_alloc(t, dt, 4, phys);
+    memcpy(t->t.shape, s, 4 * sizeof *s);
+    if (layout == 1) {
+        t->t.strides[0] = H * W * C, t->t.strides[1] = 1, t->t.strides[2] = W * C, t->t.strides[3] = C;
+    } else if (layout == 2) {
+        t->t.strides[3] = 1, t->t.strides[2] = W + 3, t->t.strides[1] = H * (W + 3), t->t.strides[0] = C * H * (W + 3);
+    }
+}
+
+/* max_unpool and its backward on contiguous, channels-last and padded-row tensors (mixed),
+ * against a plain loop: zero, then scatter in plane order (the last duplicate wins); the
+ * backward gathers. Then a bad index in a later plane is reported by its element number. */
+START_TEST(unpool_layouts)
+{
+    th_backend *be;
+    clrs_unpool_params p = CLRS_UNPOOL_PARAMS_INIT;
+    const int64_t is[4] = {2, 3, 3, 4}, os[4] = {2, 3, 6, 8}, nin = 12, nout = 48, planes = 6;
+    uint64_t rng = th_seed("pool unpool_layouts");
+    int lx, lo;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    p.kernel[0] = p.kernel[1] = 2;
+    for (lx = 0; lx < 3; lx++)
+        for (lo = 0; lo < 3; lo++) {
+            th_tensor tx, ti, ty, tg, tgx;
+            double ref[2 * 3 * 6 * 8], refg[2 * 3 * 3 * 4];
+            int64_t q, i;
+            make_layout(&tx, CLRS_F32, is, lx), make_layout(&ti, CLRS_I64, is, (lx + lo) % 3);
+            make_layout(&ty, CLRS_F32, os, lo), make_layout(&tg, CLRS_F32, os, (lo + 1) % 3);
+            make_layout(&tgx, CLRS_F32, is, (lx + 2) % 3);
+            for (i = 0; i < planes * nin; i++) {
+                th_set(&tx.t, i, (double)(i + 1));
+                th_set(&ti.t, i, (double)(th_rand(&rng) % 16)); /* duplicates likely */
+            }
+            for (i = 0; i < planes * nout; i++) th_set(&ty.t, i, -7.0), th_set(&tg.t, i, th_uniform(&rng));
+            for (q = 0; q < planes; q++) {
+                for (i = 0; i < nout; i++) ref[q * nout + i] = 0.0;
+                for (i = 0; i < nin; i++) {
+                    const int64_t kk = (int64_t)th_get(&ti.t, q * nin + i);
+                    ref[q * nout + kk] = th_get(&tx.t, q * nin + i);
+                    refg[q * nin + i] = th_get(&tg.t, q * nout + kk);
+                }
+            }
+            ck_assert_msg(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t) == CLRS_OK, "%s", clrs_error_message());
+            ck_assert_msg(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t) == CLRS_OK, "%s",
+                          clrs_error_message());
+            ck_assert_msg(mismatches(&ty, ref) == 0, "layouts %d/%d: max_unpool differs from the loop", lx, lo);
+            ck_assert_msg(mismatches(&tgx, refg) == 0, "layouts %d/%d: max_unpool backward differs", lx, lo);
+            if (lx == lo) {
+                char want[64];
+                th_set(&ti.t, 4 * nin + 5, 48.0), th_set(&ti.t, 5 * nin + 1, -1.0);
+                ck_assert_int_eq(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t), CLRS_ERR_ARGUMENT);
+                snprintf(want, sizeof want, "indices element %d is 48,", (int)(4 * nin + 5));
+                ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+            }
+            th_tensor_free(&tx), th_tensor_free(&ti), th_tensor_free(&ty), th_tensor_free(&tg), th_tensor_free(&tgx);
+        }
+    printf("max_unpool [%s]: contiguous, channels-last and padded-row layouts (mixed) equal the plain loop, "
+           "forward and backward; the first bad index is the one named\n", be->name);
+}
+END_TEST
+
 /* OpenCL against the host: random shapes, parameters, dtypes, channels-last inputs. */
 START_TEST(opencl_vs_host)
 {
@@ -342,6 +412,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, golden_pool, 0, n);
     tcase_add_loop_test(tc, adjoint_unpool, 0, n);
     tcase_add_loop_test(tc, unpool_duplicates_and_bad_indices, 0, n);
+    tcase_add_loop_test(tc, unpool_layouts, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, argument_rules, 0, n);
 }

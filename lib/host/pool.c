@@ -2,6 +2,8 @@
  * (forward) and inputs (the backward gathers), calling the bodies of resample_math.h. */
 #include "host/host.h"
 
+#include <string.h>
+
 #define DISPATCH(dtype, M)                                                                     \
     switch (dtype) {                                                                           \
     case CLRS_F32: M(f32); break;                                                              \
@@ -76,33 +78,65 @@ clrs_status clrs__host_max_pool_backward(const clrs__pool_geom *pg, const clrs__
     return CLRS_OK;
 }
 
+/* 1 when a view's spatial axes (sizes n[0..2], strides s[2..4]) are packed, so that the
+ * element at flat spatial index i sits at i * s[4]: true of NCHW (s[4] = 1) and of
+ * channels-last (s[4] = C). Strides of size-1 axes are never used, so they do not count. */
+static int spatial_packed(const int64_t *s, const int64_t *n)
+{
+    int64_t e = s[4] * n[2];
+    if (n[1] > 1 && s[3] != e) return 0;
+    e *= n[1];
+    return n[0] <= 1 || s[2] == e;
+}
+
 /* Plane by plane: zero the output plane, then write the inputs in plane order (the last
- * duplicate wins). Indices were checked by the caller. */
+ * duplicate wins, as in PyTorch's serial CPU loop). Indices were checked by the caller.
+ * When every view's plane is packed (NCHW, channels-last), a plane is a memset (or a strided
+ * zero loop) and one scatter loop with no index arithmetic beyond a multiply; otherwise each
+ * flat index is split into its axes. */
 clrs_status clrs__host_max_unpool(const clrs__pool_geom *pg, const clrs__view *in,
                                   const clrs__view *idx, const clrs__view *out)
 {
     int64_t is[5], xs[5], os[5];
     const int64_t C = in->shape[1], planes = in->shape[0] * C;
     const int64_t nin = pg->in[0] * pg->in[1] * pg->in[2], nout = pg->out[0] * pg->out[1] * pg->out[2];
+    const size_t esize = out->esize;
+    int packed;
     clrs__axis_strides(in, is);
     clrs__axis_strides(idx, xs);
     clrs__axis_strides(out, os);
+    packed = spatial_packed(is, pg->in) && spatial_packed(xs, pg->in) && spatial_packed(os, pg->out);
 #define UNPOOL(S)                                                                              \
     do {                                                                                       \
-        const CLRS_H_ST_##S *x = (const CLRS_H_ST_##S *)in->host;                                            \
+        const CLRS_H_ST_##S *x = (const CLRS_H_ST_##S *)in->host;                              \
         const int64_t *ix = (const int64_t *)idx->host;                                        \
-        CLRS_H_ST_##S *y = (CLRS_H_ST_##S *)out->host;                                                       \
+        CLRS_H_ST_##S *y = (CLRS_H_ST_##S *)out->host;                                         \
         int64_t z;                                                                             \
         _Pragma("omp parallel for schedule(static)")                                           \
         for (z = 0; z < planes; z++) {                                                         \
-            const int64_t n = z / C, c = z % C, ob = n * os[0] + c * os[1];                    \
+            const int64_t n = z / C, c = z % C;                                                \
+            CLRS_H_ST_##S *yp = y + n * os[0] + c * os[1];                                     \
+            const CLRS_H_ST_##S *xp = x + n * is[0] + c * is[1];                               \
+            const int64_t *kp = ix + n * xs[0] + c * xs[1];                                    \
             int64_t i;                                                                         \
-            for (i = 0; i < nout; i++)                                                         \
-                CLRS_H_STORE_##S(y, ob + clrs_plane_offset(i, pg->out[1], pg->out[2], os[2], os[3], os[4]), (CLRS_H_ACC_##S)0); \
-            for (i = 0; i < nin; i++) {                                                        \
-                const int64_t k = ix[n * xs[0] + c * xs[1] + clrs_plane_offset(i, pg->in[1], pg->in[2], xs[2], xs[3], xs[4])]; \
-                y[ob + clrs_plane_offset(k, pg->out[1], pg->out[2], os[2], os[3], os[4])] =    \
-                    x[n * is[0] + c * is[1] + clrs_plane_offset(i, pg->in[1], pg->in[2], is[2], is[3], is[4])]; \
+            if (packed && os[4] == 1) {                                                        \
+                memset(yp, 0, (size_t)nout * esize); /* 0 is all-zero bytes in every dtype */ \
+            } else if (packed) {                                                               \
+                for (i = 0; i < nout; i++) memset(yp + i * os[4], 0, esize);                   \
+            } else {                                                                           \
+                for (i = 0; i < nout; i++)                                                     \
+                    memset(yp + clrs_plane_offset(i, pg->out[1], pg->out[2], os[2], os[3], os[4]), 0, esize); \
+            }                                                                                  \
+            if (packed && os[4] == 1 && is[4] == 1 && xs[4] == 1) {                            \
+                for (i = 0; i < nin; i++) yp[kp[i]] = xp[i];                                   \
+            } else if (packed) {                                                               \
+                for (i = 0; i < nin; i++) yp[kp[i * xs[4]] * os[4]] = xp[i * is[4]];           \
+            } else {                                                                           \
+                for (i = 0; i < nin; i++) {                                                    \
+                    const int64_t k = kp[clrs_plane_offset(i, pg->in[1], pg->in[2], xs[2], xs[3], xs[4])]; \
+                    yp[clrs_plane_offset(k, pg->out[1], pg->out[2], os[2], os[3], os[4])] =    \
+                        xp[clrs_plane_offset(i, pg->in[1], pg->in[2], is[2], is[3], is[4])];   \
+                }                                                                              \
             }                                                                                  \
         }                                                                                      \
     } while (0)
@@ -111,27 +145,43 @@ clrs_status clrs__host_max_unpool(const clrs__pool_geom *pg, const clrs__view *i
     return CLRS_OK;
 }
 
+/* The gather: each input gradient reads the output gradient its index names. Packed planes
+ * (NCHW, channels-last) run one loop per plane with no index splitting. */
 clrs_status clrs__host_max_unpool_backward(const clrs__pool_geom *pg, const clrs__view *gout,
                                            const clrs__view *idx, const clrs__view *gin)
 {
     int64_t gs[5], xs[5], is[5];
     const int64_t C = gin->shape[1], planes = gin->shape[0] * C;
     const int64_t nin = pg->in[0] * pg->in[1] * pg->in[2];
+    int packed;
     clrs__axis_strides(gout, gs);
     clrs__axis_strides(idx, xs);
     clrs__axis_strides(gin, is);
+    packed = spatial_packed(gs, pg->out) && spatial_packed(xs, pg->in) && spatial_packed(is, pg->in);
 #define UNPOOL_BWD(S)                                                                          \
     do {                                                                                       \
-        const CLRS_H_ST_##S *go = (const CLRS_H_ST_##S *)gout->host;                                         \
+        const CLRS_H_ST_##S *go = (const CLRS_H_ST_##S *)gout->host;                           \
         const int64_t *ix = (const int64_t *)idx->host;                                        \
-        CLRS_H_ST_##S *gi = (CLRS_H_ST_##S *)gin->host;                                                      \
+        CLRS_H_ST_##S *gi = (CLRS_H_ST_##S *)gin->host;                                        \
         int64_t z;                                                                             \
         _Pragma("omp parallel for schedule(static)")                                           \
-        for (z = 0; z < planes * nin; z++) {                                                   \
-            const int64_t i = z % nin, n = z / nin / C, c = z / nin % C;                       \
-            const int64_t k = ix[n * xs[0] + c * xs[1] + clrs_plane_offset(i, pg->in[1], pg->in[2], xs[2], xs[3], xs[4])]; \
-            gi[n * is[0] + c * is[1] + clrs_plane_offset(i, pg->in[1], pg->in[2], is[2], is[3], is[4])] = \
-                go[n * gs[0] + c * gs[1] + clrs_plane_offset(k, pg->out[1], pg->out[2], gs[2], gs[3], gs[4])]; \
+        for (z = 0; z < planes; z++) {                                                         \
+            const int64_t n = z / C, c = z % C;                                                \
+            const CLRS_H_ST_##S *gp = go + n * gs[0] + c * gs[1];                              \
+            CLRS_H_ST_##S *ip = gi + n * is[0] + c * is[1];                                    \
+            const int64_t *kp = ix + n * xs[0] + c * xs[1];                                    \
+            int64_t i;                                                                         \
+            if (packed && gs[4] == 1 && is[4] == 1 && xs[4] == 1) {                            \
+                for (i = 0; i < nin; i++) ip[i] = gp[kp[i]];                                   \
+            } else if (packed) {                                                               \
+                for (i = 0; i < nin; i++) ip[i * is[4]] = gp[kp[i * xs[4]] * gs[4]];           \
+            } else {                                                                           \
+                for (i = 0; i < nin; i++) {                                                    \
+                    const int64_t k = kp[clrs_plane_offset(i, pg->in[1], pg->in[2], xs[2], xs[3], xs[4])]; \
+                    ip[clrs_plane_offset(i, pg->in[1], pg->in[2], is[2], is[3], is[4])] =      \
+                        gp[clrs_plane_offset(k, pg->out[1], pg->out[2], gs[2], gs[3], gs[4])]; \
+                }                                                                              \
+            }                                                                                  \
         }                                                                                      \
     } while (0)
     DISPATCH(gin->dtype, UNPOOL_BWD)
