@@ -1,6 +1,7 @@
 /* device.c — OpenCL platform and device enumeration, capability probe, and the device
  * selection rule of CLRS_DEVICE / clrs_context_options.device. */
 #include "internal.h"
+#include "host/host.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -94,7 +95,15 @@ void clrs__host_info(clrs_device_info *info)
     snprintf(info->vendor, sizeof info->vendor, "clresample");
     snprintf(info->platform, sizeof info->platform, "host");
     snprintf(info->version, sizeof info->version, "clresample %s", PACKAGE_VERSION);
-    snprintf(info->driver, sizeof info->driver, "%s", PACKAGE_VERSION);
+    /* what the host's conv_transpose GEMMs run on, for clrs-probe and bug reports */
+    snprintf(info->driver, sizeof info->driver, "%s; conv_transpose: %s%s", PACKAGE_VERSION,
+             clrs__dnnl_version() ? clrs__dnnl_version() : "",
+#if defined(HAVE_CBLAS)
+             clrs__dnnl_version() ? " (float32), CBLAS" : "CBLAS"
+#else
+             clrs__dnnl_version() ? " (float32), plain loops" : "plain loops"
+#endif
+    );
     info->compute_units = 1;
 #ifdef _OPENMP
     {

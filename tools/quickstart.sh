@@ -15,7 +15,7 @@ what=${1:-demo}
 # DLPack test and the Python package's tests, CMake for the consumer test)
 packages=(build-essential autoconf automake libtool pkg-config
           ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd
-          libclblast-dev libopenblas-dev libpng-dev libturbojpeg0-dev libdlpack-dev)
+          libclblast-dev libdnnl-dev libopenblas-dev libpng-dev libturbojpeg0-dev libdlpack-dev)
 if [[ $what == test ]]; then
     # clang + its runtime: check-sanitize and the libFuzzer targets
     packages+=(check valgrind clinfo cmake file python3 python3-numpy python3-torch

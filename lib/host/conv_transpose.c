@@ -7,7 +7,8 @@
  * grad_bias = a compensated sum over batch and pixels. GEMMs through CBLAS when configured
  * (else plain loops); everything else OpenMP loops. Deterministic: no atomics anywhere.
  * f16 / bf16 are converted to float scratch; f32 / f64 tensors whose strides BLAS can take
- * (row- or column-major per (entry, group) matrix) are used in place. */
+ * (row- or column-major per (entry, group) matrix) are used in place. float32 goes to oneDNN's
+ * deconvolution primitives first when the library has them (conv_transpose_dnnl.c). */
 #include "host/host.h"
 #include "resample_math_conv.h"
 
@@ -279,6 +280,7 @@ clrs_status clrs__host_conv_transpose(const clrs__conv_geom *g, const clrs__view
     hmat W, X, C;
     void *wbuf = NULL, *xbuf = NULL, *cols;
     int64_t n, grp;
+    if (clrs__dnnl_conv_transpose(g, input, weight, bias, out)) return CLRS_OK;
     to_cg(g, &cg);
     cols = malloc(es * (size_t)(g->G * g->M * g->L));
     if (!cols || weight_mat(g, weight, es, &wbuf, &W) || image_mat(g, input, es, &xbuf, &X, &mx)) {
@@ -311,7 +313,10 @@ clrs_status clrs__host_conv_transpose_backward(const clrs__conv_geom *g, const c
     hmat W, X, GX, GW, C;
     void *wbuf = NULL, *xbuf = NULL, *gxbuf = NULL, *gwbuf = NULL, *cols = NULL;
     int64_t n, grp;
-    int fail = 0;
+    int fail = 0, done;
+    done = clrs__dnnl_conv_transpose_backward(g, gout, input, weight, ginput, gweight);
+    if (done & 1) ginput = NULL;
+    if (done & 2) gweight = NULL;
     to_cg(g, &cg);
     if (gweight && g->N == 0) { /* an empty batch sums nothing: zeros, and no column buffer (its
                                    size follows the spatial sizes, which may be huge) */

@@ -68,6 +68,16 @@ clrs_status clrs__host_conv_transpose_backward(const clrs__conv_geom *g, const c
                                                const clrs__view *input, const clrs__view *weight,
                                                const clrs__view *ginput, const clrs__view *gweight,
                                                const clrs__view *gbias);
+/* lib/host/conv_transpose_dnnl.c: the float32 forward / backward through oneDNN when the
+ * library was built with it. Forward: 1 when done, 0 when the caller must compute it. Backward:
+ * bit 0 grad_input done, bit 1 grad_weight done (grad_bias is never done there). */
+int clrs__dnnl_conv_transpose(const clrs__conv_geom *g, const clrs__view *input, const clrs__view *weight,
+                              const clrs__view *bias, const clrs__view *out);
+int clrs__dnnl_conv_transpose_backward(const clrs__conv_geom *g, const clrs__view *gout,
+                                       const clrs__view *input, const clrs__view *weight,
+                                       const clrs__view *ginput, const clrs__view *gweight);
+/* "oneDNN X.Y.Z" when built with it, else NULL. */
+const char *clrs__dnnl_version(void);
 #endif /* CLRS_HOST_CONV_TRANSPOSE_H */
 
 /* ---- pixel_shuffle / pixel_unshuffle (lib/host/pixel_shuffle.c) ---- */
