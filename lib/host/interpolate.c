@@ -30,6 +30,8 @@ typedef struct {
     void *wx;
     int fixed2;              /* constant tap count on axis 2, or 0 */
     int dst_contiguous;      /* the destination row is row_len consecutive elements */
+    int pick;                /* every axis unit and the destination row contiguous: rows_pick */
+    int dup2;                /* pick, and axis 2 is o -> o / 2 over a unit-stride row (CB 1) */
     int unit[3];             /* axis is one tap of weight 1 everywhere */
     int64_t r0, r1;          /* cache slots along axes 0, 1 */
     size_t row_len;          /* O2 * CB */
@@ -178,6 +180,9 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
             }
         }
     }
+    r.pick = r.unit[0] && r.unit[1] && r.unit[2] && r.dst_contiguous;
+    r.dup2 = r.pick && r.CB == 1 && r.O2 % 2 == 0;
+    for (o = 0; o < r.O2 && r.dup2; o++) r.dup2 = r.offx[o] == (o / 2) * ss[4] && ss[4] == 1;
     {
         int64_t th;
 #pragma omp parallel for schedule(static, 1) num_threads(nthreads)
@@ -188,6 +193,16 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
             void *hs = mine + data + (size_t)(r.r0 * r.r1) * sizeof(int64_t);
             int64_t j;
             for (j = 0; j < r.r0 * r.r1; j++) k[j] = -1;
+            if (r.pick) {
+                switch (dst->dtype) {
+                case CLRS_F32: rows_pick_f32(&r, src->host, dst->host, begin, end); break;
+                case CLRS_F64: rows_pick_f64(&r, src->host, dst->host, begin, end); break;
+                case CLRS_F16: rows_pick_f16(&r, src->host, dst->host, begin, end); break;
+                case CLRS_BF16: rows_pick_bf16(&r, src->host, dst->host, begin, end); break;
+                default: break;
+                }
+                continue;
+            }
             switch (dst->dtype) {
             case CLRS_F32: rows_run_f32(&r, src->host, dst->host, begin, end, (float *)mine, k, hs); break;
             case CLRS_F64: rows_run_f64(&r, src->host, dst->host, begin, end, (double *)mine, k, hs); break;

@@ -96,6 +96,40 @@ static void RW_FN(rows_sum)(RW_ACC *out, const RW_ACC *const *h, const RW_ACC *w
     }
 }
 
+/* Destination rows [row_begin, row_end) of a plan that only picks (nearest, nearest-exact, and
+ * any plan whose every axis is one tap of weight 1) into a contiguous destination row: each
+ * row is copied element by element from its source row (storage bits, no arithmetic), straight
+ * into the destination, and a row that reads the same source row as the one before it is a
+ * memcpy of that finished row (2x up: every second row). An exact 2x pick of a unit-stride
+ * row (element o from o / 2) runs as a duplicating loop with no offset table. */
+static void RW_FN(rows_pick)(const rows_job *r, const void *src, void *dst, int64_t row_begin, int64_t row_end)
+{
+    const RW_ST *s = (const RW_ST *)src;
+    RW_ST *d = (RW_ST *)dst, *prev = NULL;
+    const size_t L = r->row_len;
+    const int64_t rows_per_plane = r->O0 * r->O1, *off = r->offx;
+    int64_t row, prev_key = -1;
+    for (row = row_begin; row < row_end; row++) {
+        const int64_t p = row / rows_per_plane, rem = row % rows_per_plane;
+        const int64_t o0 = rem / r->O1, o1 = rem % r->O1;
+        const int64_t sbase = r->CB > 1 ? p * r->ss[0] : (p / r->C) * r->ss[0] + (p % r->C) * r->ss[1];
+        const int64_t dbase = r->CB > 1 ? p * r->ds[0] : (p / r->C) * r->ds[0] + (p % r->C) * r->ds[1];
+        const int64_t i0 = r->idx[0][o0 * r->k[0]], i1 = r->idx[1][o1 * r->k[1]];
+        const int64_t key = (p * r->S0 + i0) * r->S1 + i1;
+        RW_ST *q = d + dbase + o0 * r->ds[2] + o1 * r->ds[3];
+        const RW_ST *sp = s + sbase + i0 * r->ss[2] + i1 * r->ss[3];
+        size_t o;
+        if (key == prev_key) {
+            memcpy(q, prev, L * sizeof *q);
+        } else if (r->dup2) {
+            for (o = 0; o < L / 2; o++) q[2 * o] = q[2 * o + 1] = sp[o];
+        } else {
+            for (o = 0; o < L; o++) q[o] = sp[off[o]];
+        }
+        prev = q, prev_key = key;
+    }
+}
+
 /* Destination rows [row_begin, row_end): row = (plane, o0, o1). */
 static void RW_FN(rows_run)(const rows_job *r, const void *src, void *dst, int64_t row_begin,
                             int64_t row_end, RW_ACC *scratch, int64_t *keys, const RW_ACC **hs)
