@@ -38,14 +38,14 @@ static void list(int json)
     printf("[\n");
     for (i = 0; i < clrs_nworkloads; i++) {
         const clrs_workload *w = &clrs_workloads[i];
-        static const char *modes[] = {"nearest", "nearest-exact", "linear", "cubic", "area"};
+        static const char *modes[] = {"nearest", "nearest-exact", "linear", "cubic", "area", "lanczos"};
         static const char *gmodes[] = {"bilinear", "nearest", "bicubic"};
         static const char *pads[] = {"zeros", "border", "reflection"};
         double th[6];
         clrs_workload_theta(th);
         printf("  {\"name\": \"%s\", \"description\": \"%s\", \"op\": \"%s\", \"backward\": %s, "
                "\"mode\": \"%s\", \"padding_mode\": \"%s\", \"antialias\": %s, \"align_corners\": %d, "
-               "\"channels_last\": %s, \"theta\": [%.17g, %.17g, %.17g, %.17g, %.17g, %.17g], \"in_shape\": [",
+               "\"channels_last\": %s, \"dtype\": \"%s\", \"theta\": [%.17g, %.17g, %.17g, %.17g, %.17g, %.17g], \"in_shape\": [",
                w->name, w->description, w->op == CLRS_WL_INTERPOLATE ? "interpolate" : w->op == CLRS_WL_GRID_SAMPLE ? "grid_sample"
                : w->op == CLRS_WL_MAX_UNPOOL ? "max_unpool" : w->op == CLRS_WL_PIXEL_SHUFFLE ? "pixel_shuffle"
                : "conv_transpose",
@@ -53,7 +53,7 @@ static void list(int json)
                w->op == CLRS_WL_INTERPOLATE ? modes[w->params.mode] : gmodes[w->grid.mode],
                pads[w->grid.padding_mode], w->params.antialias ? "true" : "false",
                w->op == CLRS_WL_INTERPOLATE ? w->params.align_corners : w->grid.align_corners,
-               w->channels_last ? "true" : "false", th[0], th[1], th[2], th[3], th[4], th[5]);
+               w->channels_last ? "true" : "false", w->dtype == CLRS_U8 ? "uint8" : "float32", th[0], th[1], th[2], th[3], th[4], th[5]);
         for (d = 0; d < w->ndim; d++) printf("%s%lld", d ? ", " : "", (long long)w->in_shape[d]);
         printf("], \"scale_factor\": [");
         for (d = 0; d < w->ndim - 2; d++) printf("%s%.17g", d ? ", " : "", w->params.scale_factor[d]);
@@ -76,6 +76,7 @@ typedef struct {
     double median, min, gbs, share;
     double check_err;
     int ok;
+    int unsupported; /* the backend refused the call as CLRS_ERR_UNSUPPORTED: not a failure */
     char error[200];
 } result;
 
@@ -130,6 +131,7 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
         if (st == CLRS_OK) st = clrs_context_finish(ctx);
         ms_taken = clrs_tool_now_ms() - t0;
         if (st != CLRS_OK || (on_device && clrs_context_last_kernel_ms(ctx, &ms_taken) != CLRS_OK)) {
+            r->unsupported = st == CLRS_ERR_UNSUPPORTED;
             snprintf(r->error, sizeof r->error, "%s", clrs_error_message());
             goto done;
         }
@@ -153,13 +155,15 @@ static void run_workload(clrs_context *ctx, clrs_context *host, const clrs_workl
             goto done;
         }
         for (k = CLRS_WL_FIRST_OUTPUT; k < CLRS_WL_ROLES; k++) {
-            const float *a = data[k], *b = ref[k];
+            const int u8 = ht.t[k].dtype == CLRS_U8;
             double md = 0, mr = 0;
-            size_t n = clrs_workload_role_bytes(&ht.t[k]) / 4;
-            for (i = 0; i < n; i++) {
-                double e = fabs((double)a[i] - b[i]);
+            size_t n = clrs_workload_role_bytes(&ht.t[k]) / (u8 ? 1 : 4);
+            for (i = 0; i < n; i++) { /* float32, or uint8 images (which must match exactly) */
+                const double av = u8 ? ((const unsigned char *)data[k])[i] : ((const float *)data[k])[i];
+                const double bv = u8 ? ((const unsigned char *)ref[k])[i] : ((const float *)ref[k])[i];
+                double e = fabs(av - bv);
                 if (e > md || isnan(e)) md = isnan(e) ? INFINITY : e;
-                if (fabs((double)b[i]) > mr) mr = fabs((double)b[i]);
+                if (fabs(bv) > mr) mr = fabs(bv);
             }
             if (n && (mr > 0 ? md / mr : md) > r->check_err) r->check_err = mr > 0 ? md / mr : md;
         }
@@ -322,18 +326,18 @@ int main(int argc, char **argv)
             result r;
             if (only && strcmp(w->name, only)) continue;
             run_workload(ctx, host, w, reps, copy_gbs, &r);
-            if (!r.ok) failures++;
+            if (!r.ok && !r.unsupported) failures++;
             if (json) {
                 printf("%s  {\"workload\": \"%s\", \"backend\": \"%s\", \"device\": \"%s\", \"ok\": %s, "
                        "\"median_ms\": %.4f, \"min_ms\": %.4f, \"gbs\": %.3f, \"copy_gbs\": %.3f, "
-                       "\"share_of_copy\": %.4f, \"check_rel_error\": %.3g, \"error\": \"%s\"}",
+                       "\"share_of_copy\": %.4f, \"check_rel_error\": %.3g, \"unsupported\": %s, \"error\": \"%s\"}",
                        first ? "" : ",\n", w->name, backend, info->name, r.ok ? "true" : "false", r.median,
-                       r.min, r.gbs, copy_gbs, r.share, r.check_err, r.error);
+                       r.min, r.gbs, copy_gbs, r.share, r.check_err, r.unsupported ? "true" : "false", r.error);
                 first = 0;
             } else if (r.ok) {
                 printf("  %-24s %10.3f %10.3f %8.2f %7.1f%%\n", w->name, r.median, r.min, r.gbs, 100 * r.share);
             } else {
-                printf("  %-24s FAILED: %s\n", w->name, r.error);
+                printf("  %-24s %s: %s\n", w->name, r.unsupported ? "unsupported" : "FAILED", r.error);
             }
             fflush(stdout);
         }

@@ -24,29 +24,33 @@
     CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}, (r)
 
 const clrs_workload clrs_workloads[] = {
-    {"bilinear_up2x", "bilinear 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"bilinear_up2x_bwd", "bilinear 2x up backward, 8x64x128x128", INTERP_AC0(1, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"nearest_up2x", "nearest 2x up, 8x64x128x128", INTERP(0, CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"nearest_up2x_bwd", "nearest 2x up backward, 8x64x128x128", INTERP(1, CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"bicubic_up2x", "bicubic 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"bicubic_up2x_bwd", "bicubic 2x up backward, 8x64x128x128", INTERP_AC0(1, CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0},
-    {"aa_bilinear_down4x", "antialias bilinear 4x down, 1x3x2048x2048", INTERP_AC0(0, CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
-    {"aa_bilinear_down4x_bwd", "antialias bilinear 4x down backward, 1x3x2048x2048", INTERP_AC0(1, CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
-    {"aa_bicubic_down4x", "antialias bicubic 4x down, 1x3x2048x2048", INTERP_AC0(0, CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
-    {"aa_bicubic_down4x_bwd", "antialias bicubic 4x down backward, 1x3x2048x2048", INTERP_AC0(1, CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0},
-    {"area_down4x", "area 4x down, 8x64x224x224", INTERP(0, CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0},
-    {"area_down4x_bwd", "area 4x down backward, 8x64x224x224", INTERP(1, CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0},
-    {"trilinear_up2x", "trilinear 2x up, 1x16x32x64x64", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
-    {"trilinear_up2x_bwd", "trilinear 2x up backward, 1x16x32x64x64", INTERP_AC0(1, CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0},
-    {"grid_sample_bilinear", "grid_sample bilinear/zeros, 8x32x128x128, affine grid", GRID(0, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS), 4, {8, 32, 128, 128}, 0},
-    {"grid_sample_bilinear_bwd", "grid_sample bilinear/zeros backward (grad_input + grad_grid), 8x32x128x128", GRID(1, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS), 4, {8, 32, 128, 128}, 0},
-    {"max_unpool_2x2", "max_unpool 2x2 (indices of a max_pool), 8x64x56x56 -> 112x112", UNPOOL(0, 2), 4, {8, 64, 56, 56}, 0},
-    {"max_unpool_2x2_bwd", "max_unpool 2x2 backward, 8x64x112x112 -> 56x56", UNPOOL(1, 2), 4, {8, 64, 56, 56}, 0},
-    {"conv_transpose_4x4s2", "conv_transpose 64->32, 4x4, stride 2, padding 1, bias, 8x64x64x64", CONVT(0, 64, 32, 4, 2), 4, {8, 64, 64, 64}, 0},
-    {"conv_transpose_4x4s2_bwd", "conv_transpose backward (input, weight, bias), 8x64x64x64", CONVT(1, 64, 32, 4, 2), 4, {8, 64, 64, 64}, 0},
-    {"pixel_shuffle_r2", "pixel_shuffle r=2, 8x256x128x128 -> 8x64x256x256", PSHUF(0, 2), 4, {8, 256, 128, 128}, 0},
-    {"pixel_shuffle_r2_bwd", "pixel_shuffle r=2 backward (pixel_unshuffle), 8x64x256x256 -> 8x256x128x128", PSHUF(1, 2), 4, {8, 256, 128, 128}, 0},
-    {"bilinear_up2x_hwc", "bilinear 2x up, 2048x2048x3 channels-last (OpenCV's case)", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {1, 3, 2048, 2048}, 1},
+    {"bilinear_up2x", "bilinear 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0, CLRS_F32},
+    {"bilinear_up2x_bwd", "bilinear 2x up backward, 8x64x128x128", INTERP_AC0(1, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0, CLRS_F32},
+    {"nearest_up2x", "nearest 2x up, 8x64x128x128", INTERP(0, CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0, CLRS_F32},
+    {"nearest_up2x_bwd", "nearest 2x up backward, 8x64x128x128", INTERP(1, CLRS_NEAREST, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0, CLRS_F32},
+    {"bicubic_up2x", "bicubic 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0, CLRS_F32},
+    {"bicubic_up2x_bwd", "bicubic 2x up backward, 8x64x128x128", INTERP_AC0(1, CLRS_CUBIC, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0, CLRS_F32},
+    {"aa_bilinear_down4x", "antialias bilinear 4x down, 1x3x2048x2048", INTERP_AC0(0, CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0, CLRS_F32},
+    {"aa_bilinear_down4x_bwd", "antialias bilinear 4x down backward, 1x3x2048x2048", INTERP_AC0(1, CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0, CLRS_F32},
+    {"aa_bicubic_down4x", "antialias bicubic 4x down, 1x3x2048x2048", INTERP_AC0(0, CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0, CLRS_F32},
+    {"aa_bicubic_down4x_bwd", "antialias bicubic 4x down backward, 1x3x2048x2048", INTERP_AC0(1, CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 0, CLRS_F32},
+    {"area_down4x", "area 4x down, 8x64x224x224", INTERP(0, CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0, CLRS_F32},
+    {"area_down4x_bwd", "area 4x down backward, 8x64x224x224", INTERP(1, CLRS_AREA, 0, 0.25, 0.25, 0), 4, {8, 64, 224, 224}, 0, CLRS_F32},
+    {"trilinear_up2x", "trilinear 2x up, 1x16x32x64x64", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0, CLRS_F32},
+    {"trilinear_up2x_bwd", "trilinear 2x up backward, 1x16x32x64x64", INTERP_AC0(1, CLRS_LINEAR, 0, 2, 2, 2), 5, {1, 16, 32, 64, 64}, 0, CLRS_F32},
+    {"grid_sample_bilinear", "grid_sample bilinear/zeros, 8x32x128x128, affine grid", GRID(0, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS), 4, {8, 32, 128, 128}, 0, CLRS_F32},
+    {"grid_sample_bilinear_bwd", "grid_sample bilinear/zeros backward (grad_input + grad_grid), 8x32x128x128", GRID(1, CLRS_GRID_BILINEAR, CLRS_PADDING_ZEROS), 4, {8, 32, 128, 128}, 0, CLRS_F32},
+    {"max_unpool_2x2", "max_unpool 2x2 (indices of a max_pool), 8x64x56x56 -> 112x112", UNPOOL(0, 2), 4, {8, 64, 56, 56}, 0, CLRS_F32},
+    {"max_unpool_2x2_bwd", "max_unpool 2x2 backward, 8x64x112x112 -> 56x56", UNPOOL(1, 2), 4, {8, 64, 56, 56}, 0, CLRS_F32},
+    {"conv_transpose_4x4s2", "conv_transpose 64->32, 4x4, stride 2, padding 1, bias, 8x64x64x64", CONVT(0, 64, 32, 4, 2), 4, {8, 64, 64, 64}, 0, CLRS_F32},
+    {"conv_transpose_4x4s2_bwd", "conv_transpose backward (input, weight, bias), 8x64x64x64", CONVT(1, 64, 32, 4, 2), 4, {8, 64, 64, 64}, 0, CLRS_F32},
+    {"pixel_shuffle_r2", "pixel_shuffle r=2, 8x256x128x128 -> 8x64x256x256", PSHUF(0, 2), 4, {8, 256, 128, 128}, 0, CLRS_F32},
+    {"pixel_shuffle_r2_bwd", "pixel_shuffle r=2 backward (pixel_unshuffle), 8x64x256x256 -> 8x256x128x128", PSHUF(1, 2), 4, {8, 256, 128, 128}, 0, CLRS_F32},
+    {"bilinear_up2x_hwc", "bilinear 2x up, 2048x2048x3 channels-last (OpenCV's case)", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {1, 3, 2048, 2048}, 1, CLRS_F32},
+    /* uint8 images (issue 12): an HWC RGB image as PIL / OpenCV hold it */
+    {"u8_aa_bilinear_down4x", "uint8 antialias bilinear 4x down, 2048x2048x3 HWC image", INTERP_AC0(0, CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 1, CLRS_U8},
+    {"u8_aa_bicubic_down4x", "uint8 antialias bicubic 4x down, 2048x2048x3 HWC image", INTERP_AC0(0, CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 1, CLRS_U8},
+    {"u8_lanczos_down4x", "uint8 lanczos (antialias) 4x down, 2048x2048x3 HWC image", INTERP_AC0(0, CLRS_LANCZOS, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 1, CLRS_U8},
 };
 const int clrs_nworkloads = (int)(sizeof clrs_workloads / sizeof clrs_workloads[0]);
 
@@ -145,8 +149,8 @@ void clrs_workload_layout(const clrs_workload *w, clrs_workload_tensors *tt)
     switch (w->op) {
     case CLRS_WL_INTERPOLATE:
     case CLRS_WL_PIXEL_SHUFFLE:
-        role(&t[CLRS_WL_SRC], w, CLRS_F32, nd, bw ? out : in, 1);
-        role(&t[CLRS_WL_DST], w, CLRS_F32, nd, bw ? in : out, 1);
+        role(&t[CLRS_WL_SRC], w, w->dtype, nd, bw ? out : in, 1);
+        role(&t[CLRS_WL_DST], w, w->dtype, nd, bw ? in : out, 1);
         break;
     case CLRS_WL_GRID_SAMPLE:
         grid[0] = in[0];
@@ -232,9 +236,16 @@ static clrs_status fill_grid(clrs_context *host, const clrs_workload *w, const c
 
 static void fill_pattern(const clrs_tensor *t, uint32_t salt)
 {
-    size_t i, n = clrs_workload_role_bytes(t) / 4;
-    float *p = t->data;
-    for (i = 0; i < n; i++) p[i] = (float)((uint32_t)((i + salt) * 2654435761u) % 2001) / 1000.0f - 1.0f;
+    size_t i, n = clrs_workload_role_bytes(t) / clrs_dtype_size(t->dtype);
+    if (t->dtype == CLRS_U8) { /* an image: smooth ramps with some noise */
+        unsigned char *p = t->data;
+        for (i = 0; i < n; i++) p[i] = (unsigned char)((i / 7 + (uint32_t)((i + salt) * 2654435761u) % 31) & 255);
+        return;
+    }
+    {
+        float *p = t->data;
+        for (i = 0; i < n; i++) p[i] = (float)((uint32_t)((i + salt) * 2654435761u) % 2001) / 1000.0f - 1.0f;
+    }
 }
 
 /* The indices role (and, forward, the pooled values in src): max_pool over a pattern of the

@@ -25,6 +25,7 @@ typedef struct {
     int ndim;
     int64_t in_shape[5];             /* the forward input */
     int channels_last;               /* NHWC / NDHWC memory order */
+    clrs_dtype dtype;                /* interpolate's tensors (0: float32; CLRS_U8 images) */
 } clrs_workload;
 
 /* grid_sample workloads' theta for batch entry n: a 10 degree rotation, 0.9 scale, small shift
