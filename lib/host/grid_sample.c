@@ -4,6 +4,7 @@
 #include "host/host.h"
 
 #include <stdlib.h>
+#include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -222,6 +223,113 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
         }                                                                                      \
     } while (0)
 
+/* The row forms of the two loops above, used when their scratch could be had: a row of grid
+ * points (n, oz, oy) has its taps computed once, then each channel runs along the row, so an
+ * input (or grad_input) plane is walked in the order the row's points sample it rather than
+ * every plane being touched at each point. The arithmetic per element is unchanged: a point's
+ * grad_grid still sums its channels in channel order, and a grad_input element still receives
+ * its contributions in point order, then tap order (rows in order, points in order within a
+ * row, each channel plane owned by one thread). */
+#define HOST_GRAD_GRID_ROWS(SFX, ST, ACC)                                                      \
+    do {                                                                                       \
+        const ST *x = (const ST *)input->host, *gp = (const ST *)grid->host;                   \
+        const ST *go = (const ST *)gout->host;                                                 \
+        ST *gg = (ST *)ggrid->host;                                                            \
+        const int64_t rows = g->N * g->oD * g->oH;                                             \
+        int th;                                                                                \
+        _Pragma("omp parallel for schedule(static, 1) num_threads(nthreads)")                  \
+        for (th = 0; th < nthreads; th++) {                                                    \
+            clrs_grid_taps_##SFX *t = (clrs_grid_taps_##SFX *)((char *)scratch + per_thread * (size_t)th); \
+            ACC(*acc)[3] = (ACC(*)[3])(t + g->oW);                                             \
+            int64_t row;                                                                       \
+            for (row = rows * th / nthreads; row < rows * (th + 1) / nthreads; row++) {        \
+                const int64_t n = row / (g->oD * g->oH), oz = (row / g->oH) % g->oD, oy = row % g->oH; \
+                int64_t ox, c;                                                                 \
+                int a;                                                                         \
+                for (ox = 0; ox < g->oW; ox++) {                                               \
+                    clrs_grid_point_taps_##SFX(gp, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3], gs[4], \
+                                               g->dims, g->W, g->H, g->D, g->mode, g->padding,  \
+                                               g->align_corners, &t[ox]);                      \
+                    acc[ox][0] = acc[ox][1] = acc[ox][2] = (ACC)0;                             \
+                }                                                                              \
+                for (c = 0; c < g->C; c++) {                                                   \
+                    const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3];       \
+                    for (ox = 0; ox < g->oW; ox++)                                             \
+                        clrs_grid_grad_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], g->W, g->H, g->D, \
+                                             &t[ox], CLRS_H_LOAD_##SFX(gr, ox * os[4]), acc[ox]); \
+                }                                                                              \
+                for (ox = 0; ox < g->oW; ox++)                                                 \
+                    for (a = 0; a < g->dims; a++)                                              \
+                        CLRS_H_STORE_##SFX(gg, n * ggs[0] + oz * ggs[1] + oy * ggs[2] + ox * ggs[3] + a * ggs[4], \
+                                           acc[ox][a] * t[ox].dcoord[a]);                      \
+            }                                                                                  \
+        }                                                                                      \
+    } while (0)
+
+#define HOST_SCATTER_INPUT_ROWS(SFX, ST)                                                       \
+    do {                                                                                       \
+        const ST *go = (const ST *)gout->host, *gp = (const ST *)grid->host;                   \
+        ST *gi = (ST *)ginput->host;                                                           \
+        const int64_t plane = g->D * g->H * g->W;                                              \
+        const int packed = (g->H * g->D <= 1 || is[3] == g->W) && (g->D <= 1 || is[2] == g->W * g->H) && is[4] == 1; \
+        int th;                                                                                \
+        _Pragma("omp parallel for schedule(static, 1) num_threads(nthreads)")                  \
+        for (th = 0; th < nthreads; th++) {                                                    \
+            const int64_t c0 = g->C * th / nthreads, c1 = g->C * (th + 1) / nthreads;          \
+            clrs_grid_taps_##SFX t;                                                            \
+            int64_t *off = (int64_t *)(void *)((char *)scratch + per_thread * (size_t)th);     \
+            ST *w = (ST *)(void *)(off + 64 * g->oW);                                          \
+            int *k = (int *)(void *)(w + 64 * g->oW);                                          \
+            int64_t n, c, q, oz, oy, ox;                                                       \
+            for (n = 0; n < g->N; n++)                                                         \
+                for (c = c0; c < c1; c++) {                                                    \
+                    ST *base = gi + n * is[0] + c * is[1];                                     \
+                    if (packed) {                                                              \
+                        memset(base, 0, sizeof(ST) * (size_t)plane);                           \
+                        continue;                                                              \
+                    }                                                                          \
+                    for (q = 0; q < plane; q++)                                                \
+                        base[(q / (g->W * g->H)) * is[2] + ((q / g->W) % g->H) * is[3] + (q % g->W) * is[4]] = (ST)0; \
+                }                                                                              \
+            for (n = 0; n < g->N; n++)                                                         \
+                for (oz = 0; oz < g->oD; oz++)                                                 \
+                    for (oy = 0; oy < g->oH; oy++) {                                           \
+                        for (ox = 0; ox < g->oW; ox++) {                                       \
+                            int ta, tb, tc, kk = 0;                                            \
+                            clrs_grid_point_taps_##SFX(gp, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3], gs[4], \
+                                                       g->dims, g->W, g->H, g->D, g->mode, g->padding, \
+                                                       g->align_corners, &t);                  \
+                            for (tc = 0; tc < t.n[2]; tc++)                                    \
+                                for (tb = 0; tb < t.n[1]; tb++)                                \
+                                    for (ta = 0; ta < t.n[0]; ta++) {                          \
+                                        if (!CLRS_GRID_INB(t.idx[2][tc], g->D) || !CLRS_GRID_INB(t.idx[1][tb], g->H) || \
+                                            !CLRS_GRID_INB(t.idx[0][ta], g->W))                \
+                                            continue;                                          \
+                                        off[ox * 64 + kk] = t.idx[2][tc] * is[2] + t.idx[1][tb] * is[3] + t.idx[0][ta] * is[4]; \
+                                        w[ox * 64 + kk++] = clrs_grid_tap_weight_##SFX(&t, ta, tb, tc); \
+                                    }                                                          \
+                            k[ox] = kk;                                                        \
+                        }                                                                      \
+                        for (c = c0; c < c1; c++) {                                            \
+                            const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3]; \
+                            ST *base = gi + n * is[0] + c * is[1];                             \
+                            for (ox = 0; ox < g->oW; ox++) {                                   \
+                                const ST gv = gr[ox * os[4]];                                  \
+                                const int64_t *f = off + ox * 64;                              \
+                                const ST *wv = w + ox * 64;                                    \
+                                int e;                                                         \
+                                if (k[ox] == 4) {                                              \
+                                    base[f[0]] += wv[0] * gv, base[f[1]] += wv[1] * gv;        \
+                                    base[f[2]] += wv[2] * gv, base[f[3]] += wv[3] * gv;        \
+                                } else {                                                       \
+                                    for (e = 0; e < k[ox]; e++) base[f[e]] += wv[e] * gv;      \
+                                }                                                              \
+                            }                                                                  \
+                        }                                                                      \
+                    }                                                                          \
+        }                                                                                      \
+    } while (0)
+
 clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs__view *gout,
                                             const clrs__view *input, const clrs__view *grid,
                                             const clrs__view *ginput, const clrs__view *ggrid)
@@ -231,7 +339,29 @@ clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs
     clrs__grid_point_strides(grid, gs);
     clrs__grid_strides(gout, os);
     if (ggrid) {
+        int nthreads = 1;
+        size_t per_thread;
+        void *scratch;
         clrs__grid_point_strides(ggrid, ggs);
+#ifdef _OPENMP
+        nthreads = omp_get_max_threads();
+#endif
+        if (nthreads > g->N * g->oD * g->oH) nthreads = (int)(g->N * g->oD * g->oH);
+        if (nthreads < 1) nthreads = 1;
+        per_thread = ((sizeof(clrs_grid_taps_f64) + 3 * sizeof(double)) * (size_t)g->oW + 63) / 64 * 64;
+        if ((scratch = malloc(per_thread * (size_t)nthreads)) != NULL) {
+            switch (input->dtype) {
+            case CLRS_F32: HOST_GRAD_GRID_ROWS(f32, float, float); break;
+            case CLRS_F64: HOST_GRAD_GRID_ROWS(f64, double, double); break;
+            case CLRS_F16: HOST_GRAD_GRID_ROWS(f16, clrs_f16_t, float); break;
+            case CLRS_BF16: HOST_GRAD_GRID_ROWS(bf16, clrs_u16, float); break;
+            default: break;
+            }
+            free(scratch);
+            ggrid = NULL; /* done */
+        }
+    }
+    if (ggrid) {
         switch (input->dtype) {
         case CLRS_F32: HOST_GRAD_GRID(f32, float, float); break;
         case CLRS_F64: HOST_GRAD_GRID(f64, double, double); break;
@@ -245,12 +375,23 @@ clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs
 #ifdef _OPENMP
         nthreads = omp_get_max_threads();
 #endif
+        size_t per_thread;
+        void *scratch;
         if (nthreads > g->C) nthreads = (int)g->C;
+        if (nthreads < 1) nthreads = 1;
         clrs__grid_strides(ginput, is);
-        if (input->dtype == CLRS_F32)
+        per_thread = ((sizeof(int64_t) + sizeof(double)) * 64 * (size_t)g->oW + sizeof(int) * (size_t)g->oW + 63) / 64 * 64;
+        if ((scratch = malloc(per_thread * (size_t)nthreads)) != NULL) {
+            if (input->dtype == CLRS_F32)
+                HOST_SCATTER_INPUT_ROWS(f32, float);
+            else
+                HOST_SCATTER_INPUT_ROWS(f64, double);
+            free(scratch);
+        } else if (input->dtype == CLRS_F32) {
             HOST_SCATTER_INPUT(f32, float);
-        else
+        } else {
             HOST_SCATTER_INPUT(f64, double);
+        }
     } else if (ginput) {
         clrs__grid_csr csr_, *csr = &csr_;
         clrs_status st = clrs__grid_csr_build(g, grid, csr);
