@@ -308,6 +308,8 @@ class OnnxRuntime(Peer):
         so.intra_op_num_threads = self.threads
         so.inter_op_num_threads = 1
         so.log_severity_level = 3
+        # no spinning threads left behind to slow down the next peer timed in this process
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             sess = self.ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
         except Exception as e:  # a model ORT does not implement
