@@ -241,6 +241,9 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
         for (th = 0; th < nthreads; th++) {                                                    \
             clrs_grid_taps_##SFX *t = (clrs_grid_taps_##SFX *)((char *)scratch + per_thread * (size_t)th); \
             ACC(*acc)[3] = (ACC(*)[3])(t + g->oW);                                             \
+            ACC(*coef)[8] = (ACC(*)[8])(acc + g->oW);                                          \
+            int64_t(*off)[4] = (int64_t(*)[4])(coef + g->oW);                                  \
+            char *fast = (char *)(off + g->oW);                                                \
             int64_t row;                                                                       \
             for (row = rows * th / nthreads; row < rows * (th + 1) / nthreads; row++) {        \
                 const int64_t n = row / (g->oD * g->oH), oz = (row / g->oH) % g->oD, oy = row % g->oH; \
@@ -251,12 +254,44 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                                                g->dims, g->W, g->H, g->D, g->mode, g->padding,  \
                                                g->align_corners, &t[ox]);                      \
                     acc[ox][0] = acc[ox][1] = acc[ox][2] = (ACC)0;                             \
+                    /* 2-D with four taps inside: clrs_grid_grad's sums unrolled, its products \
+                     * precomputed (w[2][0] is 1 there, so w2 * w1 * dw0 = w1 * dw0 exactly;  \
+                     * the third sum, which 2-D never stores, is skipped) */                  \
+                    fast[ox] = g->dims == 2 && t[ox].n[0] == 2 && t[ox].n[1] == 2 && t[ox].n[2] == 1 && \
+                               t[ox].w[2][0] == (ACC)1 && CLRS_GRID_INB(t[ox].idx[0][0], g->W) && \
+                               CLRS_GRID_INB(t[ox].idx[0][1], g->W) && CLRS_GRID_INB(t[ox].idx[1][0], g->H) && \
+                               CLRS_GRID_INB(t[ox].idx[1][1], g->H) && CLRS_GRID_INB(t[ox].idx[2][0], g->D); \
+                    if (fast[ox]) {                                                            \
+                        const clrs_grid_taps_##SFX *u = &t[ox];                                \
+                        int b, a2;                                                             \
+                        for (b = 0; b < 2; b++)                                                \
+                            for (a2 = 0; a2 < 2; a2++) {                                       \
+                                off[ox][2 * b + a2] = u->idx[2][0] * is[2] + u->idx[1][b] * is[3] + u->idx[0][a2] * is[4]; \
+                                coef[ox][2 * b + a2] = u->w[2][0] * u->w[1][b] * u->dw[0][a2]; \
+                                coef[ox][4 + 2 * b + a2] = u->w[2][0] * u->dw[1][b] * u->w[0][a2]; \
+                            }                                                                  \
+                    }                                                                          \
                 }                                                                              \
                 for (c = 0; c < g->C; c++) {                                                   \
                     const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3];       \
-                    for (ox = 0; ox < g->oW; ox++)                                             \
-                        clrs_grid_grad_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], g->W, g->H, g->D, \
-                                             &t[ox], CLRS_H_LOAD_##SFX(gr, ox * os[4]), acc[ox]); \
+                    const ST *xc = x + n * is[0] + c * is[1];                                  \
+                    for (ox = 0; ox < g->oW; ox++) {                                           \
+                        const ACC gv = CLRS_H_LOAD_##SFX(gr, ox * os[4]);                      \
+                        if (fast[ox]) {                                                        \
+                            const int64_t *f = off[ox];                                        \
+                            const ACC *k = coef[ox];                                           \
+                            const ACC v0 = CLRS_H_LOAD_##SFX(xc, f[0]) * gv, v1 = CLRS_H_LOAD_##SFX(xc, f[1]) * gv; \
+                            const ACC v2 = CLRS_H_LOAD_##SFX(xc, f[2]) * gv, v3 = CLRS_H_LOAD_##SFX(xc, f[3]) * gv; \
+                            ACC *q = acc[ox];                                                  \
+                            q[0] += k[0] * v0, q[1] += k[4] * v0;                              \
+                            q[0] += k[1] * v1, q[1] += k[5] * v1;                              \
+                            q[0] += k[2] * v2, q[1] += k[6] * v2;                              \
+                            q[0] += k[3] * v3, q[1] += k[7] * v3;                              \
+                        } else {                                                               \
+                            clrs_grid_grad_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], g->W, g->H, g->D, \
+                                                 &t[ox], gv, acc[ox]);                         \
+                        }                                                                      \
+                    }                                                                          \
                 }                                                                              \
                 for (ox = 0; ox < g->oW; ox++)                                                 \
                     for (a = 0; a < g->dims; a++)                                              \
@@ -348,7 +383,8 @@ clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs
 #endif
         if (nthreads > g->N * g->oD * g->oH) nthreads = (int)(g->N * g->oD * g->oH);
         if (nthreads < 1) nthreads = 1;
-        per_thread = ((sizeof(clrs_grid_taps_f64) + 3 * sizeof(double)) * (size_t)g->oW + 63) / 64 * 64;
+        per_thread = ((sizeof(clrs_grid_taps_f64) + 11 * sizeof(double) + 4 * sizeof(int64_t) + 1) * (size_t)g->oW +
+                      63) / 64 * 64;
         if ((scratch = malloc(per_thread * (size_t)nthreads)) != NULL) {
             switch (input->dtype) {
             case CLRS_F32: HOST_GRAD_GRID_ROWS(f32, float, float); break;
