@@ -29,6 +29,7 @@ typedef struct {
     int64_t *offx;
     void *wx;
     int fixed2;              /* constant tap count on axis 2, or 0 */
+    int box4;                /* fixed2 4, each element's taps four consecutive source elements */
     int dst_contiguous;      /* the destination row is row_len consecutive elements */
     int pick;                /* every axis unit and the destination row contiguous: rows_pick */
     int dup2;                /* pick, and axis 2 is o -> o / 2 over a unit-stride row (CB 1) */
@@ -180,6 +181,9 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
             }
         }
     }
+    r.box4 = r.fixed2 == 4 && r.CB == 1 && ss[4] == 1;
+    for (o = 0; o < r.O2 && r.box4; o++)
+        for (t = 1; t < 4; t++) r.box4 = r.box4 && r.offx[o * 4 + t] == r.offx[o * 4] + t;
     r.pick = r.unit[0] && r.unit[1] && r.unit[2] && r.dst_contiguous;
     r.dup2 = r.pick && r.CB == 1 && r.O2 % 2 == 0;
     for (o = 0; o < r.O2 && r.dup2; o++) r.dup2 = r.offx[o] == (o / 2) * ss[4] && ss[4] == 1;

@@ -41,6 +41,15 @@ static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_AC
                    w[2 * o + 1] * (RW_ACC)RW_LOAD(p, off[2 * o + 1]);
         return;
     case 4:
+        if (r->box4) { /* four consecutive source elements per output (area 4x down) */
+            for (o = 0; o < L; o++) {
+                const RW_ACC *wo = w + 4 * o;
+                const RW_ST *q = p + off[4 * o];
+                h[o] = wo[0] * (RW_ACC)RW_LOAD(q, 0) + wo[1] * (RW_ACC)RW_LOAD(q, 1) +
+                       wo[2] * (RW_ACC)RW_LOAD(q, 2) + wo[3] * (RW_ACC)RW_LOAD(q, 3);
+            }
+            return;
+        }
         for (o = 0; o < L; o++) {
             const RW_ACC *wo = w + 4 * o;
             const int64_t *fo = off + 4 * o;
