@@ -18,6 +18,7 @@ CLBLAST_CFLAGS ?=
 CLBLAST_LIBS ?=
 BLAS_CFLAGS ?=
 BLAS_LIBS ?=
+DNNL_LIBS ?=
 
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=gnu99 -g -O1 -ffp-contract=off -pthread -Wall -Wextra -Wno-unused-function \
@@ -25,7 +26,7 @@ FUZZ_CFLAGS = -std=gnu99 -g -O1 -ffp-contract=off -pthread -Wall -Wextra -Wno-un
 	$(OPENCL_CFLAGS) $(CLBLAST_CFLAGS) $(BLAS_CFLAGS)
 FUZZ_CPPFLAGS = -I$(builddir) -I$(srcdir)/lib -I$(srcdir)/kernels -DCL_TARGET_OPENCL_VERSION=120 \
 	-DHAVE_CONFIG_H -DCLRS_BUILDING=1
-FUZZ_LIBS = $(CLBLAST_LIBS) $(BLAS_LIBS) $(OPENCL_LIBS) -lm -pthread
+FUZZ_LIBS = $(CLBLAST_LIBS) $(DNNL_LIBS) $(BLAS_LIBS) $(OPENCL_LIBS) -lm -pthread
 
 FUZZ_TARGETS = fuzz_interpolate fuzz_grid_sample fuzz_pool fuzz_conv_transpose fuzz_tensor
 
