@@ -384,6 +384,70 @@ static layout random_layout(uint64_t *rng, int is_weight)
     return lo;
 }
 
+/* The host's sub-pixel forward (CLRS_DNNL_SUBPIXEL=1: a strided transposed convolution as one
+ * oneDNN convolution per output phase) against its default path, on random strided, undilated
+ * configurations and layouts (channels innermost, padded rows, offsets), groups and bias. A
+ * build without oneDNN runs the same path twice. */
+START_TEST(subpixel_forward)
+{
+    th_backend *be;
+    uint64_t rng;
+    int trial, compared = 0;
+    double worst = 0;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    if (_i != 0) return; /* the host backend's path */
+    rng = th_seed("conv_transpose subpixel_forward");
+    for (trial = 0; trial < (th_quick() ? 8 : 40); trial++) {
+        clrs_conv_transpose_params p = CLRS_CONV_TRANSPOSE_PARAMS_INIT;
+        const int nsd = 1 + (int)(th_rand(&rng) % 3), nd = nsd + 2;
+        const int64_t G = 1 + (int64_t)(th_rand(&rng) % 2);
+        int64_t xs[5], ws[5], ys[5], bs[1], i, n;
+        th_tensor x, w, b, y0, y1;
+        double *v0;
+        int d;
+        xs[0] = 1 + (int64_t)(th_rand(&rng) % 2), xs[1] = G * (1 + (int64_t)(th_rand(&rng) % 3));
+        ws[0] = xs[1], ws[1] = 1 + (int64_t)(th_rand(&rng) % 3);
+        for (d = 0; d < nsd; d++) {
+            ws[2 + d] = 1 + (int64_t)(th_rand(&rng) % 5);
+            xs[2 + d] = 1 + (int64_t)(th_rand(&rng) % (nsd == 3 ? 5 : 9));
+            p.stride[d] = 1 + (int64_t)(th_rand(&rng) % 3);
+            p.padding[d] = (int64_t)(th_rand(&rng) % ws[2 + d]);
+            p.output_padding[d] = (int64_t)(th_rand(&rng) % p.stride[d]);
+            p.dilation[d] = 1;
+        }
+        p.groups = G;
+        bs[0] = ws[1] * G;
+        if (clrs_conv_transpose_shape(&p, nd, xs, ws, ys) != CLRS_OK) continue;
+        make_layout(&x, CLRS_F32, nd, xs, random_layout(&rng, 0));
+        make_layout(&w, CLRS_F32, nd, ws, random_layout(&rng, 1));
+        make_layout(&b, CLRS_F32, 1, bs, (layout){-1, 0, 0});
+        make_layout(&y0, CLRS_F32, nd, ys, random_layout(&rng, 0));
+        make_layout(&y1, CLRS_F32, nd, ys, random_layout(&rng, 0));
+        for (i = 0; i < th_numel(&x.t); i++) th_set(&x.t, i, th_uniform(&rng));
+        for (i = 0; i < th_numel(&w.t); i++) th_set(&w.t, i, th_uniform(&rng));
+        for (i = 0; i < bs[0]; i++) th_set(&b.t, i, th_uniform(&rng));
+        setenv("CLRS_DNNL_SUBPIXEL", "0", 1);
+        ck_assert_msg(clrs_conv_transpose(be->ctx, &p, &x.t, &w.t, &b.t, &y0.t) == CLRS_OK, "%s", clrs_error_message());
+        setenv("CLRS_DNNL_SUBPIXEL", "1", 1);
+        ck_assert_msg(clrs_conv_transpose(be->ctx, &p, &x.t, &w.t, &b.t, &y1.t) == CLRS_OK, "%s", clrs_error_message());
+        unsetenv("CLRS_DNNL_SUBPIXEL");
+        v0 = read_all(&y0);
+        n = th_numel(&y0.t);
+        {
+            const double e = rel_err(&y1, v0);
+            ck_assert_msg(e <= 1e-5, "trial %d (%dd, groups %d): sub-pixel vs default rel %g", trial, nsd, (int)G, e);
+            if (e > worst) worst = e;
+        }
+        compared += n > 0;
+        free(v0);
+        th_tensor_free(&x), th_tensor_free(&w), th_tensor_free(&b), th_tensor_free(&y0), th_tensor_free(&y1);
+    }
+    printf("conv_transpose sub-pixel forward [%s]: %d configurations equal the default path within %.1e\n",
+           be->name, compared, worst);
+}
+END_TEST
+
 /* Every backend against the reference on random configurations and layouts, in every dtype.
  * Inputs are rounded to the dtype first, so the reference sees what the library sees; outputs
  * start as NaN, so an element left unwritten (or a GEMM that reads C with beta 0) shows. */
@@ -920,6 +984,7 @@ static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden, 0, n);
     tcase_add_loop_test(tc, reference_layouts, 0, n);
+    tcase_add_loop_test(tc, subpixel_forward, 0, n);
     tcase_add_loop_test(tc, adjoint_and_fd, 0, n);
     tcase_add_loop_test(tc, deterministic, 0, n);
     tcase_add_loop_test(tc, shapes_and_workspace, 0, n);
