@@ -239,11 +239,13 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
         int th;                                                                                \
         _Pragma("omp parallel for schedule(static, 1) num_threads(nthreads)")                  \
         for (th = 0; th < nthreads; th++) {                                                    \
-            clrs_grid_taps_##SFX *t = (clrs_grid_taps_##SFX *)((char *)scratch + per_thread * (size_t)th); \
-            ACC(*acc)[3] = (ACC(*)[3])(t + g->oW);                                             \
+            /* 8-byte parts first: offsets, taps (8-aligned, size a multiple of 8), then the \
+             * arithmetic type's, then bytes */                                               \
+            int64_t(*off)[4] = (int64_t(*)[4])(void *)((char *)scratch + per_thread * (size_t)th); \
+            clrs_grid_taps_##SFX *t = (clrs_grid_taps_##SFX *)(void *)(off + g->oW);           \
+            ACC(*acc)[3] = (ACC(*)[3])(void *)(t + g->oW);                                     \
             ACC(*coef)[8] = (ACC(*)[8])(acc + g->oW);                                          \
-            int64_t(*off)[4] = (int64_t(*)[4])(coef + g->oW);                                  \
-            char *fast = (char *)(off + g->oW);                                                \
+            char *fast = (char *)(coef + g->oW);                                               \
             int64_t row;                                                                       \
             for (row = rows * th / nthreads; row < rows * (th + 1) / nthreads; row++) {        \
                 const int64_t n = row / (g->oD * g->oH), oz = (row / g->oH) % g->oD, oy = row % g->oH; \
