@@ -384,6 +384,64 @@ static layout random_layout(uint64_t *rng, int is_weight)
     return lo;
 }
 
+/* A bias with stride 2 (torch's b[::2]), channels-last input and output, a weight with its
+ * kernel axes swapped, groups and dilation: float32 (oneDNN on the host) against float64
+ * (CBLAS) on the same values. oneDNN 2.6 reads a bias densely whatever its strides; the
+ * library reorders it first (found by tests/test_dlpack_torch.py). */
+START_TEST(strided_bias)
+{
+    th_backend *be;
+    clrs_conv_transpose_params p = CLRS_CONV_TRANSPOSE_PARAMS_INIT;
+    const int64_t xs[4] = {2, 4, 5, 6}, ws[4] = {4, 3, 3, 4}, bs2[1] = {12};
+    int64_t ys[4], i;
+    uint64_t rng = th_seed("conv_transpose strided_bias");
+    th_tensor x[2], w[2], b[2], y[2];
+    double *ref, e;
+    int k;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    if (!usable(be) || (_i > 0 && !has_fp64(be))) return;
+    p.stride[0] = 2, p.stride[1] = 1, p.padding[0] = 1, p.output_padding[0] = 1;
+    p.dilation[0] = 1, p.dilation[1] = 2, p.groups = 2;
+    ck_assert_int_eq(clrs_conv_transpose_shape(&p, 4, xs, ws, ys), CLRS_OK);
+    for (k = 0; k < 2; k++) {
+        const clrs_dtype dt = k ? CLRS_F64 : CLRS_F32;
+        make_layout(&x[k], dt, 4, xs, (layout){1, 0, 0});
+        make_layout(&y[k], dt, 4, ys, (layout){1, 0, 0});
+        {
+            const int64_t wt[4] = {4, 3, 4, 3}; /* allocated (..., kw, kh), viewed (..., kh, kw) */
+            make_layout(&w[k], dt, 4, wt, (layout){-1, 0, 0});
+            w[k].t.shape[2] = 3, w[k].t.shape[3] = 4;
+            w[k].t.strides[2] = 1, w[k].t.strides[3] = 3;
+        }
+        make_layout(&b[k], dt, 1, bs2, (layout){-1, 0, 0});
+        b[k].t.shape[0] = 6, b[k].t.strides[0] = 2;
+    }
+    for (i = 0; i < th_numel(&x[0].t); i++) {
+        const double v = th_round(CLRS_F32, th_uniform(&rng));
+        th_set(&x[0].t, i, v), th_set(&x[1].t, i, v);
+    }
+    for (i = 0; i < th_numel(&w[0].t); i++) {
+        const double v = th_round(CLRS_F32, th_uniform(&rng));
+        th_set(&w[0].t, i, v), th_set(&w[1].t, i, v);
+    }
+    for (i = 0; i < 6; i++) {
+        const double v = th_round(CLRS_F32, 1 + th_uniform(&rng));
+        th_set(&b[0].t, i, v), th_set(&b[1].t, i, v);
+    }
+    for (k = 0; k < 2; k++)
+        ck_assert_msg(clrs_conv_transpose(be->ctx, &p, &x[k].t, &w[k].t, &b[k].t, &y[k].t) == CLRS_OK, "%s",
+                      clrs_error_message());
+    ref = read_all(&y[1]);
+    e = rel_err(&y[0], ref);
+    ck_assert_msg(e <= 1e-5, "[%s] float32 vs float64 with a strided bias: rel %g", be->name, e);
+    printf("conv_transpose [%s]: strided bias, channels-last, swapped kernel axes, groups, dilation: float32 "
+           "within %.1e of float64\n", be->name, e);
+    free(ref);
+    for (k = 0; k < 2; k++) th_tensor_free(&x[k]), th_tensor_free(&w[k]), th_tensor_free(&b[k]), th_tensor_free(&y[k]);
+}
+END_TEST
+
 /* The host's sub-pixel forward (CLRS_DNNL_SUBPIXEL=1: a strided transposed convolution as one
  * oneDNN convolution per output phase) against its default path, on random strided, undilated
  * configurations and layouts (channels innermost, padded rows, offsets), groups and bias. A
@@ -490,7 +548,14 @@ START_TEST(reference_layouts)
         make_layout(&tx, dt, nd, xs, random_layout(&rng, 0)), fill(&tx, x);
         make_layout(&tw, dt, nd, ws, random_layout(&rng, 1)), fill(&tw, w);
         make_layout(&tgo, dt, nd, ys, random_layout(&rng, 0)), fill(&tgo, g);
-        make_layout(&tb, dt, 1, bs, random_layout(&rng, 1)), fill(&tb, b);
+        if (th_rand(&rng) % 2) { /* a strided bias (every other element: torch's b[::2]) */
+            const int64_t twice[1] = {2 * bs[0]};
+            make_layout(&tb, dt, 1, twice, random_layout(&rng, 1));
+            tb.t.shape[0] = bs[0], tb.t.strides[0] *= 2;
+        } else {
+            make_layout(&tb, dt, 1, bs, random_layout(&rng, 1));
+        }
+        fill(&tb, b);
         make_layout(&out[0], dt, nd, ys, random_layout(&rng, 0));
         make_layout(&out[1], dt, nd, xs, random_layout(&rng, 0));
         make_layout(&out[2], dt, nd, ws, random_layout(&rng, 1));
@@ -985,6 +1050,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, golden, 0, n);
     tcase_add_loop_test(tc, reference_layouts, 0, n);
     tcase_add_loop_test(tc, subpixel_forward, 0, n);
+    tcase_add_loop_test(tc, strided_bias, 0, n);
     tcase_add_loop_test(tc, adjoint_and_fd, 0, n);
     tcase_add_loop_test(tc, deterministic, 0, n);
     tcase_add_loop_test(tc, shapes_and_workspace, 0, n);

@@ -391,7 +391,7 @@ static int subpixel_forward(const clrs__conv_geom *g, const clrs__view *input, c
     for (ph = 0; ph < nph && ok; ph++) {
         int64_t r[3] = {0, 0, 0}, rest = ph, nw, e, off = 0;
         dnnl_dims_t wd, wst, dd, dst_strides, one, cpl, cpr;
-        dnnl_memory_desc_t xa, wa, ya, wmd, ymd;
+        dnnl_memory_desc_t xa, wa, ya, wmd, ymd, bdense;
         dnnl_convolution_desc_t cd;
         dnnl_primitive_desc_t pd = NULL;
         binding b[4];
@@ -438,8 +438,9 @@ static int subpixel_forward(const clrs__conv_geom *g, const clrs__view *input, c
         if (ok) {
             any_md(&b[0].md, &xa), any_md(&wmd, &wa), any_md(&ymd, &ya);
             memset(&cd, 0, sizeof cd);
+            if (bias) any_md(&b[3].md, &bdense); /* read densely by the kernels: reordered in */
             ok = dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &xa, &wa,
-                                                    bias ? &b[3].md : NULL, &ya, one, cpl, cpr) == dnnl_success &&
+                                                    bias ? &bdense : NULL, &ya, one, cpl, cpr) == dnnl_success &&
                  (pd = op_pd(&cd, NULL)) != NULL && rank(pd) > 0;
         }
         if (ok && !staged) { /* every phase reads the same input: into its layout once */
@@ -483,7 +484,7 @@ int clrs__dnnl_conv_transpose(const clrs__conv_geom *g, const clrs__view *input,
                               const clrs__view *bias, const clrs__view *out)
 {
     binding b[4];
-    dnnl_memory_desc_t bmd;
+    dnnl_memory_desc_t bmd, bdense;
     dnnl_primitive_desc_t pd;
     int nb = 3, ok;
     pthread_once(&engine_once, engine_init);
@@ -498,8 +499,10 @@ int clrs__dnnl_conv_transpose(const clrs__conv_geom *g, const clrs__view *input,
         b[3].arg = DNNL_ARG_BIAS, b[3].md = bmd, b[3].ptr = bias->host, nb = 4;
     }
     if (subpixel_forward(g, input, weight, bias, out)) return 1;
-    pd = pick(fwd_pd(g, &b[0].md, &b[1].md, bias ? &bmd : NULL, &b[2].md, 1),
-              fwd_pd(g, &b[0].md, &b[1].md, bias ? &bmd : NULL, &b[2].md, 0));
+    if (bias) any_md(&bmd, &bdense); /* the kernels read the bias densely, whatever its
+                                          strides (oneDNN 2.6): let it be reordered in */
+    pd = pick(fwd_pd(g, &b[0].md, &b[1].md, bias ? &bdense : NULL, &b[2].md, 1),
+              fwd_pd(g, &b[0].md, &b[1].md, bias ? &bdense : NULL, &b[2].md, 0));
     if (!pd || rank(pd) == 0) { /* oneDNN's reference loops: our own path is faster */
         pd_release(pd);
         return 0;
