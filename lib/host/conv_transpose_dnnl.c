@@ -292,6 +292,15 @@ static dnnl_primitive_desc_t pick(dnnl_primitive_desc_t keep, dnnl_primitive_des
     return use_any ? any : keep;
 }
 
+/* A view that is a permutation of a contiguous tensor: no gaps, no overlaps. */
+static int dense(const clrs__view *v)
+{
+    int i;
+    for (i = 0; i < v->ndim; i++)
+        if (v->strides[i] <= 0 && v->shape[i] > 1) return 0;
+    return v->numel > 0 && v->span == (size_t)v->numel * v->esize;
+}
+
 static int usable(const clrs__conv_geom *g, const clrs__view *a)
 {
     return g->N > 0 && a->dtype == CLRS_F32 && engine_ok;
@@ -501,7 +510,10 @@ int clrs__dnnl_conv_transpose(const clrs__conv_geom *g, const clrs__view *input,
     if (subpixel_forward(g, input, weight, bias, out)) return 1;
     if (bias) any_md(&bmd, &bdense); /* the kernels read the bias densely, whatever its
                                           strides (oneDNN 2.6): let it be reordered in */
-    pd = pick(fwd_pd(g, &b[0].md, &b[1].md, bias ? &bdense : NULL, &b[2].md, 1),
+    /* the caller's layouts go to the kernels only when they are dense (a permutation of a
+       contiguous tensor): oneDNN's kernels are not all careful with other strides (the bias
+       above); padded rows and slices are reordered in and out */
+    pd = pick(dense(input) && dense(out) ? fwd_pd(g, &b[0].md, &b[1].md, bias ? &bdense : NULL, &b[2].md, 1) : NULL,
               fwd_pd(g, &b[0].md, &b[1].md, bias ? &bdense : NULL, &b[2].md, 0));
     if (!pd || rank(pd) == 0) { /* oneDNN's reference loops: our own path is faster */
         pd_release(pd);
@@ -528,7 +540,8 @@ int clrs__dnnl_conv_transpose_backward(const clrs__conv_geom *g, const clrs__vie
         dnnl_primitive_desc_t pd;
         binding b[3];
         if (!dst || !dst->numel) continue;
-        pd = pick(bwd_pd(g, &xmd, &wmd, &gymd, 1, what), bwd_pd(g, &xmd, &wmd, &gymd, 0, what));
+        pd = pick(dense(input) && dense(gout) && dense(dst) ? bwd_pd(g, &xmd, &wmd, &gymd, 1, what) : NULL,
+                  bwd_pd(g, &xmd, &wmd, &gymd, 0, what));
         if (pd && rank(pd) > 0) {
             memset(b, 0, sizeof b);
             b[0].arg = DNNL_ARG_DIFF_DST, b[0].md = gymd, b[0].ptr = gout->host;
