@@ -193,6 +193,80 @@ START_TEST(golden_f16_bf16)
 }
 END_TEST
 
+/* ---- uint8: PyTorch 2.15's integer arithmetic, bit for bit ---- */
+
+/* Makes x (allocated contiguous) channels-last (N, H, W, C in memory) when nhwc. */
+static void set_layout(th_tensor *x, int nhwc)
+{
+    const int64_t *s = x->t.shape;
+    if (!nhwc) return;
+    x->t.contiguous = 0;
+    x->t.strides[1] = 1, x->t.strides[3] = s[1], x->t.strides[2] = s[3] * s[1];
+    x->t.strides[0] = s[2] * s[3] * s[1];
+}
+
+/* tests/golden/interpolate_u8.txt: every case on this backend, the output in the input's
+ * layout and (every other case) in the other one; 0 differing bytes allowed. */
+START_TEST(golden_u8)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    th_record *recs;
+    const int nrec = th_records_load("interpolate_u8.txt", &recs);
+    static const char *keys[5] = {"bilinear", "bilinear aa", "bicubic", "bicubic aa", "lanczos"};
+    int cases[5] = {0}, diff_cases[5] = {0}, k;
+    int64_t diff_bytes[5] = {0}, bytes[5] = {0};
+    ck_assert_int_gt(nrec, 0);
+    for (k = 0; k < nrec; k++) {
+        th_record *r = &recs[k];
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        const char *mode = th_record_text(r, "mode");
+        const int nhwc = !strcmp(th_record_text(r, "layout"), "nhwc");
+        int64_t is[5], os[5], n, i, bad = 0;
+        const double *x = th_record_values(r, "x", &n, 0), *y = th_record_values(r, "y", NULL, 0);
+        th_tensor tx, ty;
+        int key;
+        ck_assert_int_eq(th_record_shape(r, "in_shape", is), 4);
+        ck_assert_int_eq(th_record_shape(r, "out_shape", os), 4);
+        p.mode = !strcmp(mode, "bilinear") ? CLRS_LINEAR : !strcmp(mode, "bicubic") ? CLRS_CUBIC : CLRS_LANCZOS;
+        p.antialias = (int)th_record_values(r, "antialias", NULL, 0)[-1];
+        p.align_corners = (int)th_record_values(r, "align_corners", NULL, 0)[-1];
+        if (th_record_text(r, "size")) {
+            int64_t sz[5];
+            ck_assert_int_eq(th_record_shape(r, "size", sz), 2);
+            p.size[0] = sz[0], p.size[1] = sz[1];
+        } else {
+            ck_assert_int_eq(sscanf(th_record_text(r, "scale"), "%lf %lf", &p.scale_factor[0], &p.scale_factor[1]), 2);
+        }
+        key = p.mode == CLRS_LANCZOS ? 4 : (p.mode == CLRS_CUBIC ? 2 : 0) + p.antialias;
+        th_tensor_alloc(&tx, CLRS_U8, 4, is), th_tensor_alloc(&ty, CLRS_U8, 4, os);
+        set_layout(&tx, nhwc);
+        set_layout(&ty, (k & 1) ? !nhwc : nhwc);
+        for (i = 0; i < n; i++) th_set(&tx.t, i, x[i]);
+        memset(ty.base, 0xa5, ty.bytes);
+        ck_assert_msg(clrs_interpolate(be->ctx, &p, &tx.t, &ty.t) == CLRS_OK, "%s [%s]: %s", r->name, be->name,
+                      clrs_error_message());
+        for (i = 0; i < th_numel(&ty.t); i++)
+            if (th_get(&ty.t, i) != y[i]) {
+                if (!bad) fprintf(stderr, "FAIL %s [%s]: element %lld is %g, PyTorch %g\n", r->name, be->name,
+                                  (long long)i, th_get(&ty.t, i), y[i]);
+                bad++;
+            }
+        cases[key]++, bytes[key] += th_numel(&ty.t), diff_bytes[key] += bad, diff_cases[key] += bad > 0;
+        th_tensor_free(&tx), th_tensor_free(&ty);
+    }
+    printf("golden uint8 [%s]: PyTorch 2.15's uint8 interpolate, bit for bit\n", be->name);
+    printf("  %-12s %5s %9s %15s\n", "mode", "cases", "bytes", "differing bytes");
+    for (k = 0; k < 5; k++)
+        printf("  %-12s %5d %9lld %15lld\n", keys[k], cases[k], (long long)bytes[k], (long long)diff_bytes[k]);
+    fflush(stdout);
+    th_records_free(recs, nrec);
+    for (k = 0; k < 5; k++)
+        ck_assert_msg(diff_cases[k] == 0, "%s: %d uint8 cases differ from PyTorch on %s", keys[k], diff_cases[k],
+                      be->name);
+}
+END_TEST
+
 /* <interp(x), g> == <x, interp_backward(g)> in f64 for every mode and dims. */
 START_TEST(adjoint_f64)
 {
@@ -421,6 +495,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, golden_f32_f64, 0, n);
     tcase_add_loop_test(tc, golden_torch113_compat, 0, n);
     tcase_add_loop_test(tc, golden_f16_bf16, 0, n);
+    tcase_add_loop_test(tc, golden_u8, 0, n);
     tcase_add_loop_test(tc, adjoint_f64, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);

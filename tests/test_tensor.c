@@ -529,7 +529,7 @@ END_TEST
 
 /* uint8 images: nearest / nearest-exact interpolate, max_pool and max_unpool move stored
  * values, so a uint8 run equals the float run of the same values exactly (the float picks are
- * PyTorch's, golden-tested); other modes and every backward refuse uint8 plainly. */
+ * PyTorch's, golden-tested); the modes PyTorch refuses for uint8 and every backward refuse it. */
 START_TEST(uint8_picks)
 {
     TH_SKIP_MISSING_BACKEND();
@@ -559,8 +559,16 @@ START_TEST(uint8_picks)
             EXPECT_OK(clrs_interpolate(be->ctx, &p, &xf.t, &yf.t));
             for (i = 0; i < th_numel(&y8.t); i++) ck_assert(th_get(&y8.t, i) == th_get(&yf.t, i));
             EXPECT_STATUS(clrs_interpolate_backward(be->ctx, &p, &y8.t, &x8.t), CLRS_ERR_UNSUPPORTED, "u8");
+            /* bilinear takes uint8 on 4-D input (PyTorch's integer passes: test_interpolate's
+             * golden_u8); linear / trilinear and area are PyTorch's refusals */
             p.mode = CLRS_LINEAR;
-            EXPECT_STATUS(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t), CLRS_ERR_UNSUPPORTED, "uint8 input takes nearest");
+            if (nd == 4)
+                EXPECT_OK(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t));
+            else
+                EXPECT_STATUS(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t), CLRS_ERR_UNSUPPORTED,
+                              "\"compute_indices_weights_linear\" not implemented for 'Byte'");
+            p.mode = CLRS_AREA;
+            EXPECT_STATUS(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t), CLRS_ERR_UNSUPPORTED, "not implemented for 'Byte'");
             th_tensor_free(&y8), th_tensor_free(&yf);
             cases++;
         }

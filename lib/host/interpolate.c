@@ -245,3 +245,57 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
     }
     return CLRS_OK;
 }
+
+/* ---- uint8: PyTorch's int16 passes (plan.h clrs__u8_plan) ----------------------------------
+ * One pass resamples tensor dim `axis` (2 = H, 3 = W) of src (strides s) into dst (strides d,
+ * shape N, C, OH, OW) with clrs_u8_pass_point, the sum the OpenCL kernel runs. Threads take
+ * rows (n, y); channels go innermost when the destination has them innermost. */
+static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
+                    const int64_t shape[4], int axis, const int32_t *tab)
+{
+    const int64_t N = shape[0], C = shape[1], OH = shape[2], OW = shape[3], step = s[axis];
+    const int c_inner = d[1] < d[3];
+    int64_t row;
+#pragma omp parallel for schedule(static)
+    for (row = 0; row < N * OH; row++) {
+        const int64_t n = row / OH, y = row % OH;
+        int64_t x, c;
+        if (c_inner) {
+            for (x = 0; x < OW; x++)
+                for (c = 0; c < C; c++) {
+                    const int64_t base = n * s[0] + c * s[1] + (axis == 3 ? y * s[2] : x * s[3]);
+                    dst[n * d[0] + c * d[1] + y * d[2] + x * d[3]] =
+                        clrs_u8_pass_point(src, base, step, tab, axis == 3 ? x : y);
+                }
+        } else {
+            for (c = 0; c < C; c++)
+                for (x = 0; x < OW; x++) {
+                    const int64_t base = n * s[0] + c * s[1] + (axis == 3 ? y * s[2] : x * s[3]);
+                    dst[n * d[0] + c * d[1] + y * d[2] + x * d[3]] =
+                        clrs_u8_pass_point(src, base, step, tab, axis == 3 ? x : y);
+                }
+        }
+    }
+}
+
+clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *src, const clrs__view *dst)
+{
+    int64_t s[4], d[4], ts[4], shape[4], tshape[4];
+    uint8_t *tmp = NULL;
+    int i;
+    for (i = 0; i < 4; i++) s[i] = src->strides[i], d[i] = dst->strides[i], shape[i] = dst->shape[i];
+    if (plan->npass == 1) {
+        u8_pass((const uint8_t *)src->host, s, (uint8_t *)dst->host, d, shape, plan->axis[0],
+                plan->tab + plan->off[0]);
+        return CLRS_OK;
+    }
+    /* W then H through a uint8 image (N, C, H, OW) */
+    tshape[0] = shape[0], tshape[1] = shape[1], tshape[2] = src->shape[2], tshape[3] = shape[3];
+    clrs__u8_tmp_strides(src, tshape, ts);
+    if (!(tmp = malloc((size_t)(tshape[0] * tshape[1] * tshape[2] * tshape[3]))))
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the intermediate image");
+    u8_pass((const uint8_t *)src->host, s, tmp, ts, tshape, 3, plan->tab + plan->off[0]);
+    u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, 2, plan->tab + plan->off[1]);
+    free(tmp);
+    return CLRS_OK;
+}
