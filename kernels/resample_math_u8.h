@@ -2,7 +2,7 @@
  * interpolate (2-D): one axis at a time, int16 weights at a per-axis precision, integer sums.
  *
  * Included by resample_math.h (after the double coordinate math); never on its own. The tap sum
- * (clrs_u8_pass_point) is compiled by the host backend and the OpenCL kernel alike; the weight
+ * (clrs_u8_pass_block) is compiled by the host backend and the OpenCL kernel alike; the weight
  * tables are built once by the plan (C side only: they need double). */
 
 /* A pass table (int32 entries): [0] destinations n, [1] weights per destination k,
@@ -20,19 +20,27 @@ CLRS_INLINE clrs_u8 clrs_u8_round(clrs_i32 acc, int p)
     return (clrs_u8)(v > 255 ? 255 : v);
 }
 
-/* Destination o of one pass: base is the source element at index 0 along the pass' axis (the
- * destination's coordinates on the other axes), step the source stride along that axis. */
-CLRS_INLINE clrs_u8 clrs_u8_pass_point(const CLRS_GLOBAL clrs_u8 *src, clrs_i64 base, clrs_i64 step,
-                                       const CLRS_GLOBAL clrs_i32 *tab, clrs_i64 o)
+/* Destination o of one pass for nb (1..CLRS_U8_BLOCK) images that share its taps (channels,
+ * or the columns of an H pass): base is the first image's source element at index 0 along the
+ * pass' axis (the destination's coordinates on the other axes), step the source stride along
+ * that axis, bstep the source stride from one image to the next; results go to
+ * out[b * ostep]. */
+#define CLRS_U8_BLOCK 16
+CLRS_INLINE void clrs_u8_pass_block(const CLRS_GLOBAL clrs_u8 *src, clrs_i64 base, clrs_i64 step,
+                                    clrs_i64 bstep, int nb, const CLRS_GLOBAL clrs_i32 *tab, clrs_i64 o,
+                                    CLRS_GLOBAL clrs_u8 *out, clrs_i64 ostep)
 {
     const clrs_i64 n = tab[0], k = tab[1];
     const int p = tab[2];
     const CLRS_GLOBAL clrs_i32 *w = tab + CLRS_U8_HDR + 2 * n + o * k;
     const clrs_i32 cnt = tab[CLRS_U8_HDR + n + o];
     const CLRS_GLOBAL clrs_u8 *s = src + base + (clrs_i64)tab[CLRS_U8_HDR + o] * step;
-    clrs_i32 acc = (clrs_i32)1 << (p - 1), t;
-    for (t = 0; t < cnt; t++) acc += w[t] * (clrs_i32)s[(clrs_i64)t * step];
-    return clrs_u8_round(acc, p);
+    int b;
+    for (b = 0; b < nb; b++, s += bstep) {
+        clrs_i32 acc = (clrs_i32)1 << (p - 1), t;
+        for (t = 0; t < cnt; t++) acc += w[t] * (clrs_i32)s[t * step];
+        out[b * ostep] = clrs_u8_round(acc, p);
+    }
 }
 
 #ifndef __OPENCL_VERSION__

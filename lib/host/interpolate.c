@@ -248,31 +248,32 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
 
 /* ---- uint8: PyTorch's int16 passes (plan.h clrs__u8_plan) ----------------------------------
  * One pass resamples tensor dim `axis` (2 = H, 3 = W) of src (strides s) into dst (strides d,
- * shape N, C, OH, OW) with clrs_u8_pass_point, the sum the OpenCL kernel runs. Threads take
- * rows (n, y); channels go innermost when the destination has them innermost. */
+ * shape N, C, OH, OW) with clrs_u8_pass_block, the sum the OpenCL kernel runs. Threads take
+ * rows (n, y). A block is a run of destinations with the same taps: the channels of one
+ * pixel, or (H pass, planar) a run of columns of one channel. */
 static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
                     const int64_t shape[4], int axis, const int32_t *tab)
 {
     const int64_t N = shape[0], C = shape[1], OH = shape[2], OW = shape[3], step = s[axis];
-    const int c_inner = d[1] < d[3];
+    const int by_x = axis == 2 && d[3] <= d[1]; /* H pass, columns innermost: blocks of columns */
     int64_t row;
 #pragma omp parallel for schedule(static)
     for (row = 0; row < N * OH; row++) {
         const int64_t n = row / OH, y = row % OH;
         int64_t x, c;
-        if (c_inner) {
-            for (x = 0; x < OW; x++)
-                for (c = 0; c < C; c++) {
-                    const int64_t base = n * s[0] + c * s[1] + (axis == 3 ? y * s[2] : x * s[3]);
-                    dst[n * d[0] + c * d[1] + y * d[2] + x * d[3]] =
-                        clrs_u8_pass_point(src, base, step, tab, axis == 3 ? x : y);
+        if (by_x) {
+            for (c = 0; c < C; c++)
+                for (x = 0; x < OW; x += CLRS_U8_BLOCK) {
+                    const int nb = (int)(OW - x < CLRS_U8_BLOCK ? OW - x : CLRS_U8_BLOCK);
+                    clrs_u8_pass_block(src, n * s[0] + c * s[1] + x * s[3], step, s[3], nb, tab, y,
+                                       dst + n * d[0] + c * d[1] + y * d[2] + x * d[3], d[3]);
                 }
         } else {
-            for (c = 0; c < C; c++)
-                for (x = 0; x < OW; x++) {
-                    const int64_t base = n * s[0] + c * s[1] + (axis == 3 ? y * s[2] : x * s[3]);
-                    dst[n * d[0] + c * d[1] + y * d[2] + x * d[3]] =
-                        clrs_u8_pass_point(src, base, step, tab, axis == 3 ? x : y);
+            for (x = 0; x < OW; x++)
+                for (c = 0; c < C; c += CLRS_U8_BLOCK) {
+                    const int nb = (int)(C - c < CLRS_U8_BLOCK ? C - c : CLRS_U8_BLOCK);
+                    clrs_u8_pass_block(src, n * s[0] + c * s[1] + (axis == 3 ? y * s[2] : x * s[3]), step, s[1], nb,
+                                       tab, axis == 3 ? x : y, dst + n * d[0] + c * d[1] + y * d[2] + x * d[3], d[1]);
                 }
         }
     }
