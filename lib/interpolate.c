@@ -32,16 +32,18 @@ static clrs_status u8_mode_check(const char *op, const clrs_interpolate_params *
     if (p->mode == CLRS_NEAREST || p->mode == CLRS_NEAREST_EXACT) return CLRS_OK;
     if (p->mode == CLRS_AREA)
         return clrs__fail(CLRS_ERR_UNSUPPORTED,
-                          "%s: input dtype is u8; mode area does not take uint8 (PyTorch: \"adaptive_avg_pool%dd\" "
-                          "not implemented for 'Byte')", op, ndim - 2);
+                          "%s: input dtype is u8; mode area does not take uint8 (PyTorch: \"%s\" "
+                          "not implemented for 'Byte')", op, ndim == 5 ? "adaptive_avg_pool3d_cpu" : "adaptive_avg_pool2d");
     if (ndim != 4 && (p->mode == CLRS_LINEAR || p->mode == CLRS_CUBIC || p->mode == CLRS_LANCZOS))
         return clrs__fail(CLRS_ERR_UNSUPPORTED,
                           "%s: input dtype is u8; mode %s takes uint8 on 4-D input only (PyTorch: %s)", op,
                           p->mode == CLRS_LINEAR ? (ndim == 3 ? "linear" : "trilinear")
                           : p->mode == CLRS_CUBIC ? "cubic" : "lanczos",
                           p->mode == CLRS_LINEAR ? "\"compute_indices_weights_linear\" not implemented for 'Byte'"
-                          : p->mode == CLRS_CUBIC ? "bicubic needs 4-D input"
-                                                  : "lanczos requires a 4-D tensor as input");
+                          : p->mode == CLRS_CUBIC ? "bicubic is 4-D only (\"Input Error: Only 3D, 4D and 5D input "
+                                                    "Tensors supported ... (got bicubic)\")"
+                                                  : "Anti-alias option is restricted to bilinear, bicubic, and "
+                                                    "lanczos modes and requires a 4-D tensor as input");
     return CLRS_OK;
 }
 
