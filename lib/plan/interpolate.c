@@ -393,7 +393,7 @@ void clrs__interp_plan_free(clrs__interp_plan *plan)
 
 /* ---- uint8: PyTorch's int16 passes --------------------------------------------------------- */
 
-/* The pass table of table axis a (resample_math_u8.h layout) appended at plan->tab + *pos:
+/* The pass table of table axis a (resample_math_u8.h layout), written at tab:
  * = _compute_index_ranges_int16_weights (the weights in double, their largest value fixing the
  * precision, then scaled and rounded). identity: one tap of weight 1 per destination. */
 static clrs_status u8_pass_table(const clrs__interp_geom *g, int a, int identity, int32_t *tab)
@@ -448,7 +448,7 @@ static clrs_status u8_pass_table(const clrs__interp_geom *g, int a, int identity
         for (j = 0; j < k; j++) all[o * k + j] = j < c ? w[j] : 0.0;
     }
     p = clrs_u8_precision(wmax);
-    if (p < 1) p = 1; /* (a largest weight >= 2^14: never, weights are at most ~1.1) */
+    if (p < 1) p = 1; /* p = 0 needs a weight >= 2^14 - 1/4: never (they stay below ~1.1) */
     tab[2] = p;
     for (o = 0; o < n * k; o++) wq[o] = clrs_u8_quantize(all[o], p);
     free(idx), free(w), free(all);
