@@ -426,6 +426,72 @@ START_TEST(opencl_vs_host)
 }
 END_TEST
 
+/* uint8 bilinear / bicubic / lanczos: the OpenCL passes against the host's, byte for byte, on
+ * random shapes (up to 70 x 70, C 1-6), layouts (contiguous, channels-last, padded rows,
+ * offsets) and memory kinds (host memory, device buffers). */
+START_TEST(opencl_vs_host_u8)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng = th_seed("opencl_vs_host_u8");
+    int trial, trials = th_quick() ? 8 : 60, checked = 0;
+    int64_t bytes = 0;
+    if (_i == 0) return; /* the host itself */
+    for (trial = 0; trial < trials; trial++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        const int kind = (int)(th_rand(&rng) % 5), on_device = (int)(th_rand(&rng) % 2);
+        int64_t in[4] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 6),
+                         1 + (int64_t)(th_rand(&rng) % 70), 1 + (int64_t)(th_rand(&rng) % 70)}, out[4], n, i;
+        th_tensor a, b, ref;
+        cl_mem ma = NULL, mb = NULL;
+        p.mode = kind < 2 ? CLRS_LINEAR : kind < 4 ? CLRS_CUBIC : CLRS_LANCZOS;
+        p.antialias = kind == 4 || kind % 2;
+        if (p.mode != CLRS_LANCZOS) p.align_corners = (int)(th_rand(&rng) % 3) - 1;
+        if (th_rand(&rng) % 3) {
+            p.size[0] = 1 + (int64_t)(th_rand(&rng) % 80), p.size[1] = 1 + (int64_t)(th_rand(&rng) % 80);
+        } else {
+            p.scale_factor[0] = 0.2 + (double)(th_rand(&rng) % 30) / 10.0;
+            p.scale_factor[1] = 0.2 + (double)(th_rand(&rng) % 30) / 10.0;
+        }
+        if (clrs_interpolate_shape(&p, 4, in, out) != CLRS_OK) continue;
+        random_layout(&a, &rng, CLRS_U8, 4, in);
+        random_layout(&b, &rng, CLRS_U8, 4, out);
+        th_tensor_alloc(&ref, CLRS_U8, 4, out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, (double)(th_rand(&rng) % 4 == 0 ? 255 * (th_rand(&rng) % 2) : th_rand(&rng) % 256));
+        if (on_device) {
+            cl_int err;
+            ma = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, a.bytes, a.base, &err);
+            mb = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, b.bytes, b.base, &err);
+            ck_assert(ma && mb);
+        }
+        {
+            clrs_tensor ta = a.t, tb = b.t;
+            if (on_device) ta.data = NULL, ta.mem = ma, tb.data = NULL, tb.mem = mb;
+            ck_assert_msg(clrs_interpolate(be->ctx, &p, &ta, &tb) == CLRS_OK, "trial %d: %s", trial, clrs_error_message());
+            if (on_device)
+                ck_assert_int_eq(clEnqueueReadBuffer(clrs_context_cl_queue(be->ctx), mb, CL_TRUE, 0, b.bytes, b.base, 0, NULL, NULL), CL_SUCCESS);
+        }
+        ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        n = th_numel(&ref.t);
+        for (i = 0; i < n; i++)
+            ck_assert_msg(th_get(&b.t, i) == th_get(&ref.t, i),
+                          "trial %d (mode %d aa %d, %lldx%lldx%lldx%lld -> %lldx%lld, %s, %s): element %lld is %g, host %g",
+                          trial, p.mode, p.antialias, (long long)in[0], (long long)in[1], (long long)in[2],
+                          (long long)in[3], (long long)out[2], (long long)out[3],
+                          on_device ? "device memory" : "host memory", be->name, (long long)i, th_get(&b.t, i),
+                          th_get(&ref.t, i));
+        checked++, bytes += n;
+        if (ma) clReleaseMemObject(ma);
+        if (mb) clReleaseMemObject(mb);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    printf("opencl_vs_host_u8 [%s]: %d random uint8 cases, %lld bytes, all equal to the host's\n", be->name, checked,
+           (long long)bytes);
+}
+END_TEST
+
 /* Backward is a gather: bit-identical from run to run. */
 START_TEST(backward_deterministic)
 {
@@ -498,6 +564,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, golden_u8, 0, n);
     tcase_add_loop_test(tc, adjoint_f64, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
+    tcase_add_loop_test(tc, opencl_vs_host_u8, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);
 }
