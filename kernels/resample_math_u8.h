@@ -44,6 +44,34 @@ CLRS_INLINE void clrs_u8_pass_block(const CLRS_GLOBAL clrs_u8 *src, clrs_i64 bas
 }
 
 #ifndef __OPENCL_VERSION__
+/* The sum of clrs_u8_pass_block for nb destinations side by side in memory (source and
+ * destination strides 1 between them: a row of an H pass), with the taps outer so that the
+ * inner loop runs along the row and vectorises. Host only. */
+#define CLRS_U8_ROW 256
+static inline void clrs_u8_pass_row(const clrs_u8 *src, clrs_i64 base, clrs_i64 step, clrs_i64 nb,
+                                    const clrs_i32 *tab, clrs_i64 o, clrs_u8 *out)
+{
+    const clrs_i64 n = tab[0], k = tab[1];
+    const int p = tab[2];
+    const clrs_i32 *w = tab + CLRS_U8_HDR + 2 * n + o * k;
+    const clrs_i32 cnt = tab[CLRS_U8_HDR + n + o];
+    const clrs_u8 *s = src + base + (clrs_i64)tab[CLRS_U8_HDR + o] * step;
+    clrs_i32 acc[CLRS_U8_ROW];
+    clrs_i64 j0;
+    for (j0 = 0; j0 < nb; j0 += CLRS_U8_ROW) {
+        const int m = (int)(nb - j0 < CLRS_U8_ROW ? nb - j0 : CLRS_U8_ROW);
+        int j, t;
+        for (j = 0; j < m; j++) acc[j] = (clrs_i32)1 << (p - 1);
+        for (t = 0; t < cnt; t++) {
+            const clrs_i32 wt = w[t];
+            const clrs_u8 *r = s + (clrs_i64)t * step + j0;
+#pragma omp simd
+            for (j = 0; j < m; j++) acc[j] += wt * (clrs_i32)r[j];
+        }
+        for (j = 0; j < m; j++) out[j0 + j] = clrs_u8_round(acc[j], p);
+    }
+}
+
 /* ---- The weight tables (plan side) ------------------------------------------------------- */
 
 /* The filters of ATen's uint8 path in double: triangle; Keys cubic with a = -0.5 under

@@ -248,20 +248,30 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
 
 /* ---- uint8: PyTorch's int16 passes (plan.h clrs__u8_plan) ----------------------------------
  * One pass resamples tensor dim `axis` (2 = H, 3 = W) of src (strides s) into dst (strides d,
- * shape N, C, OH, OW) with clrs_u8_pass_block, the sum the OpenCL kernel runs. Threads take
- * rows (n, y). A block is a run of destinations with the same taps: the channels of one
- * pixel, or (H pass, planar) a run of columns of one channel. */
+ * shape N, C, OH, OW) with clrs_u8_pass_block, the sum the OpenCL kernel runs (clrs_u8_pass_row,
+ * the same sum along a whole row, for an H pass over gapless rows). Threads take rows (n, y). A
+ * block is a run of destinations with the same taps: the channels of one pixel, or (H pass,
+ * planar) a run of columns of one channel. */
 static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
                     const int64_t shape[4], int axis, const int32_t *tab)
 {
     const int64_t N = shape[0], C = shape[1], OH = shape[2], OW = shape[3], step = s[axis];
     const int by_x = axis == 2 && d[3] <= d[1]; /* H pass, columns innermost: blocks of columns */
+    /* H pass over rows stored without gaps on both sides: whole rows at a time (channels-last:
+     * the row's pixels and channels; planar: one channel's row) */
+    const int rows_cl = axis == 2 && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C;
+    const int rows_planar = axis == 2 && !rows_cl && s[3] == 1 && d[3] == 1;
     int64_t row;
 #pragma omp parallel for schedule(static)
     for (row = 0; row < N * OH; row++) {
         const int64_t n = row / OH, y = row % OH;
         int64_t x, c;
-        if (by_x) {
+        if (rows_cl) {
+            clrs_u8_pass_row(src, n * s[0], step, OW * C, tab, y, dst + n * d[0] + y * d[2]);
+        } else if (rows_planar) {
+            for (c = 0; c < C; c++)
+                clrs_u8_pass_row(src, n * s[0] + c * s[1], step, OW, tab, y, dst + n * d[0] + c * d[1] + y * d[2]);
+        } else if (by_x) {
             for (c = 0; c < C; c++)
                 for (x = 0; x < OW; x += CLRS_U8_BLOCK) {
                     const int nb = (int)(OW - x < CLRS_U8_BLOCK ? OW - x : CLRS_U8_BLOCK);
