@@ -137,3 +137,23 @@ __kernel void clrs_interpolate_cols(__global const ACC *tmp, long C, long S0, lo
         STORE(dst, dbase + o2 * (IDX)d2, acc0);
     }
 }
+
+#if CLRS_DTYPE == 5
+/* ---- uint8 bilinear / bicubic / lanczos: one of PyTorch's int16 passes -----------------------
+ * Resamples tensor dim `axis` (2 = H, 3 = W) of src (strides n, c, h, w; the unused spatial
+ * stride of the 5-stride form is skipped) into dst of shape (N, C, OH, OW) with the pass table
+ * at tab + tab_off (resample_math_u8.h). Global range (OW, OH, N * C). */
+__kernel void clrs_interpolate_u8_pass(__global const uchar *src, long src_off,
+                                       long sn, long sc, long s0, long sh, long sw,
+                                       __global uchar *dst, long dst_off,
+                                       long dn, long dc, long d0, long dh, long dw,
+                                       long C, long OH, long OW, int axis,
+                                       __global const int *tab, long tab_off)
+{
+    const long x = (long)get_global_id(0), y = (long)get_global_id(1), z = (long)get_global_id(2);
+    const long n = z / C, c = z % C;
+    if (x >= OW || y >= OH) return;
+    clrs_u8_pass_block(src, src_off + n * sn + c * sc + (axis == 3 ? y * sh : x * sw), axis == 3 ? sw : sh, 0, 1,
+                       tab + tab_off, axis == 3 ? x : y, dst + dst_off + n * dn + c * dc + y * dh + x * dw, 0);
+}
+#endif

@@ -16,6 +16,37 @@ static clrs_status device_gather(clrs_context *ctx, const void *plan, clrs__view
     return clrs__cl_interp_gather(ctx, plan, v[0], v[1]);
 }
 
+static clrs_status host_u8(const void *plan, clrs__view **v)
+{
+    return clrs__host_interp_u8(plan, v[0], v[1]);
+}
+static clrs_status device_u8(clrs_context *ctx, const void *plan, clrs__view **v)
+{
+    return clrs__cl_interp_u8(ctx, plan, v[0], v[1]);
+}
+
+/* uint8 input: nearest / nearest-exact pick stored values (the gather); bilinear, bicubic and
+ * lanczos on 4-D input take PyTorch's int16 passes. The rest PyTorch refuses, and so do we. */
+static clrs_status u8_mode_check(const char *op, const clrs_interpolate_params *p, int ndim)
+{
+    if (p->mode == CLRS_NEAREST || p->mode == CLRS_NEAREST_EXACT) return CLRS_OK;
+    if (p->mode == CLRS_AREA)
+        return clrs__fail(CLRS_ERR_UNSUPPORTED,
+                          "%s: input dtype is u8; mode area does not take uint8 (PyTorch: \"%s\" "
+                          "not implemented for 'Byte')", op, ndim == 5 ? "adaptive_avg_pool3d_cpu" : "adaptive_avg_pool2d");
+    if (ndim != 4 && (p->mode == CLRS_LINEAR || p->mode == CLRS_CUBIC || p->mode == CLRS_LANCZOS))
+        return clrs__fail(CLRS_ERR_UNSUPPORTED,
+                          "%s: input dtype is u8; mode %s takes uint8 on 4-D input only (PyTorch: %s)", op,
+                          p->mode == CLRS_LINEAR ? (ndim == 3 ? "linear" : "trilinear")
+                          : p->mode == CLRS_CUBIC ? "cubic" : "lanczos",
+                          p->mode == CLRS_LINEAR ? "\"compute_indices_weights_linear\" not implemented for 'Byte'"
+                          : p->mode == CLRS_CUBIC ? "bicubic is 4-D only (\"Input Error: Only 3D, 4D and 5D input "
+                                                    "Tensors supported ... (got bicubic)\")"
+                                                  : "Anti-alias option is restricted to bilinear, bicubic, and "
+                                                    "lanczos modes and requires a 4-D tensor as input");
+    return CLRS_OK;
+}
+
 static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate_params *params,
                        const clrs_tensor *src_t, const clrs_tensor *dst_t, int backward)
 {
@@ -32,11 +63,6 @@ static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate
 
     if ((st = clrs__args_check(op, ctx, args, 2)) != CLRS_OK) return st;
     src = args[0].v, dst = args[1].v;
-    if (src->dtype == CLRS_U8 && params && params->mode != CLRS_NEAREST && params->mode != CLRS_NEAREST_EXACT)
-        return clrs__fail(CLRS_ERR_UNSUPPORTED,
-                          "%s: uint8 input takes nearest and nearest-exact so far; PyTorch's uint8 "
-                          "bilinear / bicubic / lanczos (integer weights) are not reproduced yet",
-                          op);
     if (dst->ndim != src->ndim)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s is %d-D but %s is %d-D", op, dst_name,
                           dst->ndim, src_name, src->ndim);
@@ -47,9 +73,19 @@ static clrs_status run(clrs_context *ctx, const char *op, const clrs_interpolate
         (st = clrs__check_shape(op, out_view, out_view->ndim, expect, "the interpolated shape")) != CLRS_OK)
         return st;
     if (geom.compat < 0) geom.compat = ctx->compat;
+    if (src->dtype == CLRS_U8 && (st = u8_mode_check(op, params, src->ndim)) != CLRS_OK) return st;
     if (dst->numel == 0) {
         clrs__clear_error();
         return CLRS_OK;
+    }
+    if (src->dtype == CLRS_U8 && geom.kind[2] != CLRS_AXIS_NEAREST && geom.kind[2] != CLRS_AXIS_NEAREST_EXACT) {
+        clrs__u8_plan u8;
+        clrs__view *v[2] = {src, dst};
+        if ((st = clrs__u8_plan_build(&geom, &u8)) != CLRS_OK) return st;
+        st = clrs__execute(ctx, op, CLRS_U8, v, 1, 1, device_u8, host_u8, &u8);
+        clrs__u8_plan_free(&u8);
+        if (st == CLRS_OK) clrs__clear_error();
+        return st;
     }
     if ((st = clrs__interp_plan_build(&geom, src->dtype == CLRS_F64, backward, &plan)) != CLRS_OK)
         return st;

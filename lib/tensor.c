@@ -313,6 +313,24 @@ static const char *class_text(int cls)
     return cls == CLRS__INDEX ? "i64" : cls == CLRS__STORAGE ? "f32, f64, f16, bf16 or u8" : "f32, f64, f16 or bf16";
 }
 
+/* What PyTorch 2.15 says when the op gets a uint8 tensor as argument `name`, or NULL. */
+static const char *torch_u8_words(const char *op, const char *name, int ndim, char *buf, size_t len)
+{
+    const size_t n = strlen(op);
+    if (n > 9 && !strcmp(op + n - 9, "_backward"))
+        return "only Tensors of floating point dtype can require gradients";
+    if (!strcmp(op, "grid_sample"))
+        return !strcmp(name, "grid") ? "expected scalar type Float but found Byte"
+               : ndim == 5           ? "\"grid_sampler3d_cpu\" not implemented for 'Byte'"
+                                     : "\"grid_sampler_2d_cpu_kernel_impl\" not implemented for 'Byte'";
+    if (!strcmp(op, "affine_grid")) return "Expected theta to have floating point type, but got torch.uint8";
+    if (!strcmp(op, "conv_transpose") && ndim >= 3 && ndim <= 5) {
+        snprintf(buf, len, "\"slow_conv_transpose%dd_out_cpu\" not implemented for 'Byte'", ndim - 2);
+        return buf;
+    }
+    return NULL;
+}
+
 clrs_status clrs__args_check(const char *op, const clrs_context *ctx, clrs__tensor_arg *a, int n)
 {
     int i, j;
@@ -343,9 +361,12 @@ clrs_status clrs__args_check(const char *op, const clrs_context *ctx, clrs__tens
             }
         } else if (a[i].cls) {
             const int is_index = v->dtype == CLRS_I64;
-            if (v->dtype == CLRS_U8 && a[i].cls == CLRS__FLOAT)
-                return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: %s dtype is u8; %s does not take uint8 tensors (it takes %s)",
-                                  op, a[i].name, op, class_text(a[i].cls));
+            if (v->dtype == CLRS_U8 && a[i].cls == CLRS__FLOAT) {
+                char buf[96];
+                const char *torch = torch_u8_words(op, a[i].name, v->ndim, buf, sizeof buf);
+                return clrs__fail(CLRS_ERR_UNSUPPORTED, "%s: %s dtype is u8; %s does not take uint8 tensors (it takes %s)%s%s",
+                                  op, a[i].name, op, class_text(a[i].cls), torch ? "; PyTorch: " : "", torch ? torch : "");
+            }
             if (is_index != (a[i].cls == CLRS__INDEX))
                 return clrs__fail(CLRS_ERR_ARGUMENT, "%s: %s dtype is %s; expected %s", op, a[i].name,
                                   clrs__dtype_name(v->dtype), class_text(a[i].cls));

@@ -166,6 +166,25 @@ for mode, cm in (("nearest", 0), ("nearest-exact", 1)):
         p = Interp(cm, (C.c_int64 * 3)(6, 11, 0), (C.c_double * 3)(0, 0, 0), -1, -1, 0, -1)
         call(lib.clrs_interpolate, C.byref(p), C.byref(view(x)), C.byref(view(y)))
         close("uint8 interpolate %s%s" % (mode, " channels_last" if cl else ""), y, ref, 0)
+# uint8 bilinear / bicubic (antialias or not) / lanczos: PyTorch 2.x's integer arithmetic, bit
+# for bit, on contiguous, channels-last and sliced (offset, gaps) tensors; 1.13 has no uint8 there
+for mode, cm, aa in (("bilinear", 2, 0), ("bilinear", 2, 1), ("bicubic", 3, 0), ("bicubic", 3, 1),
+                     ("lanczos", 5, 1)):
+    for kind in ("contiguous", "channels_last", "slice"):
+        x = torch.randint(0, 256, (2, 5, 13, 11), generator=g8, dtype=torch.uint8)
+        if kind == "channels_last":
+            x = x[:, :3].contiguous(memory_format=torch.channels_last)
+        elif kind == "slice":
+            x = x[:, 1:5, 2:12:2, 1:]
+        try:
+            ref = F.interpolate(x, size=(4, 17), mode=mode, antialias=bool(aa))
+        except (RuntimeError, NotImplementedError, ValueError):
+            print("SKIP uint8 interpolate %s: this PyTorch (%s) has no uint8 %s" % (mode, torch.__version__, mode))
+            break
+        y = torch.empty(ref.shape, dtype=torch.uint8)
+        p = Interp(cm, (C.c_int64 * 3)(4, 17, 0), (C.c_double * 3)(0, 0, 0), -1, -1, aa, -1)
+        call(lib.clrs_interpolate, C.byref(p), C.byref(view(x)), C.byref(view(y)))
+        close("uint8 interpolate %s%s %s" % (mode, " antialias" if aa else "", kind), y, ref, 0)
 x = torch.randint(0, 256, (2, 3, 9, 8), generator=g8, dtype=torch.uint8)
 try:
     ref = F.max_pool2d(x, 2, ceil_mode=True)

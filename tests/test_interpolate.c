@@ -193,6 +193,80 @@ START_TEST(golden_f16_bf16)
 }
 END_TEST
 
+/* ---- uint8: PyTorch 2.15's integer arithmetic, bit for bit ---- */
+
+/* Makes x (allocated contiguous) channels-last (N, H, W, C in memory) when nhwc. */
+static void set_layout(th_tensor *x, int nhwc)
+{
+    const int64_t *s = x->t.shape;
+    if (!nhwc) return;
+    x->t.contiguous = 0;
+    x->t.strides[1] = 1, x->t.strides[3] = s[1], x->t.strides[2] = s[3] * s[1];
+    x->t.strides[0] = s[2] * s[3] * s[1];
+}
+
+/* tests/golden/interpolate_u8.txt: every case on this backend, the output in the input's
+ * layout and (every other case) in the other one; 0 differing bytes allowed. */
+START_TEST(golden_u8)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    th_record *recs;
+    const int nrec = th_records_load("interpolate_u8.txt", &recs);
+    static const char *keys[5] = {"bilinear", "bilinear aa", "bicubic", "bicubic aa", "lanczos"};
+    int cases[5] = {0}, diff_cases[5] = {0}, k;
+    int64_t diff_bytes[5] = {0}, bytes[5] = {0};
+    ck_assert_int_gt(nrec, 0);
+    for (k = 0; k < nrec; k++) {
+        th_record *r = &recs[k];
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        const char *mode = th_record_text(r, "mode");
+        const int nhwc = !strcmp(th_record_text(r, "layout"), "nhwc");
+        int64_t is[5], os[5], n, i, bad = 0;
+        const double *x = th_record_values(r, "x", &n, 0), *y = th_record_values(r, "y", NULL, 0);
+        th_tensor tx, ty;
+        int key;
+        ck_assert_int_eq(th_record_shape(r, "in_shape", is), 4);
+        ck_assert_int_eq(th_record_shape(r, "out_shape", os), 4);
+        p.mode = !strcmp(mode, "bilinear") ? CLRS_LINEAR : !strcmp(mode, "bicubic") ? CLRS_CUBIC : CLRS_LANCZOS;
+        p.antialias = (int)th_record_values(r, "antialias", NULL, 0)[-1];
+        p.align_corners = (int)th_record_values(r, "align_corners", NULL, 0)[-1];
+        if (th_record_text(r, "size")) {
+            int64_t sz[5];
+            ck_assert_int_eq(th_record_shape(r, "size", sz), 2);
+            p.size[0] = sz[0], p.size[1] = sz[1];
+        } else {
+            ck_assert_int_eq(sscanf(th_record_text(r, "scale"), "%lf %lf", &p.scale_factor[0], &p.scale_factor[1]), 2);
+        }
+        key = p.mode == CLRS_LANCZOS ? 4 : (p.mode == CLRS_CUBIC ? 2 : 0) + p.antialias;
+        th_tensor_alloc(&tx, CLRS_U8, 4, is), th_tensor_alloc(&ty, CLRS_U8, 4, os);
+        set_layout(&tx, nhwc);
+        set_layout(&ty, (k & 1) ? !nhwc : nhwc);
+        for (i = 0; i < n; i++) th_set(&tx.t, i, x[i]);
+        memset(ty.base, 0xa5, ty.bytes);
+        ck_assert_msg(clrs_interpolate(be->ctx, &p, &tx.t, &ty.t) == CLRS_OK, "%s [%s]: %s", r->name, be->name,
+                      clrs_error_message());
+        for (i = 0; i < th_numel(&ty.t); i++)
+            if (th_get(&ty.t, i) != y[i]) {
+                if (!bad) fprintf(stderr, "FAIL %s [%s]: element %lld is %g, PyTorch %g\n", r->name, be->name,
+                                  (long long)i, th_get(&ty.t, i), y[i]);
+                bad++;
+            }
+        cases[key]++, bytes[key] += th_numel(&ty.t), diff_bytes[key] += bad, diff_cases[key] += bad > 0;
+        th_tensor_free(&tx), th_tensor_free(&ty);
+    }
+    printf("golden uint8 [%s]: PyTorch 2.15's uint8 interpolate, bit for bit\n", be->name);
+    printf("  %-12s %5s %9s %15s\n", "mode", "cases", "bytes", "differing bytes");
+    for (k = 0; k < 5; k++)
+        printf("  %-12s %5d %9lld %15lld\n", keys[k], cases[k], (long long)bytes[k], (long long)diff_bytes[k]);
+    fflush(stdout);
+    th_records_free(recs, nrec);
+    for (k = 0; k < 5; k++)
+        ck_assert_msg(diff_cases[k] == 0, "%s: %d uint8 cases differ from PyTorch on %s", keys[k], diff_cases[k],
+                      be->name);
+}
+END_TEST
+
 /* <interp(x), g> == <x, interp_backward(g)> in f64 for every mode and dims. */
 START_TEST(adjoint_f64)
 {
@@ -352,6 +426,72 @@ START_TEST(opencl_vs_host)
 }
 END_TEST
 
+/* uint8 bilinear / bicubic / lanczos: the OpenCL passes against the host's, byte for byte, on
+ * random shapes (up to 70 x 70, C 1-6), layouts (contiguous, channels-last, padded rows,
+ * offsets) and memory kinds (host memory, device buffers). */
+START_TEST(opencl_vs_host_u8)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng = th_seed("opencl_vs_host_u8");
+    int trial, trials = th_quick() ? 8 : 60, checked = 0;
+    int64_t bytes = 0;
+    if (_i == 0) return; /* the host itself */
+    for (trial = 0; trial < trials; trial++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        const int kind = (int)(th_rand(&rng) % 5), on_device = (int)(th_rand(&rng) % 2);
+        int64_t in[4] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 6),
+                         1 + (int64_t)(th_rand(&rng) % 70), 1 + (int64_t)(th_rand(&rng) % 70)}, out[4], n, i;
+        th_tensor a, b, ref;
+        cl_mem ma = NULL, mb = NULL;
+        p.mode = kind < 2 ? CLRS_LINEAR : kind < 4 ? CLRS_CUBIC : CLRS_LANCZOS;
+        p.antialias = kind == 4 || kind % 2;
+        if (p.mode != CLRS_LANCZOS) p.align_corners = (int)(th_rand(&rng) % 3) - 1;
+        if (th_rand(&rng) % 3) {
+            p.size[0] = 1 + (int64_t)(th_rand(&rng) % 80), p.size[1] = 1 + (int64_t)(th_rand(&rng) % 80);
+        } else {
+            p.scale_factor[0] = 0.2 + (double)(th_rand(&rng) % 30) / 10.0;
+            p.scale_factor[1] = 0.2 + (double)(th_rand(&rng) % 30) / 10.0;
+        }
+        if (clrs_interpolate_shape(&p, 4, in, out) != CLRS_OK) continue;
+        random_layout(&a, &rng, CLRS_U8, 4, in);
+        random_layout(&b, &rng, CLRS_U8, 4, out);
+        th_tensor_alloc(&ref, CLRS_U8, 4, out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, (double)(th_rand(&rng) % 4 == 0 ? 255 * (th_rand(&rng) % 2) : th_rand(&rng) % 256));
+        if (on_device) {
+            cl_int err;
+            ma = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, a.bytes, a.base, &err);
+            mb = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, b.bytes, b.base, &err);
+            ck_assert(ma && mb);
+        }
+        {
+            clrs_tensor ta = a.t, tb = b.t;
+            if (on_device) ta.data = NULL, ta.mem = ma, tb.data = NULL, tb.mem = mb;
+            ck_assert_msg(clrs_interpolate(be->ctx, &p, &ta, &tb) == CLRS_OK, "trial %d: %s", trial, clrs_error_message());
+            if (on_device)
+                ck_assert_int_eq(clEnqueueReadBuffer(clrs_context_cl_queue(be->ctx), mb, CL_TRUE, 0, b.bytes, b.base, 0, NULL, NULL), CL_SUCCESS);
+        }
+        ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        n = th_numel(&ref.t);
+        for (i = 0; i < n; i++)
+            ck_assert_msg(th_get(&b.t, i) == th_get(&ref.t, i),
+                          "trial %d (mode %d aa %d, %lldx%lldx%lldx%lld -> %lldx%lld, %s, %s): element %lld is %g, host %g",
+                          trial, p.mode, p.antialias, (long long)in[0], (long long)in[1], (long long)in[2],
+                          (long long)in[3], (long long)out[2], (long long)out[3],
+                          on_device ? "device memory" : "host memory", be->name, (long long)i, th_get(&b.t, i),
+                          th_get(&ref.t, i));
+        checked++, bytes += n;
+        if (ma) clReleaseMemObject(ma);
+        if (mb) clReleaseMemObject(mb);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    printf("opencl_vs_host_u8 [%s]: %d random uint8 cases, %lld bytes, all equal to the host's\n", be->name, checked,
+           (long long)bytes);
+}
+END_TEST
+
 /* Backward is a gather: bit-identical from run to run. */
 START_TEST(backward_deterministic)
 {
@@ -429,8 +569,10 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, golden_f32_f64, 0, n);
     tcase_add_loop_test(tc, golden_torch113_compat, 0, n);
     tcase_add_loop_test(tc, golden_f16_bf16, 0, n);
+    tcase_add_loop_test(tc, golden_u8, 0, n);
     tcase_add_loop_test(tc, adjoint_f64, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
+    tcase_add_loop_test(tc, opencl_vs_host_u8, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);
 }

@@ -2,7 +2,8 @@
 # test_resize.sh — clrs-resize end to end, on the host and on an OpenCL device (cpu, else the default): exact round
 # trips (nearest up then down) in every PNG format, constant images staying constant under
 # every filter, host/device agreement, JPEG in and out (when built with libturbojpeg), and bad
-# files and arguments failing cleanly with the exit status --help gives (1 files, 2 arguments).
+# files and arguments failing cleanly with the exit status --help gives (1 files, 2 arguments),
+# and 8-bit images equal to PyTorch's uint8 interpolate byte for byte (tests/golden/resize).
 # Run by `make check` (srcdir set by automake) or by hand: srcdir=. sh tests/test_resize.sh
 # Exit 0 all passed, 1 a failure, 77 clrs-resize not built. CLRS_TEST_BACKENDS=host: host only.
 
@@ -233,6 +234,17 @@ for dev in $devices; do
         fi
     else fail "$t resize reports the device and the time"; fi
     rm -f "$tmp/o.png"
+
+    # 8-bit images go through uint8 tensors: PyTorch 2.15's uint8 F.interpolate of the same
+    # image, byte for byte (tests/golden/resize, written by tools/gen-resize-golden.py)
+    while read -r file args; do
+        case $file in '#'* | '') continue ;; esac
+        rm -f "$tmp/u8.png"
+        # shellcheck disable=SC2086 # $args is the list of arguments
+        if r "$sample" "$tmp/u8.png" $args && grep -q "uint8 tensor" "$tmp/out"; then
+            same "$t uint8 $args equals PyTorch's uint8 result" "$tmp/u8.png" "$srcdir/tests/golden/resize/$file"
+        else fail "$t uint8 $args" "the resize failed or did not use a uint8 tensor"; fi
+    done <"$srcdir/tests/golden/resize/cases.txt"
 
     # exact round trips of the sample
     roundtrip "$t nearest 2x up, 2x down (--scale)" "$sample" --mode nearest --scale 2 -- --mode nearest --scale 0.5

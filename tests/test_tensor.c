@@ -529,7 +529,7 @@ END_TEST
 
 /* uint8 images: nearest / nearest-exact interpolate, max_pool and max_unpool move stored
  * values, so a uint8 run equals the float run of the same values exactly (the float picks are
- * PyTorch's, golden-tested); other modes and every backward refuse uint8 plainly. */
+ * PyTorch's, golden-tested); the modes PyTorch refuses for uint8 and every backward refuse it. */
 START_TEST(uint8_picks)
 {
     TH_SKIP_MISSING_BACKEND();
@@ -558,11 +558,30 @@ START_TEST(uint8_picks)
             EXPECT_OK(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t));
             EXPECT_OK(clrs_interpolate(be->ctx, &p, &xf.t, &yf.t));
             for (i = 0; i < th_numel(&y8.t); i++) ck_assert(th_get(&y8.t, i) == th_get(&yf.t, i));
-            EXPECT_STATUS(clrs_interpolate_backward(be->ctx, &p, &y8.t, &x8.t), CLRS_ERR_UNSUPPORTED, "u8");
+            EXPECT_STATUS(clrs_interpolate_backward(be->ctx, &p, &y8.t, &x8.t), CLRS_ERR_UNSUPPORTED,
+                          "PyTorch: only Tensors of floating point dtype can require gradients");
+            /* bilinear takes uint8 on 4-D input (PyTorch's integer passes: test_interpolate's
+             * golden_u8); linear / trilinear and area are PyTorch's refusals */
             p.mode = CLRS_LINEAR;
-            EXPECT_STATUS(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t), CLRS_ERR_UNSUPPORTED, "uint8 input takes nearest");
+            if (nd == 4)
+                EXPECT_OK(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t));
+            else
+                EXPECT_STATUS(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t), CLRS_ERR_UNSUPPORTED,
+                              "\"compute_indices_weights_linear\" not implemented for 'Byte'");
+            p.mode = CLRS_AREA;
+            EXPECT_STATUS(clrs_interpolate(be->ctx, &p, &x8.t, &y8.t), CLRS_ERR_UNSUPPORTED, "not implemented for 'Byte'");
             th_tensor_free(&y8), th_tensor_free(&yf);
             cases++;
+        }
+        if (nd == 4) { /* grid_sample: PyTorch has no uint8 kernel; the message says its words */
+            const int64_t gs[4] = {2, 2, 2, 2}, os[4] = {2, 3, 2, 2};
+            clrs_grid_sample_params gp = CLRS_GRID_SAMPLE_PARAMS_INIT;
+            th_tensor g, o8;
+            th_tensor_alloc(&g, CLRS_F32, 4, gs), th_tensor_alloc(&o8, CLRS_F32, 4, os);
+            EXPECT_STATUS(clrs_grid_sample(be->ctx, &gp, &x8.t, &g.t, &o8.t), CLRS_ERR_UNSUPPORTED,
+                          "input dtype is u8; grid_sample does not take uint8 tensors (it takes f32, f64, f16 or bf16); "
+                          "PyTorch: \"grid_sampler_2d_cpu_kernel_impl\" not implemented for 'Byte'");
+            th_tensor_free(&g), th_tensor_free(&o8);
         }
         {
             clrs_pool_params pp = CLRS_POOL_PARAMS_INIT;

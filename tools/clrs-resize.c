@@ -1,7 +1,8 @@
 /* clrs-resize — resize a PNG or JPEG with clrs_interpolate on an OpenCL device or the host:
  * libpng in and out (gray, gray+alpha, RGB, RGBA at 1-16 bits; palette expanded), libjpeg-turbo's
  * TurboJPEG API in and out (8-bit gray and RGB) when built with it, the image as an N=1
- * channels-last float tensor, output in the input's channels (and bit depth for PNG), written
+ * channels-last tensor (uint8 when 8 bits in and out, as PyTorch's uint8 interpolate; else
+ * float), output in the input's channels (and bit depth for PNG), written
  * atomically. The input's format comes from its first bytes, the output's from OUT's extension.
  * --compare and --fill are the helpers tests/test_resize.sh needs. */
 #include "clresample.h"
@@ -483,9 +484,11 @@ static void usage(FILE *f)
             "       " PROG " --fill W H C DEPTH VALUE OUT\n"
             "\n"
             "Resizes a PNG or JPEG with clresample's interpolate (PyTorch's F.interpolate on the\n"
-            "image as a 1 x C x H x W float tensor, viewed channels-last) on an OpenCL device or\n"
-            "the host, and writes a PNG or JPEG with the input's channels. Samples are read as\n"
-            "value / (2^depth - 1), rounded to nearest and clamped on the way back; alpha is\n"
+            "image as a 1 x C x H x W tensor, viewed channels-last) on an OpenCL device or the\n"
+            "host, and writes a PNG or JPEG with the input's channels. 8-bit in and out (every\n"
+            "mode but area) is a uint8 tensor end to end: PyTorch's uint8 results, bit for bit.\n"
+            "Otherwise samples are read as float value / (2^depth - 1), rounded to nearest and\n"
+            "clamped on the way back; alpha is\n"
             "resampled like any channel (not premultiplied). Palette images come out as RGB(A),\n"
             "a tRNS color key as an alpha channel. OUT is replaced only when all went well.\n"
             "\n"
@@ -646,6 +649,8 @@ static int resize(const resize_args *a)
     const clrs_device_info *dev;
     int64_t in_shape[4], out_shape[4];
     float *x = NULL, *y = NULL;
+    uint8_t *x8 = NULL, *y8 = NULL;
+    int u8;
     double first = 0, best = 0, maxv;
     size_t n_in, n_out = 0, i;
     char err[512];
@@ -691,17 +696,24 @@ static int resize(const resize_args *a)
     dst.channels = src.channels, dst.depth = a->out_format == FMT_JPEG ? 8 : src.depth;
     n_in = sample_count(src.width, src.height, src.channels);
     n_out = sample_count(dst.width, dst.height, dst.channels);
-    if (!n_out || !(x = malloc(n_in * sizeof *x)) || !(y = malloc(n_out * sizeof *y)) ||
-        !(dst.v = malloc(n_out * sizeof *dst.v))) {
+    /* 8 bits in and out: a uint8 tensor end to end, PyTorch's own uint8 arithmetic (area has
+     * none: PyTorch refuses uint8 there); other depths go through float */
+    u8 = src.depth == 8 && dst.depth == 8 && a->mode != CLRS_AREA;
+    if (!n_out || !(dst.v = malloc(n_out * sizeof *dst.v)) ||
+        (u8 ? !(x8 = malloc(n_in)) || !(y8 = malloc(n_out))
+            : !(x = malloc(n_in * sizeof *x)) || !(y = malloc(n_out * sizeof *y)))) {
         fprintf(stderr, PROG ": out of memory for a %ux%u image\n", dst.width, dst.height);
         goto out;
     }
     maxv = max_value(src.depth);
-    for (i = 0; i < n_in; i++) x[i] = (float)(src.v[i] / maxv);
+    for (i = 0; i < n_in; i++) {
+        if (u8) x8[i] = (uint8_t)src.v[i];
+        else x[i] = (float)(src.v[i] / maxv);
+    }
     maxv = max_value(dst.depth);
 
     /* N=1, C, H, W over HWC-interleaved memory: channels-last strides */
-    ti.dtype = to.dtype = CLRS_F32;
+    ti.dtype = to.dtype = u8 ? CLRS_U8 : CLRS_F32;
     ti.ndim = to.ndim = 4;
     memcpy(ti.shape, in_shape, sizeof in_shape);
     memcpy(to.shape, out_shape, sizeof out_shape);
@@ -709,7 +721,7 @@ static int resize(const resize_args *a)
     ti.strides[2] = (int64_t)src.width * src.channels, ti.strides[3] = src.channels;
     to.strides[0] = (int64_t)dst.height * dst.width * dst.channels, to.strides[1] = 1;
     to.strides[2] = (int64_t)dst.width * dst.channels, to.strides[3] = dst.channels;
-    ti.data = x, to.data = y;
+    ti.data = u8 ? (void *)x8 : (void *)x, to.data = u8 ? (void *)y8 : (void *)y;
 
     o.device = a->device; /* NULL: $CLRS_DEVICE, else auto */
     if ((s = clrs_context_create(&ctx, &o)) != CLRS_OK) {
@@ -731,7 +743,8 @@ static int resize(const resize_args *a)
         if (rep == 0) first = best = ms;
         else if (ms < best) best = ms;
     }
-    for (i = 0; i < n_out; i++) {
+    for (i = 0; i < n_out && u8; i++) dst.v[i] = y8[i];
+    for (i = 0; i < n_out && !u8; i++) {
         double v = y[i] * maxv;
         if (!(v > 0)) v = 0; /* NaN too */
         if (v > maxv) v = maxv;
@@ -752,6 +765,7 @@ static int resize(const resize_args *a)
            src.expanded ? " from " : "", src.expanded ? src.expanded : "", format_names[src.format],
            format_names[a->out_format]);
     if (a->out_format == FMT_JPEG) printf(" (quality %ld)", a->quality);
+    printf(", %s", u8 ? "uint8 tensor" : "float tensor");
     printf(": %.3f ms", first);
     if (a->repeat > 1) printf(", best of %ld %.3f ms", a->repeat, best);
     if (dev->type != CLRS_DEVICE_HOST)
@@ -761,7 +775,7 @@ static int resize(const resize_args *a)
     rc = 0;
 out:
     clrs_context_destroy(ctx);
-    free(x), free(y), free(src.v), free(dst.v);
+    free(x), free(y), free(x8), free(y8), free(src.v), free(dst.v);
     return rc;
 }
 

@@ -4,7 +4,8 @@ max_pool/max_unpool and conv_transpose tests.
 
 This script owns tests/golden/interpolate.txt, tests/golden/grid_sample.txt,
 tests/golden/affine_grid.txt, tests/golden/pool.txt,
-tests/golden/conv_transpose.txt and tests/golden/pixel_shuffle.txt.  It runs PyTorch's
+tests/golden/conv_transpose.txt, tests/golden/pixel_shuffle.txt and
+tests/golden/interpolate_u8.txt.  It runs PyTorch's
 torch.nn.functional.interpolate, grid_sample, affine_grid,
 max_pool{1,2,3}d, max_unpool{1,2,3}d and conv_transpose{1,2,3}d (forward and
 backward, in float32 and in float64) on small random tensors over fixed lists
@@ -193,6 +194,25 @@ pixel_shuffle.txt (F.pixel_shuffle(x, r) and F.pixel_unshuffle(x, r)):
     end
   Names: ps|pu<nd>d_r<r>_in<shape>.  Probe lines in the header hold PyTorch's
   error messages for the argument rules.
+interpolate_u8.txt (F.interpolate on uint8 (N, C, H, W) tensors: bilinear / bicubic with and
+without antialias, lanczos):
+    case <name>
+    mode <bilinear|bicubic|lanczos>
+    antialias <0|1>
+    align_corners <-1|0|1>          -1: None was passed
+    layout <nchw|nhwc>              the input's memory format (the output follows it)
+    in_shape <N> <C> <H> <W>
+    size <oh> <ow>                  only when size= was passed
+    scale <sh> <sw>                 only when scale_factor= was passed (repr)
+    out_shape <N> <C> <OH> <OW>
+    x <count> <v>...                uint8 input, row-major (N, C, H, W) order
+    y <count> <v>...                PyTorch's uint8 output, same order
+    end
+  Names: u8_<mode>_aa<0|1>_ac<n|0|1>_<layout>_in<N>x<C>x<H>x<W>_<size|scale>.  PyTorch's
+  generic (C > 4) path gives other values for 1-column outputs with H resized; there the
+  golden is PyTorch's AVX path (the image run in channel groups of at most 4), and a '# note'
+  line names the case.
+
 """
 import math
 import os
@@ -1925,6 +1945,144 @@ def check_file(path, check_one):
     print("check ok: %d cases in %s" % (count, path))
 
 
+# ---------------------------------------------------------------------------
+# interpolate on uint8: PyTorch's integer (int16 weights) passes
+# ---------------------------------------------------------------------------
+
+U8_FILENAME = "interpolate_u8.txt"
+# (H, W, size or None, scale or None)
+U8_SHAPES = [
+    (8, 8, (4, 4), None), (7, 9, (13, 17), None), (16, 12, (5, 3), None),
+    (5, 6, (1, 6), None), (6, 5, (6, 1), None), (9, 7, (1, 1), None),
+    (10, 11, (23, 1), None), (12, 9, (4, 1), None), (1, 9, (3, 4), None), (9, 11, None, (0.5, 0.5)),
+    (5, 6, None, (2.3, 1.7)), (17, 4, None, (0.3, 3.1)), (12, 20, (12, 7), None),
+    (3, 3, (3, 3), None), (20, 3, (7, 9), None), (6, 8, None, (1.0, 0.75)),
+    (31, 29, (8, 7), None), (2, 2, (9, 1), None),
+]
+U8_MODES = [("bilinear", 0, (None, True, False)), ("bilinear", 1, (None, True)),
+            ("bicubic", 0, (None, True, False)), ("bicubic", 1, (None, True)),
+            ("lanczos", 1, (None,))]
+
+
+def u8_build_cases():
+    cases = []
+    k = 0
+    for mode, aa, acs in U8_MODES:
+        for ac in acs:
+            for h, w, size, scale in U8_SHAPES:
+                if ac is False and k % 3:  # align_corners=False is None's arithmetic: a few
+                    k += 1
+                    continue
+                for layout in ("nchw", "nhwc"):
+                    c = (1, 3, 4, 6)[k % 4]
+                    n = 2 if k % 5 == 0 else 1
+                    k += 1
+                    name = "u8_%s_aa%d_ac%s_%s_in%dx%dx%dx%d_%s" % (
+                        mode, aa, "n" if ac is None else int(ac), layout, n, c, h, w,
+                        ("size%dx%d" % size) if size else ("scale%gx%g" % scale))
+                    cases.append({"name": name, "mode": mode, "aa": aa, "ac": ac, "layout": layout,
+                                  "shape": (n, c, h, w), "size": size, "scale": scale})
+    return cases
+
+
+def u8_run(x, case):
+    kw = {"mode": case["mode"], "antialias": bool(case["aa"])}
+    if case["ac"] is not None:
+        kw["align_corners"] = case["ac"]
+    if case["size"]:
+        return F.interpolate(x, size=case["size"], **kw)
+    return F.interpolate(x, scale_factor=case["scale"], **kw)
+
+
+def u8_compute(case):
+    """Input and PyTorch's output; for C > 4 also the AVX path's (channel groups of <= 4)."""
+    gen = torch.Generator().manual_seed(zlib.crc32(case["name"].encode()))
+    shape = case["shape"]
+    x = torch.randint(0, 256, shape, generator=gen, dtype=torch.uint8)
+    flat = x.view(-1)
+    pick = torch.randint(0, flat.numel(), (max(2, flat.numel() // 6),), generator=gen)
+    flat[pick[::2]] = 0
+    flat[pick[1::2]] = 255
+    xin = x.contiguous(memory_format=torch.channels_last) if case["layout"] == "nhwc" else x
+    note = None
+    try:
+        y = u8_run(xin, case).contiguous()
+    except RuntimeError as e:
+        # 2.15's AVX path asserts on a 3-channel NCHW image whose output is 1x1 (the output
+        # then also counts as channels_last): the same arithmetic run on the NHWC copy
+        y = u8_run(x.contiguous(memory_format=torch.channels_last), case).contiguous()
+        note = "# note: %s: PyTorch raises (%s); the golden is its run on the channels_last copy" % (
+            case["name"], str(e).split(" at ")[0][:60])
+    if shape[1] > 4:
+        fmt = torch.channels_last if case["layout"] == "nhwc" else torch.contiguous_format
+        groups = [u8_run(xin[:, c:c + 4].contiguous(memory_format=fmt), case).contiguous()
+                  for c in range(0, shape[1], 4)]
+        avx = torch.cat(groups, dim=1)
+        if not torch.equal(avx, y):
+            assert note is None
+            note = "# note: %s: PyTorch's generic (C > 4) path differs from its AVX path by up to %d; the golden is the AVX path's" % (
+                case["name"], int((avx.int() - y.int()).abs().max()))
+            y = avx
+    return x, y, note
+
+
+def u8_case_text(case, x, y):
+    j = lambda v: " ".join(str(int(t)) for t in v)
+    lines = ["case " + case["name"], "mode " + case["mode"], "antialias %d" % case["aa"],
+             "align_corners %d" % (-1 if case["ac"] is None else int(case["ac"])),
+             "layout " + case["layout"], "in_shape " + j(x.shape)]
+    if case["size"]:
+        lines.append("size " + j(case["size"]))
+    else:
+        lines.append("scale " + " ".join(repr(float(v)) for v in case["scale"]))
+    lines += ["out_shape " + j(y.shape), fmt_values("x", x, "%d"), fmt_values("y", y, "%d"), "end"]
+    return "\n".join(lines) + "\n"
+
+
+def generate_interpolate_u8(outdir):
+    torch.set_num_threads(1)
+    cases = u8_build_cases()
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), "duplicate interpolate_u8 case names"
+    body, notes = [], []
+    for case in cases:
+        x, y, note = u8_compute(case)
+        body.append(u8_case_text(case, x, y))
+        if note:
+            notes.append(note)
+    header = [
+        "# clresample golden data: torch.nn.functional.interpolate on uint8 tensors (bilinear,",
+        "#   bicubic, with and without antialias; lanczos), PyTorch's integer arithmetic",
+        "# torch %s, numpy %s, CPU capability %s" % (torch.__version__, np.__version__, cpu_capability()),
+        "# command: /opt/torch215/bin/python3 tools/gen-golden.py --only=interpolate_u8",
+        "# format: see the docstring of tools/gen-golden.py",
+    ] + notes
+    header.append("# cases %d" % len(body))
+    path = os.path.join(outdir, U8_FILENAME)
+    with open(path, "w", newline="\n") as f:
+        f.write("\n".join(header) + "\n")
+        f.writelines(body)
+    for line in notes:
+        print(line)
+    print("wrote %d cases to %s (%d bytes)" % (len(body), path, os.path.getsize(path)))
+
+
+def u8_check_case(rec):
+    name = rec["case"][0]
+    required = ("mode", "antialias", "align_corners", "layout", "in_shape", "out_shape", "x", "y")
+    for k in required:
+        assert k in rec, "%s: missing %s" % (name, k)
+    extra = set(rec) - set(required) - {"case", "size", "scale"}
+    assert not extra, "%s: unknown keys %s" % (name, sorted(extra))
+    assert ("size" in rec) != ("scale" in rec), "%s: size or scale" % name
+    ins = [int(v) for v in rec["in_shape"]]
+    outs = [int(v) for v in rec["out_shape"]]
+    for key, shp in (("x", ins), ("y", outs)):
+        vals = [int(v) for v in rec[key][1:]]
+        assert int(rec[key][0]) == len(vals) == math.prod(shp), "%s: %s count" % (name, key)
+        assert all(0 <= v <= 255 for v in vals), "%s: %s range" % (name, key)
+
+
 # family -> (generator, file name, checker)
 FAMILIES = {
     "interpolate": (lambda d: generate(d), FILENAME, lambda: check_case),
@@ -1933,6 +2091,7 @@ FAMILIES = {
     "pool": (lambda d: generate_pool(d), POOL_FILENAME, lambda: pool_check_case),
     "conv_transpose": (lambda d: generate_conv_transpose(d), CT_FILENAME, lambda: ct_check_case),
     "pixel_shuffle": (lambda d: generate_pixel_shuffle(d), PS_FILENAME, lambda: ps_check_case),
+    "interpolate_u8": (lambda d: generate_interpolate_u8(d), U8_FILENAME, lambda: u8_check_case),
 }
 # The families whose numbers differ between PyTorch 2.15 and 1.13: their 1.13 files live in
 # tests/golden/torch1.13/ and are checked with compat CLRS_COMPAT_TORCH_1_13.

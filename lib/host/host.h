@@ -32,6 +32,10 @@
 clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__view *src,
                                      const clrs__view *dst);
 
+/* Runs a uint8 interpolate plan (PyTorch's int16 passes); src and dst are host views. */
+clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *src,
+                                 const clrs__view *dst);
+
 /* grid_sample / affine_grid on host views (see plan.h for the geometry). grad_input and
  * grad_grid may be NULL. grad_input is a deterministic gather over the plan's lists. */
 clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *input,

@@ -264,3 +264,68 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
     }
     return CLRS_OK;
 }
+
+/* ---- uint8: PyTorch's int16 passes (plan.h clrs__u8_plan) ----------------------------------
+ * One pass resamples tensor dim `axis` (2 = H, 3 = W) of src (strides s) into dst (strides d,
+ * shape N, C, OH, OW) with clrs_u8_pass_block, the sum the OpenCL kernel runs (clrs_u8_pass_row,
+ * the same sum along a whole row, for an H pass over gapless rows). Threads take rows (n, y). A
+ * block is a run of destinations with the same taps: the channels of one pixel, or (H pass,
+ * planar) a run of columns of one channel. */
+static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
+                    const int64_t shape[4], int axis, const int32_t *tab)
+{
+    const int64_t N = shape[0], C = shape[1], OH = shape[2], OW = shape[3], step = s[axis];
+    const int by_x = axis == 2 && d[3] <= d[1]; /* H pass, columns innermost: blocks of columns */
+    /* H pass over rows stored without gaps on both sides: whole rows at a time (channels-last:
+     * the row's pixels and channels; planar: one channel's row) */
+    const int rows_cl = axis == 2 && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C;
+    const int rows_planar = axis == 2 && !rows_cl && s[3] == 1 && d[3] == 1;
+    int64_t row;
+#pragma omp parallel for schedule(static)
+    for (row = 0; row < N * OH; row++) {
+        const int64_t n = row / OH, y = row % OH;
+        int64_t x, c;
+        if (rows_cl) {
+            clrs_u8_pass_row(src, n * s[0], step, OW * C, tab, y, dst + n * d[0] + y * d[2]);
+        } else if (rows_planar) {
+            for (c = 0; c < C; c++)
+                clrs_u8_pass_row(src, n * s[0] + c * s[1], step, OW, tab, y, dst + n * d[0] + c * d[1] + y * d[2]);
+        } else if (by_x) {
+            for (c = 0; c < C; c++)
+                for (x = 0; x < OW; x += CLRS_U8_BLOCK) {
+                    const int nb = (int)(OW - x < CLRS_U8_BLOCK ? OW - x : CLRS_U8_BLOCK);
+                    clrs_u8_pass_block(src, n * s[0] + c * s[1] + x * s[3], step, s[3], nb, tab, y,
+                                       dst + n * d[0] + c * d[1] + y * d[2] + x * d[3], d[3]);
+                }
+        } else {
+            for (x = 0; x < OW; x++)
+                for (c = 0; c < C; c += CLRS_U8_BLOCK) {
+                    const int nb = (int)(C - c < CLRS_U8_BLOCK ? C - c : CLRS_U8_BLOCK);
+                    clrs_u8_pass_block(src, n * s[0] + c * s[1] + (axis == 3 ? y * s[2] : x * s[3]), step, s[1], nb,
+                                       tab, axis == 3 ? x : y, dst + n * d[0] + c * d[1] + y * d[2] + x * d[3], d[1]);
+                }
+        }
+    }
+}
+
+clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *src, const clrs__view *dst)
+{
+    int64_t s[4], d[4], ts[4], shape[4], tshape[4];
+    uint8_t *tmp = NULL;
+    int i;
+    for (i = 0; i < 4; i++) s[i] = src->strides[i], d[i] = dst->strides[i], shape[i] = dst->shape[i];
+    if (plan->npass == 1) {
+        u8_pass((const uint8_t *)src->host, s, (uint8_t *)dst->host, d, shape, plan->axis[0],
+                plan->tab + plan->off[0]);
+        return CLRS_OK;
+    }
+    /* W then H through a uint8 image (N, C, H, OW) */
+    tshape[0] = shape[0], tshape[1] = shape[1], tshape[2] = src->shape[2], tshape[3] = shape[3];
+    clrs__u8_tmp_strides(src, tshape, ts);
+    if (!(tmp = malloc((size_t)(tshape[0] * tshape[1] * tshape[2] * tshape[3]))))
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the intermediate image");
+    u8_pass((const uint8_t *)src->host, s, tmp, ts, tshape, 3, plan->tab + plan->off[0]);
+    u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, 2, plan->tab + plan->off[1]);
+    free(tmp);
+    return CLRS_OK;
+}

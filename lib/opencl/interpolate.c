@@ -142,3 +142,68 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
     if (tmp) clReleaseMemObject(tmp);
     return clrs__cl_call_end(&c, st);
 }
+
+/* ---- uint8: PyTorch's int16 passes ---------------------------------------------------------
+ * Each pass is one launch of clrs_interpolate_u8_pass; two passes meet in a uint8 scratch image
+ * (N, C, H, OW) laid out like the source (clrs__u8_tmp_strides). */
+clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
+                               const clrs__view *dst)
+{
+    int64_t s[5], d[5], ts[4], tshape[4];
+    clrs__cl_call c;
+    clrs__args a;
+    cl_mem tab = NULL, tmp = NULL;
+    size_t local[3];
+    cl_int err = CL_SUCCESS;
+    clrs_status st;
+    int i;
+
+    if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate.cl", CLRS_U8, NULL)) != CLRS_OK)
+        return st;
+    if ((st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK)
+        return clrs__cl_call_end(&c, st);
+    tshape[0] = dst->shape[0], tshape[1] = dst->shape[1], tshape[2] = src->shape[2], tshape[3] = dst->shape[3];
+    clrs__u8_tmp_strides(src, tshape, ts);
+    tab = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, plan->tab_len * sizeof(int32_t),
+                         plan->tab, &err);
+    if (tab && plan->npass == 2)
+        tmp = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE | CL_MEM_HOST_NO_ACCESS,
+                             (size_t)(tshape[0] * tshape[1] * tshape[2] * tshape[3]), NULL, &err);
+    if (!tab || (plan->npass == 2 && !tmp))
+        st = clrs__cl_fail(err, "interpolate", "clCreateBuffer(uint8 tables / scratch)");
+    for (i = 0; i < plan->npass && st == CLRS_OK; i++) {
+        const int last = i == plan->npass - 1;
+        const int64_t *shape = last ? dst->shape : tshape;
+        size_t global[3];
+        global[0] = (size_t)shape[3], global[1] = (size_t)shape[2], global[2] = (size_t)(shape[0] * shape[1]);
+        if ((st = clrs__cl_kernel(&c, "clrs_interpolate_u8_pass", &a)) != CLRS_OK) break;
+        if (i == 0) {
+            clrs__axis_strides(src, s);
+            clrs__arg_tensor(&a, &c.bufs[0], s);
+        } else {
+            clrs__arg_mem(&a, tmp);
+            clrs__arg_long(&a, 0);
+            clrs__arg_long(&a, ts[0]), clrs__arg_long(&a, ts[1]), clrs__arg_long(&a, 0);
+            clrs__arg_long(&a, ts[2]), clrs__arg_long(&a, ts[3]);
+        }
+        if (last) {
+            clrs__axis_strides(dst, d);
+            clrs__arg_tensor(&a, &c.bufs[1], d);
+        } else {
+            clrs__arg_mem(&a, tmp);
+            clrs__arg_long(&a, 0);
+            clrs__arg_long(&a, ts[0]), clrs__arg_long(&a, ts[1]), clrs__arg_long(&a, 0);
+            clrs__arg_long(&a, ts[2]), clrs__arg_long(&a, ts[3]);
+        }
+        clrs__arg_long(&a, shape[1]);
+        clrs__arg_long(&a, shape[2]);
+        clrs__arg_long(&a, shape[3]);
+        clrs__arg_int(&a, plan->axis[i]);
+        clrs__arg_mem(&a, tab);
+        clrs__arg_long(&a, (int64_t)plan->off[i]);
+        st = clrs__cl_run(&c, &a, 3, global, local_for(ctx, global, local));
+    }
+    if (tab) clReleaseMemObject(tab);
+    if (tmp) clReleaseMemObject(tmp);
+    return clrs__cl_call_end(&c, st);
+}

@@ -68,6 +68,11 @@ clrs_status clrs__cl_run(clrs__cl_call *c, clrs__args *a, cl_uint dims, const si
 clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *plan,
                                    const clrs__view *src, const clrs__view *dst);
 
+/* Runs a uint8 interpolate plan (kernels/interpolate.cl clrs_interpolate_u8_pass, a uint8
+ * scratch image between two passes); views as for the gather. */
+clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
+                               const clrs__view *dst);
+
 /* grid_sample / affine_grid on the context's device (views as for interpolate). grad_input
  * uses float atomics for f32 when g->deterministic is 0, else the deterministic gather over
  * the plan's lists (built on the host from a host copy of the grid). */

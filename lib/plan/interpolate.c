@@ -390,3 +390,121 @@ void clrs__interp_plan_free(clrs__interp_plan *plan)
     free(plan->wt);
     memset(plan, 0, sizeof *plan);
 }
+
+/* ---- uint8: PyTorch's int16 passes --------------------------------------------------------- */
+
+/* The pass table of table axis a (resample_math_u8.h layout), written at tab:
+ * = _compute_index_ranges_int16_weights (the weights in double, their largest value fixing the
+ * precision, then scaled and rounded). identity: one tap of weight 1 per destination. */
+static clrs_status u8_pass_table(const clrs__interp_geom *g, int a, int identity, int32_t *tab)
+{
+    const int64_t n = g->out[a];
+    const int aa = g->kind[a] >= CLRS_AXIS_AA_LINEAR;
+    clrs_axis_d ax;
+    int64_t o, *idx = NULL;
+    double *w = NULL, *all = NULL, wmax = 0.0;
+    int32_t *first = tab + CLRS_U8_HDR, *cnt = first + n, *wq = cnt + n;
+    int k, p, j;
+
+    memset(&ax, 0, sizeof ax);
+    ax.kind = g->kind[a];
+    ax.in = g->in[a];
+    ax.out = n;
+    ax.align_corners = g->align_corners;
+    ax.user_scale = g->user_scale[a];
+    clrs_axis_init_d(&ax);
+    k = identity ? 1 : ax.max_taps; /* 2 / 4 without antialias */
+    tab[0] = (int32_t)n;
+    tab[1] = k;
+    if (identity) {
+        tab[2] = 14;
+        for (o = 0; o < n; o++) first[o] = (int32_t)o, cnt[o] = 1, wq[o] = 1 << 14;
+        return CLRS_OK;
+    }
+    idx = malloc(sizeof *idx * (size_t)k);
+    w = malloc(sizeof *w * (size_t)k);
+    all = malloc(sizeof *all * (size_t)(n * k));
+    if (!idx || !w || !all) {
+        free(idx), free(w), free(all);
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for tables");
+    }
+    for (o = 0; o < n; o++) {
+        int64_t lo = 0;
+        int c;
+        if (aa) {
+            /* = _compute_indices_min_size_weights_aa (the float path's window); the largest
+             * weight counts only where the window was normalised (a non-zero total) */
+            double total = 0.0;
+            c = clrs_axis_taps_d(&ax, o, idx, w);
+            lo = c ? idx[0] : 0;
+            for (j = 0; j < c; j++) total += w[j];
+            if (total != 0.0)
+                for (j = 0; j < c; j++) wmax = w[j] > wmax ? w[j] : wmax;
+        } else {
+            c = clrs_u8_taps_plain(&ax, o, &lo, w, &wmax);
+        }
+        first[o] = (int32_t)lo;
+        cnt[o] = c;
+        for (j = 0; j < k; j++) all[o * k + j] = j < c ? w[j] : 0.0;
+    }
+    p = clrs_u8_precision(wmax);
+    if (p < 1) p = 1; /* p = 0 needs a weight >= 2^14 - 1/4: never (they stay below ~1.1) */
+    tab[2] = p;
+    for (o = 0; o < n * k; o++) wq[o] = clrs_u8_quantize(all[o], p);
+    free(idx), free(w), free(all);
+    return CLRS_OK;
+}
+
+clrs_status clrs__u8_plan_build(const clrs__interp_geom *g, clrs__u8_plan *plan)
+{
+    /* table axes 1 (H) and 2 (W); W first, as ATen's AVX and generic kernels both do */
+    int need[2], a, i;
+    int64_t k[2];
+    size_t len = 0;
+    clrs_status st = CLRS_OK;
+    memset(plan, 0, sizeof *plan);
+    need[0] = g->out[2] != g->in[2];
+    need[1] = g->out[1] != g->in[1];
+    if (!need[0] && !need[1]) need[0] = -1; /* identity */
+    for (i = 0; i < 2; i++) {
+        clrs_axis_d ax;
+        a = 2 - i;
+        if (!need[i]) continue;
+        memset(&ax, 0, sizeof ax);
+        ax.kind = g->kind[a], ax.in = g->in[a], ax.out = g->out[a];
+        ax.align_corners = g->align_corners, ax.user_scale = g->user_scale[a];
+        clrs_axis_init_d(&ax);
+        k[i] = need[i] < 0 ? 1 : ax.max_taps;
+        if ((double)g->out[a] * (double)(k[i] + 2) > (double)(INT32_MAX / 4))
+            return clrs__fail(CLRS_ERR_UNSUPPORTED, "interpolate: a resampling table of %lld x %lld taps is too large",
+                              (long long)g->out[a], (long long)k[i]);
+        plan->off[plan->npass] = len;
+        plan->axis[plan->npass++] = a + 1; /* table axis 1 / 2 = tensor dim 2 / 3 */
+        len += CLRS_U8_HDR + (size_t)g->out[a] * (size_t)(k[i] + 2);
+    }
+    if (!(plan->tab = malloc(sizeof *plan->tab * len)))
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for tables");
+    plan->tab_len = len;
+    for (i = 0; i < plan->npass && st == CLRS_OK; i++) {
+        a = plan->axis[i] - 1;
+        st = u8_pass_table(g, a, need[0] < 0, plan->tab + plan->off[i]);
+    }
+    if (st != CLRS_OK) clrs__u8_plan_free(plan);
+    return st;
+}
+
+void clrs__u8_plan_free(clrs__u8_plan *plan)
+{
+    free(plan->tab);
+    memset(plan, 0, sizeof *plan);
+}
+
+void clrs__u8_tmp_strides(const clrs__view *src, const int64_t shape[4], int64_t s[4])
+{
+    const int64_t C = shape[1], H = shape[2], W = shape[3];
+    if (src->strides[1] < src->strides[3] && C > 1) { /* channels innermost: (N, H, W, C) */
+        s[1] = 1, s[3] = C, s[2] = W * C, s[0] = H * W * C;
+    } else {
+        s[3] = 1, s[2] = W, s[1] = H * W, s[0] = C * H * W;
+    }
+}

@@ -39,6 +39,24 @@ clrs_status clrs__interp_plan_build(const clrs__interp_geom *geom, int dbl, int 
                                     clrs__interp_plan *plan);
 void clrs__interp_plan_free(clrs__interp_plan *plan);
 
+/* uint8 bilinear / bicubic / lanczos (2-D), PyTorch's integer arithmetic: up to two passes, W
+ * first then H, each resampling one axis with int16 weights (pass tables as in
+ * resample_math_u8.h); a pass whose size is unchanged is skipped, and with both unchanged one
+ * identity pass copies. Two passes go through a uint8 image (N, C, H, out W). */
+typedef struct {
+    int32_t *tab;
+    size_t tab_len;          /* ints */
+    int npass;               /* 1 or 2 */
+    int axis[2];             /* per pass: 3 (W) or 2 (H), the tensor dim resampled */
+    size_t off[2];           /* per pass: its table's offset in tab */
+} clrs__u8_plan;
+
+clrs_status clrs__u8_plan_build(const clrs__interp_geom *geom, clrs__u8_plan *plan);
+void clrs__u8_plan_free(clrs__u8_plan *plan);
+/* The strides (N, C, H, W) of the intermediate image of shape (N, C, H, W) that follows the
+ * source's layout: channels innermost when the source has them innermost, else planar. */
+void clrs__u8_tmp_strides(const clrs__view *src, const int64_t shape[4], int64_t s[4]);
+
 /* A view's strides as (N, C, axis 0, axis 1, axis 2): spatial dims right-aligned on the three
  * axes (D, H, W), 0 for the axes the tensor does not have. Used by interpolate and pooling. */
 static inline void clrs__axis_strides(const clrs__view *v, int64_t s[5])

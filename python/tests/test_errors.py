@@ -1,6 +1,8 @@
 """Errors: PyTorch's Python-level checks with its exception types and words; the library's
 statuses as ValueError (CLRS_ERR_ARGUMENT), NotImplementedError (CLRS_ERR_UNSUPPORTED) and
 RuntimeError (the others), each with clrs_error_message()."""
+import os
+
 import numpy as np
 import pytest
 
@@ -75,8 +77,10 @@ def test_argument_error_is_value_error_with_library_message():
 
 def test_unsupported_is_not_implemented_error():
     with pytest.raises(NotImplementedError) as e:
-        cr.interpolate(np.zeros((1, 1, 4, 4), np.uint8), size=2, mode="bilinear")  # uint8 bilinear: not yet
-    assert str(e.value)
+        cr.interpolate(np.zeros((1, 1, 4, 4), np.uint8), size=2, mode="area")  # PyTorch refuses it too
+    assert "not implemented for 'Byte'" in str(e.value)
+    with pytest.raises(NotImplementedError):
+        cr.interpolate(np.zeros((1, 1, 4), np.uint8), size=2, mode="linear")
     with pytest.raises(NotImplementedError):
         cr.interpolate(np.zeros((1, 1, 4, 4), np.int32), size=2)  # not a library dtype
     with pytest.raises(NotImplementedError):
@@ -87,6 +91,47 @@ def test_uint8_nearest():
     x = (np.arange(16, dtype=np.uint8) * 15).reshape(1, 1, 4, 4)
     y = cr.interpolate(x, size=8)
     assert y.dtype == np.uint8 and np.array_equal(y, x.repeat(2, 2).repeat(2, 3))
+
+
+def _u8_golden(limit_per_mode=6):
+    """A few records of tests/golden/interpolate_u8.txt (PyTorch 2.15's uint8 results)."""
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "golden", "interpolate_u8.txt")
+    recs, rec, seen = [], None, {}
+    with open(path) as f:
+        for line in f:
+            key, _, rest = line.rstrip("\n").partition(" ")
+            if key.startswith("#") or not key:
+                continue
+            if key == "case":
+                rec = {"name": rest}
+            elif key == "end":
+                k = (rec["mode"], rec["antialias"])
+                if seen.get(k, 0) < limit_per_mode:
+                    seen[k] = seen.get(k, 0) + 1
+                    recs.append(rec)
+            else:
+                rec[key] = rest
+    return recs
+
+
+@pytest.mark.parametrize("rec", _u8_golden(), ids=lambda r: r["name"])
+def test_uint8_bilinear_bicubic_lanczos_values(rec):
+    """uint8 bilinear / bicubic / lanczos: PyTorch 2.15's integer results, byte for byte."""
+    ints = lambda key: [int(v) for v in rec[key].split()]
+    shape, out_shape = ints("in_shape"), ints("out_shape")
+    x = np.array(ints("x")[1:], np.uint8).reshape(shape)
+    want = np.array(ints("y")[1:], np.uint8).reshape(out_shape)
+    if rec["layout"] == "nhwc":  # a channels-last view, as torch's channels_last
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+    kw = dict(mode=rec["mode"], antialias=rec["antialias"] == "1")
+    if rec["align_corners"] != "-1":
+        kw["align_corners"] = rec["align_corners"] == "1"
+    if "size" in rec:
+        kw["size"] = tuple(ints("size"))
+    else:
+        kw["scale_factor"] = tuple(float(v) for v in rec["scale"].split())
+    y = cr.interpolate(x, **kw)
+    assert y.dtype == np.uint8 and np.array_equal(np.asarray(y), want)
 
 
 def test_other_failures_are_runtime_errors():
