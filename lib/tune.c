@@ -50,10 +50,14 @@ static void field_clean(char *dst, size_t cap, const char *src)
 
 /* ---- shipped defaults ---- */
 
-/* Measured on PoCL 3.1 (CPU, see docs/PERFORMANCE.md); the GPU rows are starting points for
- * clrs-tune, not measurements: 256-item groups are legal and sensible on every GPU vendor's
- * OpenCL, and 4 destinations per work-item keep the two-pass loads coalesced. */
-static void shipped(const clrs_device_info *info, const char *kernel, clrs_tune_params *p)
+/* The defaults. CPU: clrs-tune's choices on PoCL 3.1 (AMD EPYC, 2 threads; docs/PERFORMANCE.md):
+ * PoCL runs a work-group as loops over its work-items and vectorises across them, so big
+ * groups and many destinations per work-item (two passes, 16 along a row) pay; wide and
+ * varying filters (antialias, area, backward: "taps1-v-v") liked smaller groups of 8. GPU:
+ * starting points for clrs-tune, not measurements (no GPU was at hand): 256-item groups are
+ * legal and sensible on every vendor's OpenCL, 4 destinations per work-item keep the loads of
+ * neighbouring work-items together, and the host's choice of passes. */
+static void shipped(const clrs_device_info *info, const char *kernel, const char *shape_class, clrs_tune_params *p)
 {
     p->wg = 0;
     p->vec = 4;
@@ -61,14 +65,25 @@ static void shipped(const clrs_device_info *info, const char *kernel, clrs_tune_
     if (info->type == CLRS_DEVICE_CPU) {
         if (!strcmp(kernel, "interpolate")) {
             p->wg = 256;
-            p->vec = 4;
-        } else {
-            p->wg = 0;
+            p->vec = 16;
+            p->passes = 2;
+            if (!strncmp(shape_class, "taps1-v", 7)) {
+                p->wg = 16;
+                p->vec = 8;
+            } else if (strncmp(shape_class, "taps1-", 6) != 0) { /* 3-D */
+                p->wg = 4096;
+            }
+        } else if (!strncmp(kernel, "grid_sample", 11)) { /* and grid_sample_backward */
+            p->wg = 4096;
+        } else if (!strncmp(kernel, "pixel_", 6)) { /* pixel_shuffle, pixel_unshuffle */
+            p->wg = 256;
+        } else if (!strcmp(kernel, "max_unpool")) {
+            p->wg = 4096;
+        } else if (!strcmp(kernel, "max_unpool_backward")) {
+            p->wg = 256;
         }
     } else if (info->type == CLRS_DEVICE_GPU) {
-        /* per vendor: NVIDIA / AMD / Intel / Apple all take 256 */
         p->wg = 256;
-        if (strstr(info->vendor, "Intel") && !strcmp(kernel, "grid_sample_backward")) p->wg = 128;
     }
     if (info->max_work_group_size && (unsigned)p->wg > info->max_work_group_size) p->wg = (int)info->max_work_group_size;
 }
@@ -263,7 +278,7 @@ static void resolve(clrs_context *ctx, const char *kernel, const char *shape_cla
     memset(c, 0, sizeof *c);
     snprintf(c->kernel, sizeof c->kernel, "%s", kernel);
     snprintf(c->shape_class, sizeof c->shape_class, "%s", shape_class);
-    shipped(&ctx->info, kernel, &c->params);
+    shipped(&ctx->info, kernel, shape_class, &c->params);
     c->source = CLRS_TUNE_DEFAULT;
     for (i = 0; i < ctx->ntune; i++) {
         const clrs__tune_entry *e = &ctx->tune[i];

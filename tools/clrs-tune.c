@@ -93,7 +93,8 @@ static double job_time(clrs_context *ctx, job *j, int reps)
 }
 
 /* Reads the outputs back. Outputs are compared bit for bit, except grid_sample's grad_input
- * with float atomics (its summation order is the device's, tuned or not). */
+ * with float atomics (its summation order is the device's, tuned or not). (conv_transpose
+ * is not tuned here: its time is CLBlast's GEMMs, which CLBlast's own tuners fit.) */
 static int job_outputs(clrs_context *ctx, job *j, void **out)
 {
     int k;
@@ -259,7 +260,8 @@ have:
     for (i = 0; i < clrs_nworkloads; i++) {
         const clrs_workload *w = &clrs_workloads[i];
         job *j = &jobs[njobs];
-        int want = w->op == CLRS_WL_INTERPOLATE || w->op == CLRS_WL_GRID_SAMPLE;
+        int want = w->op == CLRS_WL_INTERPOLATE || w->op == CLRS_WL_GRID_SAMPLE || w->op == CLRS_WL_MAX_UNPOOL ||
+                   w->op == CLRS_WL_PIXEL_SHUFFLE;
         if (nonly) {
             want = 0;
             for (k = 0; k < nonly; k++) want |= !strcmp(only[k], w->name);
@@ -323,10 +325,10 @@ have:
                     ok = 0;
                 }
                 total += ms;
-            }
-            for (m = 0; m < CLRS_WL_ROLES; m++) {
-                free(out[m]);
-                out[m] = NULL;
+                for (k = 0; k < CLRS_WL_ROLES; k++) { /* the next member's outputs have other sizes */
+                    free(out[k]);
+                    out[k] = NULL;
+                }
             }
             if (!ok) continue;
             if (c == 0) before_ms = total;

@@ -65,6 +65,14 @@ const size_t *clrs__cl_local_for(const clrs_context *ctx, int wg, cl_uint dims, 
     return local;
 }
 
+const size_t *clrs__cl_tuned_local(clrs_context *ctx, const char *kernel, const char *shape_class,
+                                   cl_uint dims, const size_t *global, size_t *local)
+{
+    clrs_tune_params tp;
+    clrs__tune_get(ctx, kernel, shape_class, &tp);
+    return clrs__cl_local_for(ctx, tp.wg, dims, global, local);
+}
+
 clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *plan,
                                    const clrs__view *src, const clrs__view *dst)
 {
