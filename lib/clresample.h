@@ -151,7 +151,8 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
  * tools/clrs-tune, read when a context is made) or one set by clrs_tune_set, then by the
  * environment (CLRS_WG, CLRS_VEC, CLRS_INTERP_PASSES). Parameters change speed only: every
  * choice gives bit-identical results. Kernels: "interpolate" (classes "taps<a>-<b>-<c>": the
- * tap count per table axis (D, H, W), 'v' where it varies, e.g. "taps1-2-2" for bilinear 2-D),
+ * tap count per table axis (D, H, W), 'v' where it varies, "-down" appended when the output
+ * is smaller than the input: "taps1-2-2" for bilinear 2x up, "taps1-2-2-down" for its backward),
  * "grid_sample" and "grid_sample_backward" (classes "<2|3>d-<bilinear|nearest|bicubic>"),
  * "pixel_shuffle" and "pixel_unshuffle" (classes "r<factor>-<element bytes>b", e.g. "r2-4b"),
  * "max_unpool" and "max_unpool_backward" (class "all"). Only `wg` applies outside interpolate. */

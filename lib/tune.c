@@ -53,7 +53,7 @@ static void field_clean(char *dst, size_t cap, const char *src)
 /* The defaults. CPU: clrs-tune's choices on PoCL 3.1 (AMD EPYC, 2 threads; docs/PERFORMANCE.md):
  * PoCL runs a work-group as loops over its work-items and vectorises across them, so big
  * groups and many destinations per work-item (two passes, 16 along a row) pay; wide and
- * varying filters (antialias, area, backward: "taps1-v-v") liked smaller groups of 8. GPU:
+ * varying filters (antialias, area, backward: "taps1-v-v") liked smaller groups. GPU:
  * starting points for clrs-tune, not measurements (no GPU was at hand): 256-item groups are
  * legal and sensible on every vendor's OpenCL, 4 destinations per work-item keep the loads of
  * neighbouring work-items together, and the host's choice of passes. */
@@ -64,17 +64,20 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
     p->passes = 0;
     if (info->type == CLRS_DEVICE_CPU) {
         if (!strcmp(kernel, "interpolate")) {
+            const int down = strstr(shape_class, "-down") != NULL;
             p->wg = 256;
             p->vec = 16;
             p->passes = 2;
-            if (!strncmp(shape_class, "taps1-v", 7)) {
+            if (!strncmp(shape_class, "taps1-v", 7)) { /* antialias, area, backward */
+                p->wg = down ? 64 : 16;
+            } else if (!strcmp(shape_class, "taps1-2-2-down")) { /* 2x backward */
                 p->wg = 16;
-                p->vec = 8;
+                p->vec = 4;
             } else if (strncmp(shape_class, "taps1-", 6) != 0) { /* 3-D */
                 p->wg = 4096;
             }
         } else if (!strncmp(kernel, "grid_sample", 11)) { /* and grid_sample_backward */
-            p->wg = 4096;
+            p->wg = 1024;
         } else if (!strncmp(kernel, "pixel_", 6)) { /* pixel_shuffle, pixel_unshuffle */
             p->wg = 256;
         } else if (!strcmp(kernel, "max_unpool")) {

@@ -29,16 +29,20 @@ static int use_two_passes(const clrs__interp_plan *plan, const clrs__view *src, 
     return rows_per_dst * (t2 + 1) + t0 * t1 < t0 * t1 * t2;
 }
 
-/* The tuning shape class: the tap count per table axis, 'v' where it varies ("taps1-2-2"). */
-static void shape_class(const clrs__interp_plan *plan, char *out, size_t cap)
+/* The tuning shape class: the tap count per table axis, 'v' where it varies ("taps1-2-2"),
+ * "-down" when the destination has fewer elements than the source (a 2x backward sums 2
+ * taps per axis like a 2x forward, but reads four times what it writes). */
+static void shape_class(const clrs__interp_plan *plan, const clrs__view *src, char *out, size_t cap)
 {
-    char t[3][8];
+    const double src_n = (double)clrs__view_axis(src, 0) * (double)clrs__view_axis(src, 1) * (double)clrs__view_axis(src, 2);
+    const double dst_n = (double)plan->dst[0] * (double)plan->dst[1] * (double)plan->dst[2];
+    char t[3][4];
     int a;
     for (a = 0; a < 3; a++) {
         if (plan->fixed[a] > 0 && plan->fixed[a] < 1000) snprintf(t[a], sizeof t[a], "%d", plan->fixed[a]);
         else snprintf(t[a], sizeof t[a], "v");
     }
-    snprintf(out, cap, "taps%s-%s-%s", t[0], t[1], t[2]);
+    snprintf(out, cap, "taps%s-%s-%s%s", t[0], t[1], t[2], dst_n < src_n ? "-down" : "");
 }
 
 /* Every element offset of v, and partial sums of them, fit in a 32-bit int. */
@@ -92,7 +96,7 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
     char options[160];
     clrs_status st;
 
-    shape_class(plan, klass, sizeof klass);
+    shape_class(plan, src, klass, sizeof klass);
     clrs__tune_get(ctx, "interpolate", klass, &tp);
     two = planes > 0 && use_two_passes(plan, src, tp.passes) &&
           tmp_elems * (double)acc_size <= (double)ctx->info.max_alloc_bytes;
