@@ -2,7 +2,8 @@
  * `clrs-tune --quick` into a fresh cache directory stores a configuration that a new context
  * reads and its calls use (clrs_context_last_tune); every parameter value gives the same bits
  * as the defaults (interpolate forward / backward in several modes, dtypes and layouts, odd
- * sizes; grid_sample forward and backward); the tuning file's trust rules and corrupt,
+ * sizes; grid_sample forward and backward; pixel_shuffle / unshuffle; max_unpool forward and
+ * backward); the tuning file's trust rules and corrupt,
  * truncated, foreign and hostile contents (ignored, never fatal); the environment overrides
  * and the API's refusals. Skipped (77) without OpenCL. */
 #include "harness.h"
@@ -51,7 +52,8 @@ static char *path_in(const char *dir, const char *name)
 
 typedef struct {
     const char *what;
-    int grid;                    /* 0 interpolate, 1 grid_sample */
+    int grid;                    /* 0 interpolate, 1 grid_sample, 2 pixel_shuffle (r 3),
+                                    3 pixel_unshuffle (r 3), 4 max_unpool 2x2 (backward too) */
     int backward;
     clrs_dtype dtype;
     int ndim;
@@ -74,6 +76,10 @@ static const call_case cases[] = {
     {"bicubic 2x f16", 0, 0, CLRS_F16, 4, {1, 2, 9, 21}, CLRS_CUBIC, 0, {2, 2, 0}, 0},
     {"grid_sample bilinear f32", 1, 0, CLRS_F32, 4, {2, 3, 17, 23}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
     {"grid_sample bilinear backward f32", 1, 1, CLRS_F32, 4, {2, 3, 17, 23}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
+    {"pixel_shuffle r3 f32", 2, 0, CLRS_F32, 4, {2, 18, 5, 7}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
+    {"pixel_unshuffle r3 f16", 3, 0, CLRS_F16, 4, {2, 2, 15, 21}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
+    {"max_unpool 2x2 f32", 4, 0, CLRS_F32, 4, {2, 3, 5, 7}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
+    {"max_unpool 2x2 backward f32", 4, 1, CLRS_F32, 4, {2, 3, 5, 7}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
 };
 #define NCASES (int)(sizeof cases / sizeof cases[0])
 
@@ -104,7 +110,47 @@ static size_t run_case(clrs_context *ctx, const call_case *c, unsigned char **ou
     *out = NULL;
     th_tensor_alloc(&in, c->dtype, c->ndim, c->in);
     fill(&in, 11);
-    if (!c->grid) {
+    if (c->grid == 2 || c->grid == 3) {
+        int64_t os[4];
+        if (c->grid == 2) ck_assert(clrs_pixel_shuffle_shape(3, 4, c->in, os) == CLRS_OK);
+        else ck_assert(clrs_pixel_unshuffle_shape(3, 4, c->in, os) == CLRS_OK);
+        th_tensor_alloc(&o, c->dtype, 4, os);
+        st = c->grid == 2 ? clrs_pixel_shuffle(ctx, 3, &in.t, &o.t) : clrs_pixel_unshuffle(ctx, 3, &in.t, &o.t);
+        ck_assert_msg(st == CLRS_OK, "%s: %s", c->what, clrs_error_message());
+        n = (size_t)th_numel(&o.t) * clrs_dtype_size(c->dtype);
+        *out = malloc(n);
+        memcpy(*out, o.t.data, n);
+        th_tensor_free(&o);
+    } else if (c->grid == 4) {
+        /* indices: one valid position of each input's 2x2 window, varied */
+        clrs_unpool_params p = CLRS_UNPOOL_PARAMS_INIT;
+        const int64_t os[4] = {c->in[0], c->in[1], 2 * c->in[2], 2 * c->in[3]};
+        th_tensor idx;
+        int64_t q, i, j;
+        p.kernel[0] = p.kernel[1] = 2;
+        th_tensor_alloc(&idx, CLRS_I64, 4, c->in);
+        for (q = 0; q < c->in[0] * c->in[1]; q++)
+            for (i = 0; i < c->in[2]; i++)
+                for (j = 0; j < c->in[3]; j++)
+                    ((int64_t *)idx.t.data)[(q * c->in[2] + i) * c->in[3] + j] =
+                        (2 * i + (i + j + q) % 2) * os[3] + 2 * j + (i * j) % 2;
+        th_tensor_alloc(&o, c->dtype, 4, os);
+        if (!c->backward) {
+            st = clrs_max_unpool(ctx, &p, &in.t, &idx.t, &o.t);
+        } else {
+            fill(&o, 5);
+            st = clrs_max_unpool_backward(ctx, &p, &o.t, &idx.t, &in.t);
+        }
+        ck_assert_msg(st == CLRS_OK, "%s: %s", c->what, clrs_error_message());
+        {
+            const th_tensor *r = c->backward ? &in : &o;
+            n = (size_t)th_numel(&r->t) * clrs_dtype_size(c->dtype);
+            *out = malloc(n);
+            memcpy(*out, r->t.data, n);
+        }
+        th_tensor_free(&o);
+        th_tensor_free(&idx);
+    } else if (!c->grid) {
         clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
         int64_t os[5];
         p.mode = c->mode;
@@ -251,7 +297,7 @@ START_TEST(same_bits_every_param)
     nref = run_case(plain, c, &ref);
     ck_assert(clrs_context_last_tune(plain, &ch) == CLRS_OK);
     for (k = 0; k < sizeof ps / sizeof ps[0]; k++) {
-        if (c->grid && k > 3) break; /* grid_sample has only wg */
+        if (c->grid && k > 3) break; /* outside interpolate only wg applies */
         ck_assert(clrs_tune_set(ctx, ch.kernel, ch.shape_class, &ps[k]) == CLRS_OK);
         ngot = run_case(ctx, c, &got);
         ck_assert(ngot == nref);
