@@ -34,7 +34,7 @@ __kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long 
 
 #if CLRS_DTYPE == 0
 /* float atomic add through a 32-bit compare-exchange (OpenCL 1.1+ core) */
-inline void atomic_add_f32(volatile __global float *p, float v)
+CLRS_INLINE void atomic_add_f32(volatile __global float *p, float v)
 {
     union { uint u; float f; } old, upd;
     do {
@@ -123,7 +123,7 @@ __kernel void clrs_zero5(__global ST *p, long off, long s0, long s1, long s2, lo
 }
 
 /* The base coordinates (x_w, y_h[, z_d], 1) of grid point p. */
-inline void affine_base(long p, long oW, long oH, long oD, int dims, int align_corners, ACC base[4])
+CLRS_INLINE void affine_base(long p, long oW, long oH, long oD, int dims, int align_corners, ACC base[4])
 {
     const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
     base[0] = RFN(clrs_affine_base)(ox, oW, align_corners);

@@ -40,16 +40,31 @@ __kernel void clrs_interpolate_gather(__global const ST *src, long src_off,
 #define IDX long
 #endif
 
+/* CLRS_VEC destinations per work-item along axis 2 (1, 2, 4, 8 or 16: a tuning parameter,
+ * lib/tune.c); every lane does the same sums in the same order, so the results do not depend
+ * on it. */
+#ifndef CLRS_VEC
 #define CLRS_VEC 4
-#if CLRS_DTYPE == 1
-#define ACCV double4
+#endif
+#define CLRS_VCAT_(a, b) a##b
+#define CLRS_VCAT(a, b) CLRS_VCAT_(a, b)
+#if CLRS_VEC == 1
+#define ACCV ACC
+#define VLOADV(p) (*(p))
+#define VSTOREV(v, p) (*(p) = (v))
 #else
-#define ACCV float4
+#if CLRS_DTYPE == 1
+#define ACCV CLRS_VCAT(double, CLRS_VEC)
+#else
+#define ACCV CLRS_VCAT(float, CLRS_VEC)
+#endif
+#define VLOADV(p) CLRS_VCAT(vload, CLRS_VEC)(0, (p))
+#define VSTOREV(v, p) CLRS_VCAT(vstore, CLRS_VEC)((v), 0, (p))
 #endif
 
 /* The axis-2 sum of destination o2 over the source row starting at element base. */
-inline ACC clrs_row_sum(__global const ST *src, IDX base, long s2, __global const int *tab,
-                        __global const ACC *wt, IDX o2)
+CLRS_INLINE ACC clrs_row_sum(__global const ST *src, IDX base, long s2, __global const int *tab,
+                             __global const ACC *wt, IDX o2)
 {
     const int k2 = CLRS_TAPS2 ? CLRS_TAPS2 : tab[10];
     const int n2 = CLRS_TAPS2 ? CLRS_TAPS2 : tab[tab[8] + o2];
@@ -62,7 +77,8 @@ inline ACC clrs_row_sum(__global const ST *src, IDX base, long s2, __global cons
 }
 
 /* Global range (ceil(O2 / CLRS_VEC), S1, planes * S0); tmp is [planes][S0][S1][O2] in ACC.
- * Each work-item sums CLRS_VEC neighbouring destinations along axis 2. */
+ * Each work-item sums CLRS_VEC neighbouring destinations along axis 2 (stored one by one:
+ * PoCL 3.1 miscompiled a vector built in a private array, see docs/ARCHITECTURE.md). */
 __kernel void clrs_interpolate_rows(__global const ST *src, long src_off,
                                     long sn, long sc, long s0, long s1, long s2,
                                     long C, long S0, long S1, long O2,
@@ -75,14 +91,9 @@ __kernel void clrs_interpolate_rows(__global const ST *src, long src_off,
     const IDX base = (IDX)src_off + (p / (IDX)C) * (IDX)sn + (p % (IDX)C) * (IDX)sc + i0 * (IDX)s0 +
                      i1 * (IDX)s1;
     __global ACC *out = tmp + (z * (IDX)S1 + i1) * (IDX)O2;
-    if (v2 + CLRS_VEC <= (IDX)O2) {
-        const ACCV r = (ACCV)(clrs_row_sum(src, base, s2, tab, wt, v2), clrs_row_sum(src, base, s2, tab, wt, v2 + 1),
-                              clrs_row_sum(src, base, s2, tab, wt, v2 + 2), clrs_row_sum(src, base, s2, tab, wt, v2 + 3));
-        vstore4(r, 0, out + v2);
-    } else {
-        IDX o2;
-        for (o2 = v2; o2 < (IDX)O2; o2++) out[o2] = clrs_row_sum(src, base, s2, tab, wt, o2);
-    }
+    const IDX end = v2 + CLRS_VEC <= (IDX)O2 ? v2 + CLRS_VEC : (IDX)O2;
+    IDX o2;
+    for (o2 = v2; o2 < end; o2++) out[o2] = clrs_row_sum(src, base, s2, tab, wt, o2);
 }
 
 /* Global range (ceil(O2 / CLRS_VEC), O1, planes * O0): each work-item sums CLRS_VEC neighbouring
@@ -111,19 +122,41 @@ __kernel void clrs_interpolate_cols(__global const ACC *tmp, long C, long S0, lo
         for (t0 = 0; t0 < n0; t0++) {
             const IDX b0 = (p * (IDX)S0 + (IDX)ix0[t0]) * (IDX)S1;
             ACCV acc1 = (ACCV)0;
-            for (t1 = 0; t1 < n1; t1++) acc1 += w1[t1] * vload4(0, tmp + (b0 + (IDX)ix1[t1]) * (IDX)O2 + v2);
+            for (t1 = 0; t1 < n1; t1++) acc1 += w1[t1] * VLOADV(tmp + (b0 + (IDX)ix1[t1]) * (IDX)O2 + v2);
             acc0 += w0[t0] * acc1;
         }
 #if CLRS_DTYPE <= 1
         if (d2 == 1) {
-            vstore4(acc0, 0, dst + dbase + v2);
+            VSTOREV(acc0, dst + dbase + v2);
             return;
         }
 #endif
+#if CLRS_VEC == 1
+        STORE(dst, dbase + v2 * (IDX)d2, acc0);
+#else
         STORE(dst, dbase + v2 * (IDX)d2, acc0.s0);
         STORE(dst, dbase + (v2 + 1) * (IDX)d2, acc0.s1);
+#if CLRS_VEC >= 4
         STORE(dst, dbase + (v2 + 2) * (IDX)d2, acc0.s2);
         STORE(dst, dbase + (v2 + 3) * (IDX)d2, acc0.s3);
+#endif
+#if CLRS_VEC >= 8
+        STORE(dst, dbase + (v2 + 4) * (IDX)d2, acc0.s4);
+        STORE(dst, dbase + (v2 + 5) * (IDX)d2, acc0.s5);
+        STORE(dst, dbase + (v2 + 6) * (IDX)d2, acc0.s6);
+        STORE(dst, dbase + (v2 + 7) * (IDX)d2, acc0.s7);
+#endif
+#if CLRS_VEC >= 16
+        STORE(dst, dbase + (v2 + 8) * (IDX)d2, acc0.s8);
+        STORE(dst, dbase + (v2 + 9) * (IDX)d2, acc0.s9);
+        STORE(dst, dbase + (v2 + 10) * (IDX)d2, acc0.sa);
+        STORE(dst, dbase + (v2 + 11) * (IDX)d2, acc0.sb);
+        STORE(dst, dbase + (v2 + 12) * (IDX)d2, acc0.sc);
+        STORE(dst, dbase + (v2 + 13) * (IDX)d2, acc0.sd);
+        STORE(dst, dbase + (v2 + 14) * (IDX)d2, acc0.se);
+        STORE(dst, dbase + (v2 + 15) * (IDX)d2, acc0.sf);
+#endif
+#endif
         return;
     }
     for (IDX o2 = v2; o2 < (IDX)O2; o2++) {

@@ -19,16 +19,25 @@
 #define ET uint
 #endif
 
-/* Global range (W, H, B0 * B1 * C) of the destination. down: 0 pixel_shuffle's map, 1
- * pixel_unshuffle's. */
+/* Global range (min(r, W), H, B0 * B1 * C) of the destination: work-item (j, h, z) writes the
+ * destination row's elements w = j, j + r, j + 2r, ... Along a row the map is periodic-linear
+ * with period r (resample_math_shuffle.h), so the shared map is called twice per work-item and
+ * the loop only adds: no division per element (PoCL's CPU device spent most of the one-element
+ * kernel's time in 64-bit divisions). down: 0 pixel_shuffle's map, 1 pixel_unshuffle's. */
 __kernel void clrs_pixel_shuffle(__global const ET *x, long x_off, long xs0, long xs1, long xs2,
                                  long xs3, long xs4, __global ET *y, long y_off, long ys0,
                                  long ys1, long ys2, long ys3, long ys4, int down, long r,
                                  long B1, long C, long H, long W)
 {
-    const long w = (long)get_global_id(0), h = (long)get_global_id(1), z = (long)get_global_id(2);
+    const long j = (long)get_global_id(0), h = (long)get_global_id(1), z = (long)get_global_id(2);
     const long c = z % C, b1 = (z / C) % B1, b0 = z / C / B1;
-    if (w >= W || h >= H) return;
-    y[y_off + b0 * ys0 + b1 * ys1 + c * ys2 + h * ys3 + w * ys4] =
-        x[x_off + b0 * xs0 + b1 * xs1 + clrs_shuffle_src(down, r, c, h, w, xs2, xs3, xs4)];
+    long w, src, step;
+    __global const ET *xb;
+    __global ET *yb;
+    if (j >= r || j >= W || h >= H) return;
+    xb = x + x_off + b0 * xs0 + b1 * xs1;
+    yb = y + y_off + b0 * ys0 + b1 * ys1 + c * ys2 + h * ys3;
+    src = clrs_shuffle_src(down, r, c, h, j, xs2, xs3, xs4);
+    step = clrs_shuffle_src(down, r, c, h, r, xs2, xs3, xs4) - clrs_shuffle_src(down, r, c, h, 0, xs2, xs3, xs4);
+    for (w = j; w < W; w += r, src += step) yb[w * ys4] = xb[src];
 }

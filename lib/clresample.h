@@ -144,6 +144,58 @@ CLRS_API clrs_status clrs_context_last_kernel_ms(clrs_context *ctx, double *ms);
 CLRS_API cl_context clrs_context_cl_context(const clrs_context *ctx);
 CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
 
+/* ---- Tuning of the OpenCL kernels --------------------------------------------------------
+ * Each tuned kernel family has a parameter set, chosen per (device, driver, kernel, shape
+ * class): the library's shipped default for the device class (CPU, GPU per vendor), replaced
+ * by an entry of the tuning file (`tuning.txt` in the cache directory, written by
+ * tools/clrs-tune, read when a context is made) or one set by clrs_tune_set, then by the
+ * environment (CLRS_WG, CLRS_VEC, CLRS_INTERP_PASSES). Parameters change speed only: every
+ * choice gives bit-identical results. Kernels: "interpolate" (classes "taps<a>-<b>-<c>": the
+ * tap count per table axis (D, H, W), 'v' where it varies, "-down" appended when the output
+ * is smaller than the input: "taps1-2-2" for bilinear 2x up, "taps1-2-2-down" for its backward),
+ * "grid_sample" and "grid_sample_backward" (classes "<2|3>d-<bilinear|nearest|bicubic>"),
+ * "pixel_shuffle" and "pixel_unshuffle" (classes "r<factor>-<element bytes>b", e.g. "r2-4b"),
+ * "max_unpool" and "max_unpool_backward" (class "all"). Only `wg` applies outside interpolate. */
+typedef struct {
+    int wg;     /* work-items per work-group, shared out over the NDRange dimensions, dimension 0
+                   first (0: the OpenCL runtime chooses); 0..4096 */
+    int vec;    /* interpolate's two-pass kernels: destinations per work-item along a row, 1, 2,
+                   4, 8 or 16 (other kernels ignore it) */
+    int passes; /* interpolate: 0 chooses by the elements read, 1 one pass, 2 two passes */
+} clrs_tune_params;
+
+typedef enum {
+    CLRS_TUNE_DEFAULT = 0, /* the library's default for the device class */
+    CLRS_TUNE_FILE = 1,    /* the tuning file */
+    CLRS_TUNE_SET = 2,     /* clrs_tune_set */
+    CLRS_TUNE_ENV = 3      /* an environment variable changed at least one parameter */
+} clrs_tune_source;
+
+typedef struct {
+    char kernel[32];
+    char shape_class[32];
+    clrs_tune_params params;
+    clrs_tune_source source;
+} clrs_tune_choice;
+
+/* The parameters a call of `kernel` on `shape_class` would use on this context, and where
+ * they come from. CLRS_ERR_UNSUPPORTED on the host backend. */
+CLRS_API clrs_status clrs_tune_lookup(clrs_context *ctx, const char *kernel, const char *shape_class,
+                                      clrs_tune_choice *choice);
+/* What the last tuned kernel launch of this context used (CLRS_ERR_UNSUPPORTED before any). */
+CLRS_API clrs_status clrs_context_last_tune(clrs_context *ctx, clrs_tune_choice *choice);
+/* Sets the context's entry for (kernel, shape_class); params NULL removes it. Names: up to 31
+ * characters of [A-Za-z0-9_.-]; parameters in their ranges. */
+CLRS_API clrs_status clrs_tune_set(clrs_context *ctx, const char *kernel, const char *shape_class,
+                                   const clrs_tune_params *params);
+/* Writes the context's entries (the file's and those set) as the tuning file's entries for
+ * its device and driver, keeping other devices' entries. CLRS_ERR_IO when there is no
+ * cache directory or it cannot be written. */
+CLRS_API clrs_status clrs_tune_save(clrs_context *ctx);
+/* The tuning file's path for this context (empty without a cache directory) and how many
+ * entries for its device it read or holds now. */
+CLRS_API clrs_status clrs_tune_file(clrs_context *ctx, char *path, size_t cap, size_t *entries);
+
 /* ---- Tensors ----------------------------------------------------------------------------- */
 
 typedef enum { CLRS_F32 = 0, CLRS_F64 = 1, CLRS_F16 = 2, CLRS_BF16 = 3, CLRS_I64 = 4,

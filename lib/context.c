@@ -117,6 +117,7 @@ static void finish_setup(clrs_context *ctx, const clrs_context_options *options)
 {
     if (!ctx->is_host) ctx->cache_dir = resolve_cache_dir(options->cache_dir);
     ctx->stats.disk_enabled = ctx->cache_dir != NULL;
+    if (!ctx->is_host) clrs__tune_load(ctx);
 }
 
 clrs_status clrs_context_create(clrs_context **out, const clrs_context_options *options)
@@ -228,6 +229,7 @@ void clrs_context_destroy(clrs_context *ctx)
     if (ctx->queue) clReleaseCommandQueue(ctx->queue);
     if (ctx->cl) clReleaseContext(ctx->cl);
     free(ctx->cache_dir);
+    clrs__tune_free(ctx);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx);
 }

@@ -57,6 +57,30 @@ char *clrs__kernel_source(const char *file);
 clrs_status clrs__program_get(clrs_context *ctx, const char *file, const char *options,
                               cl_program *program);
 void clrs__program_cache_free(clrs_context *ctx);
+/* Files of the cache directory, under the disk cache's trust rules (docs/ARCHITECTURE.md,
+ * "Program cache: what it trusts"). read: 0, or -1 absent, -2 a regular file that may not be
+ * used (another user's, group/other-writable, empty, larger than max_bytes, unreadable), -3
+ * not a regular file (symlink, directory, FIFO...); *data is malloc'd. write: 0, -1 the
+ * directory is unusable, -2 this path is. */
+int clrs__cache_file_read(const char *path, size_t max_bytes, unsigned char **data, size_t *size);
+int clrs__cache_file_write(const char *path, const unsigned char *data, size_t n);
+
+/* ---- tune.c ---- */
+typedef struct clrs__tune_entry clrs__tune_entry;
+/* Reads the tuning file's entries for the context's device (at context creation; a missing,
+ * unsafe or corrupt file leaves none) */
+void clrs__tune_load(clrs_context *ctx);
+void clrs__tune_free(clrs_context *ctx);
+/* The parameters of one call: shipped default for the device class, then the context's entry
+ * for (kernel, shape class), then the environment overrides (CLRS_WG, CLRS_VEC,
+ * CLRS_INTERP_PASSES). Recorded as the context's last choice (clrs_context_last_tune). */
+void clrs__tune_get(clrs_context *ctx, const char *kernel, const char *shape_class, clrs_tune_params *p);
+/* Parses tuning-file text: the entries for (device, driver) through `add` (fuzzed: any bytes).
+ * Returns the number of entries accepted, or -1 when the header is not a tuning file's. */
+int clrs__tune_parse(const char *text, size_t n, const char *device, const char *driver,
+                     void (*add)(void *arg, const char *kernel, const char *shape_class,
+                                 const clrs_tune_params *p),
+                     void *arg);
 
 /* ---- context.c ---- */
 struct clrs_context {
@@ -75,6 +99,9 @@ struct clrs_context {
     clrs__program *programs;      /* the memory level of the program cache */
     cl_event first_event;         /* the last op's first and last kernels, for */
     cl_event last_event;          /* clrs_context_last_kernel_ms */
+    clrs__tune_entry *tune;       /* tuning entries for this device (file, then caller), */
+    size_t ntune;                 /* guarded by lock */
+    clrs_tune_choice last_tune;   /* the parameters the last tuned kernel launch used */
     int used_clblast;             /* 1 once a CLBlast routine ran on this context (set
                                      atomically: ops may run on several threads); destroy
                                      then clears CLBlast's program cache */

@@ -215,7 +215,7 @@ static char *disk_path(const clrs_context *ctx, const char *key)
 
 /* ---- disk level ---- */
 
-/* What read_all found at a cache file's path. */
+/* What clrs__cache_file_read found at a cache file's path. */
 enum {
     READ_OK = 0,
     READ_ABSENT = -1,   /* nothing there: not a reject */
@@ -225,7 +225,10 @@ enum {
                            the key is built from source each time and nothing else changes */
 };
 
-static int read_all(const char *path, unsigned char **data, size_t *size)
+/* Reads a file of the cache directory under its trust rules (also the tuning file's,
+ * lib/tune.c): a regular file, owned by the effective user, not group/other-writable, at most
+ * max_bytes, opened without following links or blocking. One of the READ_* codes. */
+int clrs__cache_file_read(const char *path, size_t max_bytes, unsigned char **data, size_t *size)
 {
     struct stat st;
     unsigned char *p;
@@ -243,7 +246,7 @@ static int read_all(const char *path, unsigned char **data, size_t *size)
     }
     /* whoever can write the file can hand the driver a binary of their choosing */
     if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size <= 0 ||
-        (uint64_t)st.st_size > MAX_FILE_BYTES || !(p = malloc((size_t)st.st_size))) {
+        (uint64_t)st.st_size > max_bytes || !(p = malloc((size_t)st.st_size))) {
         close(fd);
         return READ_BAD;
     }
@@ -367,7 +370,7 @@ static cl_program load_from_disk(clrs_context *ctx, const char *path, const char
     strbuf kernels = {0};
 
     *rejected = 0;
-    switch (read_all(path, &file, &size)) {
+    switch (clrs__cache_file_read(path, MAX_FILE_BYTES, &file, &size)) {
     case READ_OK: break;
     case READ_ABSENT: return NULL;
     case READ_NOT_FILE: *rejected = READ_NOT_FILE; return NULL;
@@ -394,8 +397,9 @@ fail:
 }
 
 /* 0: written; -1: the temporary file could not be written (the directory is unusable);
- * -2: it could not be renamed over path (a problem of this one path). */
-static int write_file(const char *path, const unsigned char *data, size_t n)
+ * -2: it could not be renamed over path (a problem of this one path). Mode 0600, fsynced,
+ * renamed into place: readers never see half a file. Also writes the tuning file. */
+int clrs__cache_file_write(const char *path, const unsigned char *data, size_t n)
 {
     static unsigned counter;
     size_t len = strlen(path) + 48;
@@ -448,7 +452,7 @@ static void store_to_disk(clrs_context *ctx, const char *path, const char *key, 
     p = file + pos + 8;
     if (clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof p, &p, NULL) == CL_SUCCESS) {
         put_u64(file + total - 8, fnv1a(file, total - 8, 14695981039346656037ull));
-        if ((rc = write_file(path, file, total)) == 0) {
+        if ((rc = clrs__cache_file_write(path, file, total)) == 0) {
             ctx->stats.disk_writes++;
         } else if (rc == -1) {
             /* an unwritable directory: stop using the disk level, nothing else. A path that

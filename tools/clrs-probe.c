@@ -297,6 +297,8 @@ typedef struct {
     int ok;                    /* context created */
     char error[256];
     double bandwidth;
+    char tune_path[512];       /* the tuning file ("" without a cache directory) */
+    size_t tune_entries;       /* its entries for this device: 0 = not tuned */
     int checks, failures;
     double worst;
     char failed[512];
@@ -392,6 +394,7 @@ static void probe_device(const clrs_device_info *info, clrs_context *host, probe
         }
     }
     clrs_context_cache_stats(ctx, &r->stats);
+    if (clrs_tune_file(ctx, r->tune_path, sizeof r->tune_path, &r->tune_entries) != CLRS_OK) r->tune_path[0] = '\0';
     clrs_context_destroy(ctx);
 }
 
@@ -590,11 +593,15 @@ int main(int argc, char **argv)
                    r->bandwidth, r->checks, r->failures, r->worst);
             json_str(r->failed);
             printf("},\n   \"cache\": {\"builds\": %llu, \"memory_hits\": %llu, \"disk_hits\": %llu, "
-                   "\"disk_writes\": %llu, \"disk_rejects\": %llu, \"host_fallbacks\": %llu, \"disk_enabled\": %s}}%s\n",
+                   "\"disk_writes\": %llu, \"disk_rejects\": %llu, \"host_fallbacks\": %llu, \"disk_enabled\": %s}%s\n",
                    (unsigned long long)r->stats.builds, (unsigned long long)r->stats.memory_hits,
                    (unsigned long long)r->stats.disk_hits, (unsigned long long)r->stats.disk_writes,
                    (unsigned long long)r->stats.disk_rejects, (unsigned long long)r->stats.host_fallbacks,
-                   r->stats.disk_enabled ? "true" : "false", i + 1 < n ? "," : "");
+                   r->stats.disk_enabled ? "true" : "false", "");
+            printf("   ,\"tuning\": {\"file\": ");
+            json_str(r->tune_path);
+            printf(", \"entries\": %zu, \"tuned\": %s}}%s\n", r->tune_entries, r->tune_entries ? "true" : "false",
+                   i + 1 < n ? "," : "");
         }
         printf("]}\n");
     } else {
@@ -627,10 +634,19 @@ int main(int argc, char **argv)
             printf("  copy bandwidth %.1f GB/s (read + write)\n", r->bandwidth);
             printf("  self-test vs host: %d/%d passed (worst rel error %.2g)%s%s\n", r->checks - r->failures,
                    r->checks, r->worst, r->failures ? "; FAILED: " : "", r->failures ? r->failed : "");
-            printf("  program cache: builds %llu, memory hits %llu, disk hits %llu, disk writes %llu, rejects %llu, disk %s\n\n",
+            printf("  program cache: builds %llu, memory hits %llu, disk hits %llu, disk writes %llu, rejects %llu, disk %s\n",
                    (unsigned long long)r->stats.builds, (unsigned long long)r->stats.memory_hits,
                    (unsigned long long)r->stats.disk_hits, (unsigned long long)r->stats.disk_writes,
                    (unsigned long long)r->stats.disk_rejects, r->stats.disk_enabled ? "on" : "off");
+            if (r->info.type != CLRS_DEVICE_HOST) {
+                if (r->tune_entries)
+                    printf("  tuned: yes, %zu entries in %s\n\n", r->tune_entries, r->tune_path);
+                else
+                    printf("  tuned: no (shipped defaults; run clrs-tune --device %d:%d to write %s)\n\n",
+                           r->info.platform_index, r->info.device_index, *r->tune_path ? r->tune_path : "a tuning file");
+            } else {
+                printf("\n");
+            }
         }
     }
     clrs_context_destroy(host);

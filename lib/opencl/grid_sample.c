@@ -2,7 +2,17 @@
  * tensors (opencl/call.c), sets the arguments of the kernels in grid_sample.cl, enqueues them. */
 #include "opencl/opencl.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* The tuning shape class of a grid_sample call: "<2|3>d-<mode>". */
+static void grid_params(clrs_context *ctx, const char *kernel, const clrs__grid_geom *g, clrs_tune_params *tp)
+{
+    static const char *const modes[] = {"bilinear", "nearest", "bicubic"};
+    char klass[32];
+    snprintf(klass, sizeof klass, "%dd-%s", g->dims, g->mode >= 0 && g->mode <= 2 ? modes[g->mode] : "other");
+    clrs__tune_get(ctx, kernel, klass, tp);
+}
 
 static void geom_args(clrs__args *a, const clrs__grid_geom *g)
 {
@@ -30,7 +40,9 @@ clrs_status clrs__cl_grid_sample(clrs_context *ctx, const clrs__grid_geom *g,
     if (st == CLRS_OK && (st = clrs__cl_call_view(&c, 0, input, 0)) == CLRS_OK &&
         (st = clrs__cl_call_view(&c, 1, grid, 0)) == CLRS_OK && (st = clrs__cl_call_view(&c, 2, out, 1)) == CLRS_OK &&
         (st = clrs__cl_kernel(&c, "clrs_grid_sample_forward", &a)) == CLRS_OK) {
-        size_t global[2] = {(size_t)g->P, (size_t)g->N};
+        size_t global[2] = {(size_t)g->P, (size_t)g->N}, local[2];
+        clrs_tune_params tp;
+        grid_params(ctx, "grid_sample", g, &tp);
         clrs__grid_strides(input, s);
         clrs__arg_tensor(&a, &c.bufs[0], s);
         clrs__grid_point_strides(grid, s);
@@ -38,7 +50,7 @@ clrs_status clrs__cl_grid_sample(clrs_context *ctx, const clrs__grid_geom *g,
         clrs__grid_strides(out, s);
         clrs__arg_tensor(&a, &c.bufs[2], s);
         geom_args(&a, g);
-        st = clrs__cl_run(&c, &a, 2, global, NULL);
+        st = clrs__cl_run(&c, &a, 2, global, clrs__cl_local_for(ctx, tp.wg, 2, global, local));
     }
     return clrs__cl_call_end(&c, st);
 }
@@ -132,7 +144,9 @@ clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_ge
     if (atomic_input) st = zero_view(&c, ginput, 3);
     if (st == CLRS_OK && (ggrid || atomic_input)) {
         int64_t zero5[5] = {0, 0, 0, 0, 0};
-        size_t global[2] = {(size_t)g->P, (size_t)g->N};
+        size_t global[2] = {(size_t)g->P, (size_t)g->N}, local[2];
+        clrs_tune_params tp;
+        grid_params(ctx, "grid_sample_backward", g, &tp);
         if ((st = clrs__cl_kernel(&c, "clrs_grid_sample_backward", &a)) == CLRS_OK) {
             clrs__grid_strides(gout, s);
             clrs__arg_tensor(&a, &c.bufs[0], s);
@@ -148,7 +162,7 @@ clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_ge
             geom_args(&a, g);
             clrs__arg_int(&a, ggrid != NULL);
             clrs__arg_int(&a, atomic_input);
-            st = clrs__cl_run(&c, &a, 2, global, NULL);
+            st = clrs__cl_run(&c, &a, 2, global, clrs__cl_local_for(ctx, tp.wg, 2, global, local));
         }
     }
     if (st == CLRS_OK && ginput && !atomic_input) st = gather_input(&c, g, gout, grid, ginput, 0, 3);

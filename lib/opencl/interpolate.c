@@ -19,15 +19,30 @@ static double mean_taps(const clrs__interp_plan *plan, int a)
 }
 
 /* Elements read per destination element, one pass against two (tmp's write and reads
- * counted); CLRS_INTERP_PASSES=1 or 2 forces one (tests and benchmarks). */
-static int use_two_passes(const clrs__interp_plan *plan, const clrs__view *src)
+ * counted); the tuned `passes` (or CLRS_INTERP_PASSES=1|2) forces one. */
+static int use_two_passes(const clrs__interp_plan *plan, const clrs__view *src, int passes)
 {
     const double t0 = mean_taps(plan, 0), t1 = mean_taps(plan, 1), t2 = mean_taps(plan, 2);
     const double rows_per_dst = (double)clrs__view_axis(src, 0) * (double)clrs__view_axis(src, 1) /
                                 ((double)plan->dst[0] * (double)plan->dst[1]);
-    const char *force = getenv("CLRS_INTERP_PASSES");
-    if (force && (*force == '1' || *force == '2')) return *force == '2';
+    if (passes == 1 || passes == 2) return passes == 2;
     return rows_per_dst * (t2 + 1) + t0 * t1 < t0 * t1 * t2;
+}
+
+/* The tuning shape class: the tap count per table axis, 'v' where it varies ("taps1-2-2"),
+ * "-down" when the destination has fewer elements than the source (a 2x backward sums 2
+ * taps per axis like a 2x forward, but reads four times what it writes). */
+static void shape_class(const clrs__interp_plan *plan, const clrs__view *src, char *out, size_t cap)
+{
+    const double src_n = (double)clrs__view_axis(src, 0) * (double)clrs__view_axis(src, 1) * (double)clrs__view_axis(src, 2);
+    const double dst_n = (double)plan->dst[0] * (double)plan->dst[1] * (double)plan->dst[2];
+    char t[3][4];
+    int a;
+    for (a = 0; a < 3; a++) {
+        if (plan->fixed[a] > 0 && plan->fixed[a] < 1000) snprintf(t[a], sizeof t[a], "%d", plan->fixed[a]);
+        else snprintf(t[a], sizeof t[a], "v");
+    }
+    snprintf(out, cap, "taps%s-%s-%s%s", t[0], t[1], t[2], dst_n < src_n ? "-down" : "");
 }
 
 /* Every element offset of v, and partial sums of them, fit in a 32-bit int. */
@@ -36,22 +51,30 @@ static int offsets_fit_int32(const clrs__view *v)
     return (double)(v->mem ? v->offset / v->esize : 0) + (double)(v->span / v->esize) < 1073741824.0;
 }
 
-/* A work-group shape: the largest divisors of the global sizes within a budget of
- * work-items, dimension 0 first (experiment: CLRS_WG=budget). */
-static const size_t *local_for(const clrs_context *ctx, const size_t *global, size_t *local)
+/* A work-group shape: the largest divisors of the global sizes within a budget of wg
+ * work-items (the tuned parameter; 0: the runtime chooses), dimension 0 first. */
+const size_t *clrs__cl_local_for(const clrs_context *ctx, int wg, cl_uint dims, const size_t *global, size_t *local)
 {
-    const char *e = getenv("CLRS_WG");
-    size_t budget = e ? (size_t)atol(e) : ctx->info.type == CLRS_DEVICE_CPU ? 256 : 0, d, left;
-    int i;
+    size_t budget = (size_t)wg, d, left;
+    cl_uint i;
     if (!budget) return NULL;
+    if (ctx->info.max_work_group_size && budget > ctx->info.max_work_group_size) budget = ctx->info.max_work_group_size;
     left = budget;
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < dims; i++) {
         for (d = left < global[i] ? left : global[i]; d > 1 && global[i] % d; d--) ;
         local[i] = d ? d : 1;
         left /= local[i];
         if (!left) left = 1;
     }
     return local;
+}
+
+const size_t *clrs__cl_tuned_local(clrs_context *ctx, const char *kernel, const char *shape_class,
+                                   cl_uint dims, const size_t *global, size_t *local)
+{
+    clrs_tune_params tp;
+    clrs__tune_get(ctx, kernel, shape_class, &tp);
+    return clrs__cl_local_for(ctx, tp.wg, dims, global, local);
 }
 
 clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *plan,
@@ -61,16 +84,22 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
     const int64_t S0 = clrs__view_axis(src, 0), S1 = clrs__view_axis(src, 1);
     const size_t acc_size = plan->dbl ? 8 : 4;
     const double tmp_elems = (double)planes * (double)S0 * (double)S1 * (double)plan->dst[2];
-    int two = planes > 0 && use_two_passes(plan, src) &&
-              tmp_elems * (double)acc_size <= (double)ctx->info.max_alloc_bytes;
+    clrs_tune_params tp;
+    char klass[32];
+    int two;
     int64_t s[5];
     clrs__cl_call c;
     clrs__args a;
     cl_mem tab = NULL, wt = NULL, tmp = NULL;
     size_t local[3];
     cl_int err;
-    char options[128];
+    char options[160];
     clrs_status st;
+
+    shape_class(plan, src, klass, sizeof klass);
+    clrs__tune_get(ctx, "interpolate", klass, &tp);
+    two = planes > 0 && use_two_passes(plan, src, tp.passes) &&
+          tmp_elems * (double)acc_size <= (double)ctx->info.max_alloc_bytes;
 
     /* constant tap counts where the plan has them: the loops unroll (a few variants at most:
      * 1, 2 or 4 taps per axis for nearest, linear, cubic) */
@@ -79,6 +108,8 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
              plan->fixed[2] <= 4 ? plan->fixed[2] : 0);
     if (two && offsets_fit_int32(src) && offsets_fit_int32(dst) && tmp_elems < 1073741824.0)
         strcat(options, " -DCLRS_IDX32");
+    if (two && tp.vec != 4) /* 4: the kernel file's default, one program less to build */
+        snprintf(options + strlen(options), sizeof options - strlen(options), " -DCLRS_VEC=%d", tp.vec);
     if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate.cl", dst->dtype, options)) != CLRS_OK)
         return st;
     if (planes == 0) return CLRS_OK;
@@ -96,7 +127,7 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
         st = clrs__cl_fail(err, "interpolate", "clCreateBuffer(tables)");
     } else if (two) {
         if ((st = clrs__cl_kernel(&c, "clrs_interpolate_rows", &a)) == CLRS_OK) {
-            size_t global[3] = {(size_t)(plan->dst[2] + 3) / 4, (size_t)S1, (size_t)(planes * S0)};
+            size_t global[3] = {(size_t)(plan->dst[2] + tp.vec - 1) / (size_t)tp.vec, (size_t)S1, (size_t)(planes * S0)};
             clrs__axis_strides(src, s);
             clrs__arg_tensor(&a, &c.bufs[0], s);
             clrs__arg_long(&a, dst->shape[1]);
@@ -106,10 +137,11 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
             clrs__arg_mem(&a, tab);
             clrs__arg_mem(&a, wt);
             clrs__arg_mem(&a, tmp);
-            st = clrs__cl_run(&c, &a, 3, global, local_for(ctx, global, local));
+            st = clrs__cl_run(&c, &a, 3, global, clrs__cl_local_for(ctx, tp.wg, 3, global, local));
         }
         if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_interpolate_cols", &a)) == CLRS_OK) {
-            size_t global[3] = {(size_t)(plan->dst[2] + 3) / 4, (size_t)plan->dst[1], (size_t)(planes * plan->dst[0])};
+            size_t global[3] = {(size_t)(plan->dst[2] + tp.vec - 1) / (size_t)tp.vec, (size_t)plan->dst[1],
+                                (size_t)(planes * plan->dst[0])};
             clrs__arg_mem(&a, tmp);
             clrs__arg_long(&a, dst->shape[1]);
             clrs__arg_long(&a, S0);
@@ -120,7 +152,7 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
             clrs__arg_long(&a, plan->dst[2]);
             clrs__arg_mem(&a, tab);
             clrs__arg_mem(&a, wt);
-            st = clrs__cl_run(&c, &a, 3, global, local_for(ctx, global, local));
+            st = clrs__cl_run(&c, &a, 3, global, clrs__cl_local_for(ctx, tp.wg, 3, global, local));
         }
     } else if ((st = clrs__cl_kernel(&c, "clrs_interpolate_gather", &a)) == CLRS_OK) {
         size_t global[3] = {(size_t)plan->dst[2], (size_t)plan->dst[1], (size_t)(planes * plan->dst[0])};
@@ -134,7 +166,7 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
         clrs__arg_long(&a, plan->dst[2]);
         clrs__arg_mem(&a, tab);
         clrs__arg_mem(&a, wt);
-        st = clrs__cl_run(&c, &a, 3, global, NULL);
+        st = clrs__cl_run(&c, &a, 3, global, clrs__cl_local_for(ctx, tp.wg, 3, global, local));
     }
     /* the queue keeps the tables and the scratch alive until the kernels have finished */
     if (tab) clReleaseMemObject(tab);

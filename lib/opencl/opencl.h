@@ -62,6 +62,16 @@ clrs_status clrs__cl_kernel(clrs__cl_call *c, const char *name, clrs__args *a);
 clrs_status clrs__cl_run(clrs__cl_call *c, clrs__args *a, cl_uint dims, const size_t *global,
                          const size_t *local);
 
+/* A local size for `global` within wg work-items (clrs_tune_params.wg; 0: NULL, the
+ * runtime's choice), the largest divisors of the global sizes, dimension 0 first. */
+const size_t *clrs__cl_local_for(const clrs_context *ctx, int wg, cl_uint dims, const size_t *global,
+                                 size_t *local);
+
+/* The tuned local size for a launch of `kernel` on `shape_class` (clrs__tune_get, then
+ * clrs__cl_local_for): NULL for the runtime's choice. */
+const size_t *clrs__cl_tuned_local(clrs_context *ctx, const char *kernel, const char *shape_class,
+                                   cl_uint dims, const size_t *global, size_t *local);
+
 /* Runs an interpolate gather plan on the context's device. src and dst may be host views
  * (wrapped, and synchronised before return) or device views (enqueued only). Returns
  * CLRS_ERR_BUILD when the kernel cannot be built, before anything is enqueued. */

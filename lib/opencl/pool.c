@@ -85,12 +85,12 @@ clrs_status clrs__cl_max_unpool(clrs_context *ctx, const clrs__pool_geom *g, con
     winner = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, (size_t)(planes * nout) * 4, NULL, &err);
     if (!winner) return clrs__cl_call_end(&c, clrs__cl_fail(err, "max_unpool", "clCreateBuffer(winner)"));
     if ((st = clrs__cl_kernel(&c, "clrs_unpool_winner_init", &a)) == CLRS_OK) {
-        size_t global[1] = {(size_t)(planes * nout)};
+        size_t global[1] = {(size_t)(planes * nout)}, local[1];
         clrs__arg_mem(&a, winner);
-        st = clrs__cl_run(&c, &a, 1, global, NULL);
+        st = clrs__cl_run(&c, &a, 1, global, clrs__cl_tuned_local(ctx, "max_unpool", "all", 1, global, local));
     }
     if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_unpool_winner", &a)) == CLRS_OK) {
-        size_t global[2] = {(size_t)nin, (size_t)planes};
+        size_t global[2] = {(size_t)nin, (size_t)planes}, local[2];
         tensor_arg(&a, &c, 1);
         clrs__arg_mem(&a, winner);
         clrs__arg_long(&a, C);
@@ -98,10 +98,10 @@ clrs_status clrs__cl_max_unpool(clrs_context *ctx, const clrs__pool_geom *g, con
         clrs__arg_long(&a, g->in[2]);
         clrs__arg_long(&a, nin);
         clrs__arg_long(&a, nout);
-        st = clrs__cl_run(&c, &a, 2, global, NULL);
+        st = clrs__cl_run(&c, &a, 2, global, clrs__cl_tuned_local(ctx, "max_unpool", "all", 2, global, local));
     }
     if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_unpool_write", &a)) == CLRS_OK) {
-        size_t global[2] = {(size_t)nout, (size_t)planes};
+        size_t global[2] = {(size_t)nout, (size_t)planes}, local[2];
         tensor_arg(&a, &c, 0);
         clrs__arg_mem(&a, winner);
         tensor_arg(&a, &c, 2);
@@ -111,7 +111,7 @@ clrs_status clrs__cl_max_unpool(clrs_context *ctx, const clrs__pool_geom *g, con
         clrs__arg_long(&a, g->out[1]);
         clrs__arg_long(&a, g->out[2]);
         clrs__arg_long(&a, nout);
-        st = clrs__cl_run(&c, &a, 2, global, NULL);
+        st = clrs__cl_run(&c, &a, 2, global, clrs__cl_tuned_local(ctx, "max_unpool", "all", 2, global, local));
     }
     clReleaseMemObject(winner); /* kept alive by the enqueued kernels */
     return clrs__cl_call_end(&c, st);
@@ -127,7 +127,7 @@ clrs_status clrs__cl_max_unpool_backward(clrs_context *ctx, const clrs__pool_geo
     clrs__args a;
     clrs_status st = begin(&c, ctx, "max_unpool_backward", gin->dtype, gout, idx, 0, gin);
     if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_unpool_backward", &a)) == CLRS_OK) {
-        size_t global[2] = {(size_t)nin, (size_t)planes};
+        size_t global[2] = {(size_t)nin, (size_t)planes}, local[2];
         tensor_arg(&a, &c, 0);
         tensor_arg(&a, &c, 1);
         tensor_arg(&a, &c, 2);
@@ -137,7 +137,7 @@ clrs_status clrs__cl_max_unpool_backward(clrs_context *ctx, const clrs__pool_geo
         clrs__arg_long(&a, g->out[1]);
         clrs__arg_long(&a, g->out[2]);
         clrs__arg_long(&a, nin);
-        st = clrs__cl_run(&c, &a, 2, global, NULL);
+        st = clrs__cl_run(&c, &a, 2, global, clrs__cl_tuned_local(ctx, "max_unpool_backward", "all", 2, global, local));
     }
     return clrs__cl_call_end(&c, st);
 }

@@ -75,6 +75,22 @@ clrs_status clrs_context_last_kernel_ms(clrs_context *ctx, double *ms);
 cl_context clrs_context_cl_context(const clrs_context *ctx);
 cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
 
+typedef struct { int wg; int vec; int passes; } clrs_tune_params;
+typedef enum { CLRS_TUNE_DEFAULT = 0, CLRS_TUNE_FILE = 1, CLRS_TUNE_SET = 2, CLRS_TUNE_ENV = 3 } clrs_tune_source;
+typedef struct {
+    char kernel[32];
+    char shape_class[32];
+    clrs_tune_params params;
+    clrs_tune_source source;
+} clrs_tune_choice;
+clrs_status clrs_tune_lookup(clrs_context *ctx, const char *kernel, const char *shape_class,
+                             clrs_tune_choice *choice);
+clrs_status clrs_context_last_tune(clrs_context *ctx, clrs_tune_choice *choice);
+clrs_status clrs_tune_set(clrs_context *ctx, const char *kernel, const char *shape_class,
+                          const clrs_tune_params *params);
+clrs_status clrs_tune_save(clrs_context *ctx);
+clrs_status clrs_tune_file(clrs_context *ctx, char *path, size_t cap, size_t *entries);
+
 typedef enum { CLRS_F32 = 0, CLRS_F64 = 1, CLRS_F16 = 2, CLRS_BF16 = 3, CLRS_I64 = 4,
                CLRS_U8 = 5 } clrs_dtype;
 
