@@ -233,7 +233,7 @@ clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, con
         clrs__arg_int(&a, plan->axis[i]);
         clrs__arg_mem(&a, tab);
         clrs__arg_long(&a, (int64_t)plan->off[i]);
-        st = clrs__cl_run(&c, &a, 3, global, local_for(ctx, global, local));
+        st = clrs__cl_run(&c, &a, 3, global, clrs__cl_tuned_local(ctx, "interpolate_u8", "all", 3, global, local));
     }
     if (tab) clReleaseMemObject(tab);
     if (tmp) clReleaseMemObject(tmp);
