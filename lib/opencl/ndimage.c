@@ -1,7 +1,12 @@
-/* opencl/ndimage.c — the OpenCL backend of the scipy.ndimage ops. The backwards run on the
- * host through staged copies (a device gather of the transposed footprint is later work). */
+/* opencl/ndimage.c — the OpenCL backend of the scipy.ndimage ops: the coefficient buffer
+ * (pad kernel, one filter launch per axis), then the sampler (one work-item per output point)
+ * or, for spline_filter, the store into the output; kernels of ndimage.cl, built per (input,
+ * output, coordinates) dtype. The backwards run on the host through staged copies (a device
+ * gather of the transposed footprint is later work). */
 #include "opencl/opencl.h"
 #include "host/host.h"
+
+#include <stdio.h>
 
 /* Runs the host backend on host copies of the views (device views read back, written ones
  * written back). v[0 .. nin) are read, v[nin .. n) written; NULL entries are absent. */
@@ -31,11 +36,137 @@ static clrs_status staged(clrs_context *ctx, const clrs__ndi_geom *g, const clrs
     return s;
 }
 
+/* A real number argument in the device's clrs_ndr (double with fp64, else float). */
+static void arg_real(clrs__args *a, int fp64, double v)
+{
+    if (fp64) clrs__arg(a, sizeof(cl_double), &v);
+    else {
+        cl_float f = (cl_float)v;
+        clrs__arg(a, sizeof f, &f);
+    }
+}
+
+static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
+
 clrs_status clrs__cl_ndi(clrs_context *ctx, const clrs__ndi_geom *g, const clrs__view *in, const clrs__view *co,
                          const clrs__view *out)
 {
-    const clrs__view *v[3] = {in, co, out};
-    return staged(ctx, g, v, 2, 3, 0);
+    const int fp64 = ctx->info.fp64, rsize = fp64 ? 8 : 4;
+    const size_t wg = 64;
+    int64_t is[5], os[5], d[5], cs[4] = {0, 0, 0, 0};
+    char opts[96];
+    clrs__cl_call c;
+    clrs__args a;
+    cl_mem coef = NULL;
+    clrs_status st;
+    int k, ax[3], nax = 0, realmask = 0;
+    const int np = out->ndim - (in->ndim - g->ns);
+    snprintf(opts, sizeof opts, "-DCLRS_NDI_OUT=%d -DCLRS_NDI_CO=%d", (int)out->dtype, co ? (int)co->dtype : 0);
+    clrs__ndi_strides(in, g->ns, is);
+    clrs__ndi_strides(out, g->op == CLRS__NDI_FILTER ? g->ns : np, os);
+    if (co) {
+        const int cp = co->ndim - 1;
+        cs[0] = co->strides[0];
+        for (k = 0; k < 3; k++) cs[1 + k] = k >= 3 - cp ? co->strides[1 + k - (3 - cp)] : 0;
+    }
+    d[0] = g->B0, d[1] = g->B1, d[2] = g->coef[0], d[3] = g->coef[1], d[4] = g->coef[2];
+    for (k = 0; k < 3; k++) realmask |= g->real[k] << k;
+    if (g->filter_axis >= 0) ax[nax++] = g->filter_axis;
+    else
+        for (k = 0; k < 3; k++)
+            if (g->real[k]) ax[nax++] = 2 + k;
+    st = clrs__cl_call_begin(&c, ctx, g->op == CLRS__NDI_FILTER ? "spline_filter" : "ndimage", "ndimage.cl", in->dtype,
+                             opts);
+    if (st == CLRS_OK) st = clrs__cl_call_view(&c, 0, in, 0);
+    if (st == CLRS_OK) st = clrs__cl_call_view(&c, 1, co, 0);
+    if (st == CLRS_OK) st = clrs__cl_call_view(&c, 2, out, 1);
+    if (st == CLRS_OK && (g->op == CLRS__NDI_FILTER || g->filtered)) {
+        const int64_t total = d[0] * d[1] * d[2] * d[3] * d[4];
+        cl_int err;
+        size_t gsz = round_up((size_t)total, wg);
+        coef = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, (size_t)total * (size_t)rsize, NULL, &err);
+        if (!coef) st = clrs__cl_fail(err, c.op, "clCreateBuffer(coefficients)");
+        if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_ndi_pad", &a)) == CLRS_OK) {
+            clrs__arg_tensor(&a, &c.bufs[0], is);
+            clrs__arg_mem(&a, coef);
+            clrs__arg_long(&a, g->B1);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->in[k]);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->real[k] ? g->npad : 0);
+            clrs__arg_int(&a, g->mode);
+            arg_real(&a, fp64, g->pad_value);
+            clrs__arg_long(&a, total);
+            st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
+        }
+        for (k = 0; k < nax && st == CLRS_OK && g->filtered; k++) {
+            const int64_t lines = total / d[ax[k]];
+            size_t lsz = round_up((size_t)lines, wg);
+            if (d[ax[k]] <= 1) continue;
+            if ((st = clrs__cl_kernel(&c, "clrs_ndi_filter", &a)) != CLRS_OK) break;
+            clrs__arg_mem(&a, coef);
+            for (int e = 0; e < 5; e++) clrs__arg_long(&a, d[e]);
+            clrs__arg_int(&a, ax[k]);
+            clrs__arg_int(&a, g->order);
+            clrs__arg_int(&a, g->mode);
+            clrs__arg_int(&a, 0);
+            clrs__arg_long(&a, lines);
+            st = clrs__cl_run(&c, &a, 1, &lsz, &wg);
+        }
+        if (st == CLRS_OK && g->op == CLRS__NDI_FILTER && (st = clrs__cl_kernel(&c, "clrs_ndi_store", &a)) == CLRS_OK) {
+            clrs__arg_mem(&a, coef);
+            clrs__arg_tensor(&a, &c.bufs[2], os);
+            clrs__arg_long(&a, g->B1);
+            for (k = 2; k < 5; k++) clrs__arg_long(&a, d[k]);
+            clrs__arg_long(&a, total);
+            st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
+        }
+    }
+    if (st == CLRS_OK && g->op != CLRS__NDI_FILTER) {
+        size_t global[3];
+        const size_t local[3] = {g->out[2] >= 64 ? 64 : 1, 1, 1};
+        global[0] = round_up((size_t)g->out[2], local[0]);
+        global[1] = (size_t)g->out[1];
+        global[2] = (size_t)(g->B0 * g->B1 * g->out[0]);
+        st = clrs__cl_kernel(&c, coef ? "clrs_ndi_sample_coef" : "clrs_ndi_sample_input", &a);
+        if (st == CLRS_OK) {
+            if (coef) {
+                clrs__arg_mem(&a, coef);
+                clrs__arg_long(&a, d[3] * d[4]), clrs__arg_long(&a, d[4]), clrs__arg_long(&a, 1);
+            } else {
+                clrs__arg_mem(&a, c.bufs[0].mem);
+                clrs__arg_long(&a, (int64_t)c.bufs[0].elem_offset);
+                for (k = 0; k < 5; k++) clrs__arg_long(&a, is[k]);
+            }
+            if (co) {
+                clrs__arg_mem(&a, c.bufs[1].mem);
+                clrs__arg_long(&a, (int64_t)c.bufs[1].elem_offset);
+            } else {
+                clrs__arg_mem(&a, c.bufs[2].mem); /* unused: any buffer */
+                clrs__arg_long(&a, 0);
+            }
+            for (k = 0; k < 4; k++) clrs__arg_long(&a, cs[k]);
+            clrs__arg_mem(&a, c.bufs[2].mem);
+            clrs__arg_long(&a, (int64_t)c.bufs[2].elem_offset);
+            for (k = 0; k < 5; k++) clrs__arg_long(&a, os[k]);
+            clrs__arg_long(&a, g->B1);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->out[k]);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
+            clrs__arg_int(&a, g->op);
+            clrs__arg_int(&a, g->order);
+            clrs__arg_int(&a, g->mode);
+            clrs__arg_int(&a, g->grid_mode);
+            clrs__arg_int(&a, g->ns);
+            clrs__arg_int(&a, realmask);
+            clrs__arg_long(&a, g->npad);
+            arg_real(&a, fp64, g->cval);
+            for (k = 0; k < 3; k++) arg_real(&a, fp64, g->scale[k]);
+            for (k = 0; k < 9; k++) arg_real(&a, fp64, g->m[k / 3][k % 3]);
+            for (k = 0; k < 3; k++) arg_real(&a, fp64, g->off[k]);
+            st = clrs__cl_run(&c, &a, 3, global, local[0] > 1 ? local : NULL);
+        }
+    }
+    if (coef) clReleaseMemObject(coef);
+    return clrs__cl_call_end(&c, st);
 }
 
 clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, const clrs__view *gout,
