@@ -10,6 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 #define MAX_BACKENDS 8
 static th_backend backends[MAX_BACKENDS];
@@ -104,7 +112,7 @@ START_TEST(golden_ndimage)
     th_backend *be;
     th_record *recs;
     int nrec, k, failures = 0, count[NOPS][4], u8_cases = 0, u8_mismatch = 0, half_cases = 0;
-    double worst64 = 0, worst32 = 0, worst_half[2] = {0, 0};
+    double worst64 = 0, worst32 = 0, worst_half[2] = {0, 0}, t0 = now_s();
     TH_SKIP_MISSING_BACKEND();
     be = &backends[_i];
     memset(count, 0, sizeof count);
@@ -182,8 +190,9 @@ START_TEST(golden_ndimage)
         printf("ndimage golden [%s]: %-16s 1-D %3d, 2-D %3d, 3-D %3d cases\n", be->name, op_names[k], count[k][1],
                count[k][2], count[k][3]);
     printf("ndimage golden [%s]: %d cases; worst relative error f64 %.2e, f32 %.2e (vs scipy rounded); f16 %.2e, "
-           "bf16 %.2e on %d cases; u8 %d cases, %d mismatches\n",
-           be->name, nrec, worst64, worst32, worst_half[0], worst_half[1], half_cases, u8_cases, u8_mismatch);
+           "bf16 %.2e on %d cases; u8 %d cases, %d mismatches (%.1f s)\n",
+           be->name, nrec, worst64, worst32, worst_half[0], worst_half[1], half_cases, u8_cases, u8_mismatch,
+           now_s() - t0);
     th_records_free(recs, nrec);
     ck_assert_msg(failures == 0, "%d ndimage golden comparisons failed on %s", failures, be->name);
 }
@@ -211,7 +220,7 @@ START_TEST(adjoint)
 {
     th_backend *be;
     int op, order, mode, ns, checked = 0;
-    double worst = 0;
+    double worst = 0, t0 = now_s();
     uint64_t rng;
     TH_SKIP_MISSING_BACKEND();
     be = &backends[_i];
@@ -272,7 +281,8 @@ START_TEST(adjoint)
                     if (tc.base) th_tensor_free(&tc);
                 }
     printf("ndimage adjoint [%s]: <A x, y> = <x, A^T y> on %d configurations (spline_filter, zoom, affine_transform, "
-           "map_coordinates x orders x modes x 1-3 dims), worst relative gap %.2e\n", be->name, checked, worst);
+           "map_coordinates x orders x modes x 1-3 dims), worst relative gap %.2e (%.1f s)\n", be->name, checked, worst,
+           now_s() - t0);
 }
 END_TEST
 
@@ -281,7 +291,7 @@ START_TEST(coordinate_fd)
 {
     th_backend *be;
     int order, mode, ns, checks = 0;
-    double worst = 0;
+    double worst = 0, t0 = now_s();
     uint64_t rng;
     TH_SKIP_MISSING_BACKEND();
     be = &backends[_i];
@@ -325,8 +335,8 @@ START_TEST(coordinate_fd)
                 th_tensor_free(&tx), th_tensor_free(&tc), th_tensor_free(&tgc), th_tensor_free(&ty);
                 th_tensor_free(&tg), th_tensor_free(&tgx);
             }
-    printf("ndimage coordinate gradient [%s]: %d finite-difference checks, worst relative gap %.2e\n", be->name, checks,
-           worst);
+    printf("ndimage coordinate gradient [%s]: %d finite-difference checks, worst relative gap %.2e (%.1f s)\n", be->name,
+           checks, worst, now_s() - t0);
     ck_assert_int_gt(checks, 100);
 }
 END_TEST
