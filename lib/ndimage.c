@@ -60,6 +60,7 @@ static clrs_status filter_call(clrs_context *ctx, const char *op, const clrs_ndi
     if ((st = clrs__args_check(op, ctx, a, 2)) != CLRS_OK) return st;
     if ((st = clrs__ndi_spatial(op, p, a[0].v->ndim, &ns)) != CLRS_OK) return st;
     clrs__ndi_geom_init(&g, CLRS__NDI_FILTER, p, ns, a[0].v);
+    if ((st = clrs__ndi_check_coef(op, &g)) != CLRS_OK) return st;
     if (has_axis) {
         const int nd = a[0].v->ndim, nb = nd - ns;
         int ax = axis < 0 ? axis + nd : axis;
@@ -104,6 +105,7 @@ clrs_status clrs_zoom_shape(const clrs_ndi_params *params, int ndim, const int64
                             int64_t *out_shape)
 {
     const char *op = "zoom_shape";
+    int64_t tmp[5];
     clrs_status st;
     int ns, d;
     if ((st = clrs__ndi_check_params(op, params, CLRS__NDI_ZOOM)) != CLRS_OK) return st;
@@ -115,7 +117,7 @@ clrs_status clrs_zoom_shape(const clrs_ndi_params *params, int ndim, const int64
         if (in_shape[d] < 0)
             return clrs__fail(CLRS_ERR_ARGUMENT, "%s: in_shape[%d] is %lld; sizes must be >= 0", op, d,
                               (long long)in_shape[d]);
-        out_shape[d] = in_shape[d];
+        tmp[d] = in_shape[d];
     }
     for (d = 0; d < ns; d++) {
         const double z = zoom[d], r = rint((double)in_shape[ndim - ns + d] * z); /* Python's round: half to even */
@@ -126,10 +128,11 @@ clrs_status clrs_zoom_shape(const clrs_ndi_params *params, int ndim, const int64
         if (r < 1)
             return clrs__fail(CLRS_ERR_ARGUMENT, "%s: the output size along spatial dim %d is round(%lld * %g) = 0; "
                                                  "it must be >= 1", op, d, (long long)in_shape[ndim - ns + d], z);
-        out_shape[ndim - ns + d] = (int64_t)r;
+        tmp[ndim - ns + d] = (int64_t)r;
     }
-    if (clrs__size_product(out_shape, ndim) < 0)
+    if (clrs__size_product(tmp, ndim) < 0)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: the output is out of range: more than 2^63-1 elements", op);
+    memcpy(out_shape, tmp, sizeof(int64_t) * (size_t)ndim);
     clrs__clear_error();
     return CLRS_OK;
 }
@@ -207,6 +210,7 @@ static clrs_status transform_call(clrs_context *ctx, const char *op, int kind, i
     if ((st = clrs__ndi_spatial(op, p, in->ndim, &ns)) != CLRS_OK) return st;
     if ((st = transform_shapes(op, in, out, ns, backward ? "grad_output" : "output")) != CLRS_OK) return st;
     clrs__ndi_geom_init(&g, kind, p, ns, in);
+    if ((st = clrs__ndi_check_coef(op, &g)) != CLRS_OK) return st;
     set_out(&g, out, ns);
     if (kind == CLRS__NDI_ZOOM) zoom_scales(&g);
     else if ((st = set_affine(op, &g, matrix, offset)) != CLRS_OK) return st;
@@ -287,6 +291,7 @@ clrs_status clrs_map_coordinates(clrs_context *ctx, const clrs_ndi_params *param
     if ((st = clrs__ndi_spatial(op, params, a[0].v->ndim, &ns)) != CLRS_OK) return st;
     if ((st = mapc_shapes(op, a[0].v, a[1].v, a[2].v, ns)) != CLRS_OK) return st;
     clrs__ndi_geom_init(&g, CLRS__NDI_MAPC, params, ns, a[0].v);
+    if ((st = clrs__ndi_check_coef(op, &g)) != CLRS_OK) return st;
     set_out(&g, a[2].v, a[1].v->ndim - 1);
     if (!a[2].v->numel) return clrs__clear_error(), CLRS_OK;
     v[0] = a[0].v, v[1] = a[1].v, v[2] = a[2].v;
@@ -318,6 +323,7 @@ clrs_status clrs_map_coordinates_backward(clrs_context *ctx, const clrs_ndi_para
     if (a[3].v && (st = clrs__check_shape(op, a[3].v, a[1].v->ndim, a[1].v->shape, "the input's")) != CLRS_OK)
         return st;
     clrs__ndi_geom_init(&g, CLRS__NDI_MAPC, params, ns, a[1].v);
+    if ((st = clrs__ndi_check_coef(op, &g)) != CLRS_OK) return st;
     set_out(&g, a[0].v, a[2].v->ndim - 1);
     if (!a[3].v && !a[4].v) return clrs__clear_error(), CLRS_OK;
     if (!numel_of(a, 5)) return clrs__clear_error(), CLRS_OK;

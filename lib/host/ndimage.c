@@ -128,6 +128,8 @@ static clrs_status build_coef(const clrs__ndi_geom *g, const clrs__view *in, int
     double *c;
     coef_dims(g, d, s);
     clrs__ndi_strides(in, g->ns, is);
+    *out = NULL;
+    if (d[0] == 0 || s[0] == 0) return CLRS_OK; /* an empty batch: nothing to read */
     c = malloc(sizeof(double) * (size_t)(d[0] * s[0]));
     if (!c) return clrs__fail(CLRS_ERR_MEMORY, "ndimage: no memory for the coefficient array");
     rows = d[0] * d[1] * d[2] * d[3];
@@ -393,7 +395,7 @@ clrs_status clrs__host_ndi_backward(const clrs__ndi_geom *g, const clrs__view *g
     int64_t cd[5], cst[5];
     int ax[3], n, k;
     coef_dims(g, cd, cst);
-    if (gin) {
+    if (gin && cd[0] != 0 && cst[0] != 0) {
         double *gc;
         if (g->op == CLRS__NDI_FILTER) {
             clrs_status st = build_coef(g, gout, 0, &gc); /* grad_output as a double array */

@@ -245,6 +245,8 @@ clrs_status clrs__ndi_check_params(const char *op, const clrs_ndi_params *p, int
 /* A view's strides as (B0, B1, S0, S1, S2) for ns spatial dims. */
 void clrs__ndi_strides(const clrs__view *v, int ns, int64_t s[5]);
 double clrs__ndi_cast(double v, clrs_dtype dtype);
+/* The coefficient array's element count must fit (2^58: bytes and index arithmetic). */
+clrs_status clrs__ndi_check_coef(const char *op, const clrs__ndi_geom *g);
 /* Fills the geometry shared by every op from params and the input view. */
 void clrs__ndi_geom_init(clrs__ndi_geom *g, int op, const clrs_ndi_params *p, int ns, const clrs__view *in);
 
