@@ -189,3 +189,118 @@ __kernel void clrs_ndi_sample_input(__global const IN_T *x, long x_off, long xs0
     NDI_SAMPLE_BODY(LOAD_IN)
 }
 #undef SRC_BASE
+
+/* ---- backward: grad_input ------------------------------------------------------------------
+ * For these kernels CLRS_DTYPE is grad_output's dtype and CLRS_NDI_OUT grad_input's. The
+ * transposed footprint sum is a scatter: each output point adds its weighted grad_output into
+ * the coefficient gradient with a compare-exchange loop (64-bit with fp64, which needs
+ * cl_khr_int64_base_atomics; the host checks for it and otherwise runs the deterministic host
+ * backward). The order of the additions varies from run to run: not bit-reproducible. */
+#if CLRS_HAVE_DOUBLE && defined(cl_khr_int64_base_atomics)
+#pragma OPENCL EXTENSION cl_khr_int64_base_atomics : enable
+inline void ndi_atomic_add(volatile __global clrs_ndr *p, clrs_ndr v)
+{
+    union { ulong u; double f; } old, upd;
+    do {
+        old.f = *p;
+        upd.f = old.f + v;
+    } while (atom_cmpxchg((volatile __global ulong *)p, old.u, upd.u) != old.u);
+}
+#define NDI_HAVE_ATOMIC 1
+#elif !CLRS_HAVE_DOUBLE
+inline void ndi_atomic_add(volatile __global clrs_ndr *p, clrs_ndr v)
+{
+    union { uint u; float f; } old, upd;
+    do {
+        old.f = *p;
+        upd.f = old.f + v;
+    } while (atomic_cmpxchg((volatile __global uint *)p, old.u, upd.u) != old.u);
+}
+#define NDI_HAVE_ATOMIC 1
+#endif
+
+/* Global range: total (1-D). */
+__kernel void clrs_ndi_zero(__global clrs_ndr *c, long total)
+{
+    const long e = (long)get_global_id(0);
+    if (e < total) c[e] = 0;
+}
+
+#ifdef NDI_HAVE_ATOMIC
+/* Global range (o2, o1, B0 * B1 * o0): one output point's grad_output spread over its
+ * footprint in the coefficient gradient gc (contiguous, the coefficient layout). */
+__kernel void clrs_ndi_scatter(__global const IN_T *g, long g_off, long gs0, long gs1, long gs2, long gs3, long gs4,
+                               __global const CO_T *co, long co_off, long cs0, long cs1, long cs2, long cs3,
+                               __global clrs_ndr *gc, long B1, long o0, long o1, long o2, long cl0, long cl1,
+                               long cl2, int op, int order, int mode, int grid_mode, int ns, int realmask, long npad,
+                               clrs_ndr sc0, clrs_ndr sc1, clrs_ndr sc2, clrs_ndr m00, clrs_ndr m01, clrs_ndr m02,
+                               clrs_ndr m10, clrs_ndr m11, clrs_ndr m12, clrs_ndr m20, clrs_ndr m21, clrs_ndr m22,
+                               clrs_ndr of0, clrs_ndr of1, clrs_ndr of2)
+{
+    const long p2 = (long)get_global_id(0), p1 = (long)get_global_id(1), z = (long)get_global_id(2);
+    long p[3], cs[4], b, b0, b1, base;
+    int real[3], a, i, j, k;
+    clrs_ndr scale[3], m[9], off[3], gy;
+    clrs_ndi_taps t[3];
+    const long ln[3] = {cl0, cl1, cl2};
+    if (p2 >= o2 || p1 >= o1) return;
+    p[0] = z % o0, b = z / o0, p[1] = p1, p[2] = p2;
+    b0 = b / B1, b1 = b % B1;
+    real[0] = (realmask >> 0) & 1, real[1] = (realmask >> 1) & 1, real[2] = (realmask >> 2) & 1;
+    scale[0] = sc0, scale[1] = sc1, scale[2] = sc2;
+    m[0] = m00, m[1] = m01, m[2] = m02, m[3] = m10, m[4] = m11, m[5] = m12, m[6] = m20, m[7] = m21, m[8] = m22;
+    off[0] = of0, off[1] = of1, off[2] = of2;
+    cs[0] = cs0, cs[1] = cs1, cs[2] = cs2, cs[3] = cs3;
+    for (a = 0; a < 3; a++) {
+        if (!real[a]) {
+            clrs_ndi_unit_taps(&t[a]);
+            continue;
+        }
+        if (!clrs_ndi_axis_taps(ndi_coord(op, a, p, real, ns, grid_mode, npad, scale, m, off, co, co_off, cs), ln[a],
+                                order, mode, 0, &t[a]))
+            return;
+    }
+    gy = NDI_LOAD(CLRS_DTYPE, g, g_off + b0 * gs0 + b1 * gs1 + p[0] * gs2 + p[1] * gs3 + p[2] * gs4);
+    base = b * cl0 * cl1 * cl2;
+    for (i = 0; i < t[0].n; i++)
+        for (j = 0; j < t[1].n; j++)
+            for (k = 0; k < t[2].n; k++) {
+                clrs_ndr w = gy;
+                if (t[0].cv[i] || t[1].cv[j] || t[2].cv[k]) continue;
+                if (order > 0) {
+                    if (real[0]) w *= t[0].w[i];
+                    if (real[1]) w *= t[1].w[j];
+                    if (real[2]) w *= t[2].w[k];
+                }
+                ndi_atomic_add(gc + base + (t[0].idx[i] * cl1 + t[1].idx[j]) * cl2 + t[2].idx[k], w);
+            }
+}
+#endif
+
+/* Global range: B0 * B1 * in0 * in1 * in2 (1-D): grad_input from the coefficient gradient,
+ * the padding's transpose ('nearest' edge copies add into the border element). */
+__kernel void clrs_ndi_unpad(__global const clrs_ndr *gc, __global OUT_T *y, long y_off, long ys0, long ys1, long ys2,
+                             long ys3, long ys4, long B1, long in0, long in1, long in2, long cl0, long cl1, long cl2,
+                             long p0, long p1, long p2, int mode, long total)
+{
+    const long e = (long)get_global_id(0);
+    long r = e, j[3], lo[3], hi[3], pad[3], cl[3], in[3], b, x, yy, w;
+    clrs_ndr s = 0;
+    int a;
+    if (e >= total) return;
+    in[0] = in0, in[1] = in1, in[2] = in2, cl[0] = cl0, cl[1] = cl1, cl[2] = cl2, pad[0] = p0, pad[1] = p1, pad[2] = p2;
+    j[2] = r % in2, r /= in2;
+    j[1] = r % in1, r /= in1;
+    j[0] = r % in0, b = r / in0;
+    for (a = 0; a < 3; a++) {
+        lo[a] = hi[a] = j[a] + pad[a];
+        if (pad[a] && mode == CLRS_NDI_M_NEAREST) {
+            if (j[a] == 0) lo[a] = 0;
+            if (j[a] == in[a] - 1) hi[a] = cl[a] - 1;
+        }
+    }
+    for (x = lo[0]; x <= hi[0]; x++)
+        for (yy = lo[1]; yy <= hi[1]; yy++)
+            for (w = lo[2]; w <= hi[2]; w++) s += gc[((b * cl0 + x) * cl1 + yy) * cl2 + w];
+    NDI_STORE(CLRS_NDI_OUT, y, y_off + (b / B1) * ys0 + (b % B1) * ys1 + j[0] * ys2 + j[1] * ys3 + j[2] * ys4, s);
+}

@@ -1,12 +1,15 @@
 /* opencl/ndimage.c — the OpenCL backend of the scipy.ndimage ops: the coefficient buffer
  * (pad kernel, one filter launch per axis), then the sampler (one work-item per output point)
  * or, for spline_filter, the store into the output; kernels of ndimage.cl, built per (input,
- * output, coordinates) dtype. The backwards run on the host through staged copies (a device
- * gather of the transposed footprint is later work). */
+ * output, coordinates) dtype. The backward's grad_input runs on the device (a scatter with
+ * compare-exchange atomics, then the transposed prefilter and padding); a deterministic
+ * context, grad_coordinates or a device without the atomics run the host backward on staged
+ * copies. */
 #include "opencl/opencl.h"
 #include "host/host.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Runs the host backend on host copies of the views (device views read back, written ones
  * written back). v[0 .. nin) are read, v[nin .. n) written; NULL entries are absent. */
@@ -169,10 +172,147 @@ clrs_status clrs__cl_ndi(clrs_context *ctx, const clrs__ndi_geom *g, const clrs_
     return clrs__cl_call_end(&c, st);
 }
 
+/* 64-bit compare-exchange for the double scatter (cl_khr_int64_base_atomics); float
+ * arithmetic (no fp64) uses the 32-bit one of OpenCL 1.1. */
+static int has_atomics(const clrs_context *ctx)
+{
+    char ext[8192];
+    size_t n = 0;
+    if (!ctx->info.fp64) return 1;
+    if (clGetDeviceInfo(ctx->device, CL_DEVICE_EXTENSIONS, sizeof ext - 1, ext, &n) != CL_SUCCESS) return 0;
+    ext[n < sizeof ext ? n : sizeof ext - 1] = 0;
+    return strstr(ext, "cl_khr_int64_base_atomics") != NULL;
+}
+
+/* grad_input on the device: the coefficient gradient (spline_filter: grad_output copied;
+ * otherwise zeroed, then the scatter of every output point), the prefilter's transpose per
+ * axis in reverse order, then the padding's transpose into grad_input. grad_coordinates, a
+ * deterministic context, or a device without the atomics: the host backward on staged copies. */
 clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, const clrs__view *gout,
                                   const clrs__view *in, const clrs__view *co, const clrs__view *gin,
                                   const clrs__view *gco)
 {
-    const clrs__view *v[5] = {gout, in, co, gin, gco};
-    return staged(ctx, g, v, 3, 5, 1);
+    const int fp64 = ctx->info.fp64, rsize = fp64 ? 8 : 4;
+    const size_t wg = 64;
+    int64_t gs[5], is[5], d[5], cs[4] = {0, 0, 0, 0}, total;
+    char opts[96];
+    clrs__cl_call c;
+    clrs__args a;
+    cl_mem gc = NULL;
+    cl_int err;
+    clrs_status st;
+    int k, ax[3], nax = 0, realmask = 0;
+    size_t gsz;
+    if (gco || !gin || ctx->deterministic || !has_atomics(ctx)) {
+        const clrs__view *v[5] = {gout, in, co, gin, gco};
+        return staged(ctx, g, v, 3, 5, 1);
+    }
+    snprintf(opts, sizeof opts, "-DCLRS_NDI_OUT=%d -DCLRS_NDI_CO=%d", (int)gin->dtype, co ? (int)co->dtype : 0);
+    clrs__ndi_strides(gout, co ? co->ndim - 1 : g->ns, gs);
+    clrs__ndi_strides(gin, g->ns, is);
+    if (co) {
+        const int cp = co->ndim - 1;
+        cs[0] = co->strides[0];
+        for (k = 0; k < 3; k++) cs[1 + k] = k >= 3 - cp ? co->strides[1 + k - (3 - cp)] : 0;
+    }
+    d[0] = g->B0, d[1] = g->B1, d[2] = g->coef[0], d[3] = g->coef[1], d[4] = g->coef[2];
+    total = d[0] * d[1] * d[2] * d[3] * d[4];
+    gsz = round_up((size_t)total, wg);
+    for (k = 0; k < 3; k++) realmask |= g->real[k] << k;
+    if (g->filter_axis >= 0) ax[nax++] = g->filter_axis;
+    else
+        for (k = 0; k < 3; k++)
+            if (g->real[k]) ax[nax++] = 2 + k;
+    st = clrs__cl_call_begin(&c, ctx, g->op == CLRS__NDI_FILTER ? "spline_filter_backward" : "ndimage_backward",
+                             "ndimage.cl", gout->dtype, opts);
+    if (st == CLRS_OK) st = clrs__cl_call_view(&c, 0, gout, 0);
+    if (st == CLRS_OK) st = clrs__cl_call_view(&c, 1, co, 0);
+    if (st == CLRS_OK) st = clrs__cl_call_view(&c, 2, gin, 1);
+    if (st == CLRS_OK) {
+        gc = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, (size_t)total * (size_t)rsize, NULL, &err);
+        if (!gc) st = clrs__cl_fail(err, c.op, "clCreateBuffer(coefficient gradient)");
+    }
+    if (st == CLRS_OK && g->op == CLRS__NDI_FILTER) { /* grad_output as the coefficient layout */
+        if ((st = clrs__cl_kernel(&c, "clrs_ndi_pad", &a)) == CLRS_OK) {
+            clrs__arg_tensor(&a, &c.bufs[0], gs);
+            clrs__arg_mem(&a, gc);
+            clrs__arg_long(&a, g->B1);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->in[k]);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, 0);
+            clrs__arg_int(&a, g->mode);
+            arg_real(&a, fp64, 0.0);
+            clrs__arg_long(&a, total);
+            st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
+        }
+    } else if (st == CLRS_OK) {
+        if ((st = clrs__cl_kernel(&c, "clrs_ndi_zero", &a)) == CLRS_OK) {
+            clrs__arg_mem(&a, gc);
+            clrs__arg_long(&a, total);
+            st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
+        }
+        if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_ndi_scatter", &a)) == CLRS_OK) {
+            size_t global[3];
+            const size_t local[3] = {g->out[2] >= 64 ? 64 : 1, 1, 1};
+            global[0] = round_up((size_t)g->out[2], local[0]);
+            global[1] = (size_t)g->out[1];
+            global[2] = (size_t)(g->B0 * g->B1 * g->out[0]);
+            clrs__arg_tensor(&a, &c.bufs[0], gs);
+            clrs__arg_mem(&a, co ? c.bufs[1].mem : gc);
+            clrs__arg_long(&a, co ? (int64_t)c.bufs[1].elem_offset : 0);
+            for (k = 0; k < 4; k++) clrs__arg_long(&a, cs[k]);
+            clrs__arg_mem(&a, gc);
+            clrs__arg_long(&a, g->B1);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->out[k]);
+            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
+            clrs__arg_int(&a, g->op);
+            clrs__arg_int(&a, g->order);
+            clrs__arg_int(&a, g->mode);
+            clrs__arg_int(&a, g->grid_mode);
+            clrs__arg_int(&a, g->ns);
+            clrs__arg_int(&a, realmask);
+            clrs__arg_long(&a, g->npad);
+            for (k = 0; k < 3; k++) arg_real(&a, fp64, g->scale[k]);
+            for (k = 0; k < 9; k++) arg_real(&a, fp64, g->m[k / 3][k % 3]);
+            for (k = 0; k < 3; k++) arg_real(&a, fp64, g->off[k]);
+            st = clrs__cl_run(&c, &a, 3, global, local[0] > 1 ? local : NULL);
+        }
+    }
+    for (k = nax - 1; k >= 0 && st == CLRS_OK && g->filtered; k--) { /* the prefilter transposed */
+        const int64_t lines = total / d[ax[k]];
+        size_t lsz = round_up((size_t)lines, wg);
+        if (d[ax[k]] <= 1) continue;
+        if ((st = clrs__cl_kernel(&c, "clrs_ndi_filter", &a)) != CLRS_OK) break;
+        clrs__arg_mem(&a, gc);
+        for (int e = 0; e < 5; e++) clrs__arg_long(&a, d[e]);
+        clrs__arg_int(&a, ax[k]);
+        clrs__arg_int(&a, g->order);
+        clrs__arg_int(&a, g->mode);
+        clrs__arg_int(&a, 1);
+        clrs__arg_long(&a, lines);
+        st = clrs__cl_run(&c, &a, 1, &lsz, &wg);
+    }
+    if (st == CLRS_OK && g->op == CLRS__NDI_FILTER && (st = clrs__cl_kernel(&c, "clrs_ndi_store", &a)) == CLRS_OK) {
+        clrs__arg_mem(&a, gc);
+        clrs__arg_tensor(&a, &c.bufs[2], is);
+        clrs__arg_long(&a, g->B1);
+        for (k = 2; k < 5; k++) clrs__arg_long(&a, d[k]);
+        clrs__arg_long(&a, total);
+        st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
+    } else if (st == CLRS_OK && g->op != CLRS__NDI_FILTER &&
+               (st = clrs__cl_kernel(&c, "clrs_ndi_unpad", &a)) == CLRS_OK) {
+        const int64_t n = g->B0 * g->B1 * g->in[0] * g->in[1] * g->in[2];
+        size_t usz = round_up((size_t)n, wg);
+        clrs__arg_mem(&a, gc);
+        clrs__arg_tensor(&a, &c.bufs[2], is);
+        clrs__arg_long(&a, g->B1);
+        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->in[k]);
+        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
+        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->real[k] ? g->npad : 0);
+        clrs__arg_int(&a, g->mode);
+        clrs__arg_long(&a, n);
+        st = clrs__cl_run(&c, &a, 1, &usz, &wg);
+    }
+    if (gc) clReleaseMemObject(gc);
+    return clrs__cl_call_end(&c, st);
 }
