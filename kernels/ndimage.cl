@@ -159,7 +159,7 @@ inline clrs_ndr ndi_coord(int op, int a, const long *p, const int *real, int ns,
     }                                                                                                   \
     if (inside) {                                                                                       \
         base = SRC_BASE;                                                                                \
-        CLRS_NDI_SUM(v, t, real, base, ss0, ss1, ss2, cval, order, LOADC);                              \
+        CLRS_NDI_SUM(v, t[0], t[1], t[2], real, base, ss0, ss1, ss2, cval, order, LOADC);                              \
     }                                                                                                   \
     NDI_STORE(CLRS_NDI_OUT, y, y_off + b0 * ys0 + b1 * ys1 + p[0] * ys2 + p[1] * ys3 + p[2] * ys4, v);
 

@@ -264,26 +264,26 @@ CLRS_INLINE clrs_ndr clrs_ndi_zoom_coord(clrs_i64 k, clrs_ndr scale, int grid_mo
     return cc + (clrs_ndr)npad;
 }
 
-/* The footprint sum of one point (= NI_GeometricTransform's inner loop): taps[0..2] along the
- * coefficient array's axes (0, 1, 2; unit axes have one tap), row-major over the footprint,
- * each tap's coefficient (or cval) times the weights of the real axes in axis order. LOADC(o)
- * reads the coefficient at element offset o as clrs_ndr. real[a]: axis a is a spatial dim. */
-#define CLRS_NDI_SUM(RESULT, TAPS, REAL, BASE, S0, S1, S2, CVAL, ORDER, LOADC)                         \
+/* The footprint sum of one point (= NI_GeometricTransform's inner loop): T0, T1, T2 the taps
+ * (clrs_ndi_taps lvalues) along the coefficient array's axes (0, 1, 2; unit axes have one
+ * tap), row-major over the footprint, each tap's coefficient (or cval) times the weights of
+ * the real axes in axis order. LOADC(o) reads the coefficient at element offset o as clrs_ndr.
+ * real[a]: axis a is a spatial dim. */
+#define CLRS_NDI_SUM(RESULT, T0, T1, T2, REAL, BASE, S0, S1, S2, CVAL, ORDER, LOADC)                    \
     do {                                                                                            \
         clrs_ndr acc_ = 0;                                                                          \
         int a_, b_, c_;                                                                             \
-        for (a_ = 0; a_ < (TAPS)[0].n; a_++)                                                        \
-            for (b_ = 0; b_ < (TAPS)[1].n; b_++)                                                    \
-                for (c_ = 0; c_ < (TAPS)[2].n; c_++) {                                              \
+        for (a_ = 0; a_ < (T0).n; a_++)                                                             \
+            for (b_ = 0; b_ < (T1).n; b_++)                                                         \
+                for (c_ = 0; c_ < (T2).n; c_++) {                                                   \
                     clrs_ndr co_;                                                                   \
-                    if ((TAPS)[0].cv[a_] || (TAPS)[1].cv[b_] || (TAPS)[2].cv[c_]) co_ = (CVAL);       \
+                    if ((T0).cv[a_] || (T1).cv[b_] || (T2).cv[c_]) co_ = (CVAL);                    \
                     else                                                                            \
-                        co_ = LOADC((BASE) + (TAPS)[0].idx[a_] * (S0) + (TAPS)[1].idx[b_] * (S1) +     \
-                                    (TAPS)[2].idx[c_] * (S2));                                      \
+                        co_ = LOADC((BASE) + (T0).idx[a_] * (S0) + (T1).idx[b_] * (S1) + (T2).idx[c_] * (S2)); \
                     if ((ORDER) > 0) {                                                              \
-                        if ((REAL)[0]) co_ *= (TAPS)[0].w[a_];                                      \
-                        if ((REAL)[1]) co_ *= (TAPS)[1].w[b_];                                      \
-                        if ((REAL)[2]) co_ *= (TAPS)[2].w[c_];                                      \
+                        if ((REAL)[0]) co_ *= (T0).w[a_];                                           \
+                        if ((REAL)[1]) co_ *= (T1).w[b_];                                           \
+                        if ((REAL)[2]) co_ *= (T2).w[c_];                                           \
                     }                                                                               \
                     acc_ += co_;                                                                    \
                 }                                                                                   \

@@ -198,17 +198,44 @@ static int point_taps(const clrs__ndi_geom *g, const clrs__view *co, const int64
 #define LC_BF16(o) ((double)clrs_bf16_to_float(((const clrs_u16 *)in->host)[o]))
 #define LC_U8(o) ((double)((const clrs_u8 *)in->host)[o])
 
+/* zoom is separable: the taps of every output index, per axis, computed once (as scipy's
+ * NI_ZoomShift does). 0 when there is no memory for them. */
+static int zoom_tables(const clrs__ndi_geom *g, clrs_ndi_taps *tab[3], char *in_tab[3])
+{
+    int a;
+    int64_t k;
+    for (a = 0; a < 3; a++) {
+        tab[a] = malloc(sizeof(clrs_ndi_taps) * (size_t)g->out[a]);
+        in_tab[a] = malloc((size_t)g->out[a]);
+        if (!tab[a] || !in_tab[a]) return 0;
+        for (k = 0; k < g->out[a]; k++) {
+            if (!g->real[a]) {
+                clrs_ndi_unit_taps(&tab[a][k]);
+                in_tab[a][k] = 1;
+                continue;
+            }
+            in_tab[a][k] = (char)clrs_ndi_axis_taps(clrs_ndi_zoom_coord(k, g->scale[a], g->grid_mode, g->npad),
+                                                    g->coef[a], g->order, g->mode, 0, &tab[a][k]);
+        }
+    }
+    return 1;
+}
+
 static void sample(const clrs__ndi_geom *g, const clrs__view *in, const double *coef, const clrs__view *co,
                    const clrs__view *out)
 {
     int64_t os[5], is[5], cs[4] = {0, 0, 0, 0}, cd[5], cst[5], rows, z;
     const int np = out->ndim - (in->ndim - g->ns);
     const int src = coef ? 0 : 1 + (int)in->dtype;
+    clrs_ndi_taps *tab[3] = {NULL, NULL, NULL};
+    char *in_tab[3] = {NULL, NULL, NULL};
     clrs__ndi_strides(out, np, os);
     clrs__ndi_strides(in, g->ns, is);
     coef_dims(g, cd, cst);
     if (coef) is[2] = cst[2], is[3] = cst[3], is[4] = cst[4];
     if (co) coord_strides(co, cs);
+    if (g->op == CLRS__NDI_ZOOM && !zoom_tables(g, tab, in_tab)) /* no memory: per point */
+        for (int a = 0; a < 3; a++) free(tab[a]), free(in_tab[a]), tab[a] = NULL, in_tab[a] = NULL;
     rows = g->B0 * g->B1 * g->out[0] * g->out[1];
 #pragma omp parallel for schedule(static)
     for (z = 0; z < rows; z++) {
@@ -220,20 +247,30 @@ static void sample(const clrs__ndi_geom *g, const clrs__view *in, const double *
         p[1] = z % g->out[1], p[0] = (z / g->out[1]) % g->out[0];
         for (p[2] = 0; p[2] < g->out[2]; p[2]++) {
             clrs_ndi_taps t[3];
+            const clrs_ndi_taps *tp[3] = {&t[0], &t[1], &t[2]};
             double v = g->cval;
-            if (point_taps(g, co, cs, p, 0, t)) {
+            int inside;
+            if (tab[0]) {
+                int a;
+                inside = in_tab[0][p[0]] && in_tab[1][p[1]] && in_tab[2][p[2]];
+                for (a = 0; a < 3; a++) tp[a] = &tab[a][p[a]];
+            } else {
+                inside = point_taps(g, co, cs, p, 0, t);
+            }
+            if (inside) {
                 switch (src) {
-                case 0: CLRS_NDI_SUM(v, t, g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_COEF); break;
-                case 1 + CLRS_F32: CLRS_NDI_SUM(v, t, g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_F32); break;
-                case 1 + CLRS_F64: CLRS_NDI_SUM(v, t, g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_F64); break;
-                case 1 + CLRS_F16: CLRS_NDI_SUM(v, t, g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_F16); break;
-                case 1 + CLRS_BF16: CLRS_NDI_SUM(v, t, g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_BF16); break;
-                default: CLRS_NDI_SUM(v, t, g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_U8); break;
+                case 0: CLRS_NDI_SUM(v, *tp[0], *tp[1], *tp[2], g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_COEF); break;
+                case 1 + CLRS_F32: CLRS_NDI_SUM(v, *tp[0], *tp[1], *tp[2], g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_F32); break;
+                case 1 + CLRS_F64: CLRS_NDI_SUM(v, *tp[0], *tp[1], *tp[2], g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_F64); break;
+                case 1 + CLRS_F16: CLRS_NDI_SUM(v, *tp[0], *tp[1], *tp[2], g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_F16); break;
+                case 1 + CLRS_BF16: CLRS_NDI_SUM(v, *tp[0], *tp[1], *tp[2], g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_BF16); break;
+                default: CLRS_NDI_SUM(v, *tp[0], *tp[1], *tp[2], g->real, ibase, is[2], is[3], is[4], g->cval, g->order, LC_U8); break;
                 }
             }
             store_any(out, obase + p[0] * os[2] + p[1] * os[3] + p[2] * os[4], v);
         }
     }
+    for (int a = 0; a < 3; a++) free(tab[a]), free(in_tab[a]);
 }
 
 /* Writes the five-axis contiguous array c (the coefficient layout, npad 0) into view v. */
