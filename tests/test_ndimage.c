@@ -3,7 +3,7 @@
  * (tests/golden/ndimage.txt: f64 within 1e-12, f32 within 1e-6 of scipy's result rounded,
  * u8 exact, f16 / bf16 storage within their rounding), the adjoint identity of every backward
  * in f64, finite differences of the coordinate gradient, and the argument rules (messages
- * naming the argument; outputs untouched). */
+ * naming the argument; outputs untouched), strided layouts, cl_mem tensors, empty batches. */
 #include "harness.h"
 
 #include <math.h>
@@ -426,12 +426,118 @@ START_TEST(argument_rules)
 }
 END_TEST
 
+/* ---- layouts, cl_mem tensors, empty tensors -------------------------------------------------- */
+
+/* A transposed (H and W swapped in memory), offset view of a copy of x's values. */
+static void strided_copy(const th_tensor *x, th_tensor *big, clrs_tensor *v)
+{
+    const int nd = x->t.ndim;
+    int64_t shape[5], i, idx[5];
+    int d;
+    memcpy(shape, x->t.shape, sizeof shape);
+    th_tensor_alloc(big, x->t.dtype, 1, (int64_t[]){th_numel(&x->t) + 7});
+    *v = x->t;
+    v->contiguous = 0;
+    v->data = (char *)big->base + 3 * clrs_dtype_size(x->t.dtype);
+    /* row-major over (..., W, H): the last two dims swapped in memory */
+    v->strides[nd - 2] = 1, v->strides[nd - 1] = shape[nd - 2];
+    for (d = nd - 3; d >= 0; d--) v->strides[d] = (d == nd - 3 ? shape[nd - 1] * shape[nd - 2] : v->strides[d + 1] * shape[d + 1]);
+    for (i = 0; i < th_numel(&x->t); i++) {
+        int64_t r = i, off = 0;
+        for (d = nd - 1; d >= 0; d--) idx[d] = r % shape[d], r /= shape[d];
+        for (d = 0; d < nd; d++) off += idx[d] * v->strides[d];
+        ((double *)v->data)[off] = th_get(&x->t, i);
+    }
+}
+
+/* Strided inputs, coordinates and outputs give the contiguous results bit for bit; on OpenCL
+ * backends cl_mem tensors at offsets agree with the host; empty batches are fine. */
+START_TEST(layouts_and_device)
+{
+    th_backend *be;
+    clrs_ndi_params p = CLRS_NDI_PARAMS_INIT;
+    const int64_t is[3] = {2, 6, 5}, os[3] = {2, 4, 7}, cs[3] = {2, 4, 7};
+    th_tensor x, y, ys, c, xb, yb, cb, ref;
+    clrs_tensor xv, yv, cv;
+    double m[4] = {0.9, 0.2, -0.1, 1.1}, off[2] = {0.3, -0.4};
+    uint64_t rng = 4242;
+    int op, mode, checked = 0;
+    int64_t i;
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    p.n_spatial = 2, p.cval = 0.25;
+    th_tensor_alloc(&x, CLRS_F64, 3, is), th_tensor_alloc(&y, CLRS_F64, 3, os), th_tensor_alloc(&c, CLRS_F64, 3, cs);
+    th_tensor_alloc(&ys, CLRS_F64, 3, os), th_tensor_alloc(&ref, CLRS_F64, 3, os);
+    fill(&x, &rng);
+    for (i = 0; i < th_numel(&c.t); i++) th_set(&c.t, i, 4 * th_uniform(&rng) + 2.5);
+    strided_copy(&x, &xb, &xv);
+    strided_copy(&c, &cb, &cv);
+    strided_copy(&y, &yb, &yv);
+    for (op = 0; op < 3; op++)
+        for (mode = 0; mode < 8; mode++) {
+            p.mode = (clrs_ndi_mode)mode, p.order = 1 + (mode % 5);
+#define RUN(IN, CO, OUT)                                                                                   \
+    (op == 0 ? clrs_zoom(be->ctx, &p, (IN), (OUT))                                                          \
+             : op == 1 ? clrs_affine_transform(be->ctx, &p, m, off, (IN), (OUT))                            \
+                       : clrs_map_coordinates(be->ctx, &p, (IN), (CO), (OUT)))
+            ck_assert_msg(RUN(&x.t, &c.t, &ref.t) == CLRS_OK, "%s", clrs_error_message());
+            ck_assert_msg(RUN(&xv, &cv, &yv) == CLRS_OK, "%s", clrs_error_message());
+            for (i = 0; i < th_numel(&ref.t); i++)
+                ck_assert_msg(th_get(&yv, i) == th_get(&ref.t, i), "op %d mode %d element %lld: strided %.17g vs %.17g",
+                              op, mode, (long long)i, th_get(&yv, i), th_get(&ref.t, i));
+#undef RUN
+            checked++;
+        }
+    if (_i > 0) { /* cl_mem tensors at byte offsets, against the host backend */
+        cl_context cl = clrs_context_cl_context(be->ctx);
+        cl_command_queue q = clrs_context_cl_queue(be->ctx);
+        const size_t offb = 16;
+        cl_int err;
+        cl_mem mx = clCreateBuffer(cl, CL_MEM_READ_WRITE, x.bytes + offb, NULL, &err);
+        cl_mem mc = clCreateBuffer(cl, CL_MEM_READ_WRITE, c.bytes + offb, NULL, &err);
+        cl_mem my = clCreateBuffer(cl, CL_MEM_READ_WRITE, y.bytes + offb, NULL, &err);
+        cl_mem mg = clCreateBuffer(cl, CL_MEM_READ_WRITE, x.bytes + offb, NULL, &err);
+        clrs_tensor dx = clrs_tensor_device(CLRS_F64, 3, is, mx, offb), dc = clrs_tensor_device(CLRS_F64, 3, cs, mc, offb);
+        clrs_tensor dy = clrs_tensor_device(CLRS_F64, 3, os, my, offb), dg = clrs_tensor_device(CLRS_F64, 3, is, mg, offb);
+        th_tensor gx, rgx;
+        th_tensor_alloc(&gx, CLRS_F64, 3, is), th_tensor_alloc(&rgx, CLRS_F64, 3, is);
+        ck_assert(mx && mc && my && mg);
+        ck_assert_int_eq(clEnqueueWriteBuffer(q, mx, CL_TRUE, offb, x.bytes, x.base, 0, NULL, NULL), CL_SUCCESS);
+        ck_assert_int_eq(clEnqueueWriteBuffer(q, mc, CL_TRUE, offb, c.bytes, c.base, 0, NULL, NULL), CL_SUCCESS);
+        p.mode = CLRS_NDI_NEAREST, p.order = 3;
+        ck_assert_msg(clrs_map_coordinates(be->ctx, &p, &dx, &dc, &dy) == CLRS_OK, "%s", clrs_error_message());
+        ck_assert_msg(clrs_map_coordinates_backward(be->ctx, &p, &dy, &dx, &dc, &dg, NULL) == CLRS_OK, "%s",
+                      clrs_error_message());
+        ck_assert_int_eq(clEnqueueReadBuffer(q, my, CL_TRUE, offb, y.bytes, y.base, 0, NULL, NULL), CL_SUCCESS);
+        ck_assert_int_eq(clEnqueueReadBuffer(q, mg, CL_TRUE, offb, gx.bytes, gx.base, 0, NULL, NULL), CL_SUCCESS);
+        ck_assert_int_eq(clrs_map_coordinates(backends[0].ctx, &p, &x.t, &c.t, &ref.t), CLRS_OK);
+        ck_assert_int_eq(clrs_map_coordinates_backward(backends[0].ctx, &p, &ref.t, &x.t, &c.t, &rgx.t, NULL), CLRS_OK);
+        ck_assert_msg(rel_err((double *)y.base, (double *)ref.base, th_numel(&y.t)) <= 1e-12, "device map_coordinates");
+        ck_assert_msg(rel_err((double *)gx.base, (double *)rgx.base, th_numel(&gx.t)) <= 1e-12, "device backward");
+        clReleaseMemObject(mx), clReleaseMemObject(mc), clReleaseMemObject(my), clReleaseMemObject(mg);
+        th_tensor_free(&gx), th_tensor_free(&rgx);
+    }
+    { /* empty batches */
+        const int64_t e_in[4] = {0, 3, 4, 5}, e_out[4] = {0, 3, 6, 2};
+        clrs_tensor ex = clrs_tensor_host(CLRS_F32, 4, e_in, NULL), ey = clrs_tensor_host(CLRS_F32, 4, e_out, NULL);
+        clrs_ndi_params q = CLRS_NDI_PARAMS_INIT;
+        ck_assert_msg(clrs_zoom(be->ctx, &q, &ex, &ey) == CLRS_OK, "%s", clrs_error_message());
+        ck_assert_msg(clrs_zoom_backward(be->ctx, &q, &ey, &ex) == CLRS_OK, "%s", clrs_error_message());
+    }
+    printf("ndimage layouts [%s]: %d strided runs bit-identical to contiguous ones%s; empty batches fine\n", be->name,
+           checked, _i > 0 ? "; cl_mem tensors at offsets match the host" : "");
+    th_tensor_free(&x), th_tensor_free(&y), th_tensor_free(&c), th_tensor_free(&ys), th_tensor_free(&ref);
+    th_tensor_free(&xb), th_tensor_free(&yb), th_tensor_free(&cb);
+}
+END_TEST
+
 static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden_ndimage, 0, n);
     tcase_add_loop_test(tc, adjoint, 0, n);
     tcase_add_loop_test(tc, coordinate_fd, 0, n);
     tcase_add_loop_test(tc, argument_rules, 0, n);
+    tcase_add_loop_test(tc, layouts_and_device, 0, n);
 }
 
 int main(void) { return th_run("ndimage", setup, teardown, add_tests); }
