@@ -304,3 +304,59 @@ __kernel void clrs_ndi_unpad(__global const clrs_ndr *gc, __global OUT_T *y, lon
             for (w = lo[2]; w <= hi[2]; w++) s += gc[((b * cl0 + x) * cl1 + yy) * cl2 + w];
     NDI_STORE(CLRS_NDI_OUT, y, y_off + (b / B1) * ys0 + (b % B1) * ys1 + j[0] * ys2 + j[1] * ys3 + j[2] * ys4, s);
 }
+
+/* ---- backward: grad_coordinates ------------------------------------------------------------
+ * Global range: the points P = o0 * o1 * o2 (1-D). Per point, d output / d coordinate of every
+ * spatial axis (the weights' derivatives times the mode's fold sign) summed against grad_output
+ * over the batch, read from the coefficient array c (the forward's, CLRS_DTYPE the dtype of
+ * grad_output and of the input), stored in the coordinates' dtype. */
+__kernel void clrs_ndi_coord_grad(__global const clrs_ndr *c, __global const IN_T *g, long g_off, long gs0, long gs1,
+                                  long gs2, long gs3, long gs4, __global const CO_T *co, long co_off, long cs0,
+                                  long cs1, long cs2, long cs3, __global CO_T *gco, long gco_off, long gcs0, long gcs1,
+                                  long gcs2, long gcs3, long B, long B1, long o0, long o1, long o2, long cl0, long cl1,
+                                  long cl2, int order, int mode, int ns, int realmask, long npad, clrs_ndr cval)
+{
+    const long q = (long)get_global_id(0);
+    long p[3], cs[4], b;
+    int real[3], a, i, j, k, inside = 1;
+    clrs_ndr acc[3] = {0, 0, 0}, dummy[9];
+    clrs_ndi_taps t[3];
+    const long ln[3] = {cl0, cl1, cl2};
+    if (q >= o0 * o1 * o2) return;
+    p[2] = q % o2, p[1] = (q / o2) % o1, p[0] = q / o2 / o1;
+    real[0] = (realmask >> 0) & 1, real[1] = (realmask >> 1) & 1, real[2] = (realmask >> 2) & 1;
+    cs[0] = cs0, cs[1] = cs1, cs[2] = cs2, cs[3] = cs3;
+    for (a = 0; a < 9; a++) dummy[a] = 0;
+    for (a = 0; a < 3; a++) {
+        if (!real[a]) {
+            clrs_ndi_unit_taps(&t[a]);
+            continue;
+        }
+        if (!clrs_ndi_axis_taps(ndi_coord(3, a, p, real, ns, 0, npad, dummy, dummy, dummy, co, co_off, cs), ln[a], order,
+                                mode, 1, &t[a]))
+            inside = 0;
+    }
+    for (b = 0; inside && order > 0 && b < B; b++) {
+        const clrs_ndr gy = NDI_LOAD(CLRS_DTYPE, g, g_off + (b / B1) * gs0 + (b % B1) * gs1 + p[0] * gs2 + p[1] * gs3 +
+                                                        p[2] * gs4);
+        for (i = 0; i < t[0].n; i++)
+            for (j = 0; j < t[1].n; j++)
+                for (k = 0; k < t[2].n; k++) {
+                    clrs_ndr v;
+                    if (t[0].cv[i] || t[1].cv[j] || t[2].cv[k]) v = cval;
+                    else v = c[((b * cl0 + t[0].idx[i]) * cl1 + t[1].idx[j]) * cl2 + t[2].idx[k]];
+                    v *= gy;
+                    for (a = 0; a < 3; a++) {
+                        clrs_ndr d = v;
+                        if (!real[a]) continue;
+                        d *= a == 0 ? t[0].dw[i] : real[0] ? t[0].w[i] : (clrs_ndr)1;
+                        d *= a == 1 ? t[1].dw[j] : real[1] ? t[1].w[j] : (clrs_ndr)1;
+                        d *= a == 2 ? t[2].dw[k] : real[2] ? t[2].w[k] : (clrs_ndr)1;
+                        acc[a] += d;
+                    }
+                }
+    }
+    for (a = 0; a < 3; a++)
+        if (real[a])
+            NDI_STORE(CLRS_NDI_CO, gco, gco_off + (a - (3 - ns)) * gcs0 + p[0] * gcs1 + p[1] * gcs2 + p[2] * gcs3, acc[a]);
+}

@@ -1,10 +1,10 @@
 /* opencl/ndimage.c — the OpenCL backend of the scipy.ndimage ops: the coefficient buffer
  * (pad kernel, one filter launch per axis), then the sampler (one work-item per output point)
  * or, for spline_filter, the store into the output; kernels of ndimage.cl, built per (input,
- * output, coordinates) dtype. The backward's grad_input runs on the device (a scatter with
- * compare-exchange atomics, then the transposed prefilter and padding); a deterministic
- * context, grad_coordinates or a device without the atomics run the host backward on staged
- * copies. */
+ * output, coordinates) dtype. The backward runs on the device too: grad_input as a scatter
+ * with compare-exchange atomics, then the transposed prefilter and padding; grad_coordinates
+ * one work-item per point. A deterministic context or a device without the atomics runs the
+ * host backward on staged copies. */
 #include "opencl/opencl.h"
 #include "host/host.h"
 
@@ -184,10 +184,84 @@ static int has_atomics(const clrs_context *ctx)
     return strstr(ext, "cl_khr_int64_base_atomics") != NULL;
 }
 
+/* map_coordinates' grad_coordinates on the device: the forward's coefficient array (pad
+ * kernel on the input in slot 3, then the prefilter), then one work-item per point. */
+static clrs_status coord_grad(clrs__cl_call *c, const clrs__ndi_geom *g, const int64_t gs[5], const int64_t cs[4],
+                              const int64_t d[5], int realmask)
+{
+    const int fp64 = c->ctx->info.fp64;
+    const size_t wg = 64;
+    const int64_t total = d[0] * d[1] * d[2] * d[3] * d[4], P = g->out[0] * g->out[1] * g->out[2];
+    const clrs__view *in = c->views[3], *gco = c->views[4], *co = c->views[1];
+    int64_t is[5], gcs[4];
+    size_t gsz = round_up((size_t)total, wg), psz = round_up((size_t)P, wg);
+    clrs__args a;
+    cl_int err;
+    cl_mem coef;
+    clrs_status st;
+    int k;
+    clrs__ndi_strides(in, g->ns, is);
+    gcs[0] = gco->strides[0];
+    for (k = 0; k < 3; k++) gcs[1 + k] = k >= 3 - (co->ndim - 1) ? gco->strides[1 + k - (3 - (co->ndim - 1))] : 0;
+    coef = clCreateBuffer(c->ctx->cl, CL_MEM_READ_WRITE, (size_t)total * (fp64 ? 8u : 4u), NULL, &err);
+    if (!coef) return clrs__cl_fail(err, c->op, "clCreateBuffer(coefficients)");
+    if ((st = clrs__cl_kernel(c, "clrs_ndi_pad", &a)) == CLRS_OK) {
+        clrs__arg_tensor(&a, &c->bufs[3], is);
+        clrs__arg_mem(&a, coef);
+        clrs__arg_long(&a, g->B1);
+        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
+        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->in[k]);
+        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->real[k] ? g->npad : 0);
+        clrs__arg_int(&a, g->mode);
+        arg_real(&a, fp64, g->pad_value);
+        clrs__arg_long(&a, total);
+        st = clrs__cl_run(c, &a, 1, &gsz, &wg);
+    }
+    for (k = 0; k < 3 && st == CLRS_OK && g->filtered; k++) {
+        const int64_t lines = total / d[2 + k];
+        size_t lsz = round_up((size_t)lines, wg);
+        if (!g->real[k] || d[2 + k] <= 1) continue;
+        if ((st = clrs__cl_kernel(c, "clrs_ndi_filter", &a)) != CLRS_OK) break;
+        clrs__arg_mem(&a, coef);
+        for (int e = 0; e < 5; e++) clrs__arg_long(&a, d[e]);
+        clrs__arg_int(&a, 2 + k);
+        clrs__arg_int(&a, g->order);
+        clrs__arg_int(&a, g->mode);
+        clrs__arg_int(&a, 0);
+        clrs__arg_long(&a, lines);
+        st = clrs__cl_run(c, &a, 1, &lsz, &wg);
+    }
+    if (st == CLRS_OK && (st = clrs__cl_kernel(c, "clrs_ndi_coord_grad", &a)) == CLRS_OK) {
+        clrs__arg_mem(&a, coef);
+        clrs__arg_tensor(&a, &c->bufs[0], gs);
+        clrs__arg_mem(&a, c->bufs[1].mem);
+        clrs__arg_long(&a, (int64_t)c->bufs[1].elem_offset);
+        for (k = 0; k < 4; k++) clrs__arg_long(&a, cs[k]);
+        clrs__arg_mem(&a, c->bufs[4].mem);
+        clrs__arg_long(&a, (int64_t)c->bufs[4].elem_offset);
+        for (k = 0; k < 4; k++) clrs__arg_long(&a, gcs[k]);
+        clrs__arg_long(&a, g->B0 * g->B1);
+        clrs__arg_long(&a, g->B1);
+        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->out[k]);
+        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
+        clrs__arg_int(&a, g->order);
+        clrs__arg_int(&a, g->mode);
+        clrs__arg_int(&a, g->ns);
+        clrs__arg_int(&a, realmask);
+        clrs__arg_long(&a, g->npad);
+        arg_real(&a, fp64, g->cval);
+        st = clrs__cl_run(c, &a, 1, &psz, &wg);
+    }
+    clReleaseMemObject(coef);
+    return st;
+}
+
 /* grad_input on the device: the coefficient gradient (spline_filter: grad_output copied;
  * otherwise zeroed, then the scatter of every output point), the prefilter's transpose per
- * axis in reverse order, then the padding's transpose into grad_input. grad_coordinates, a
- * deterministic context, or a device without the atomics: the host backward on staged copies. */
+ * axis in reverse order, then the padding's transpose into grad_input; grad_coordinates per
+ * point (coord_grad). grad_input on a deterministic context or a device without the atomics,
+ * or grad_coordinates with an input dtype other than grad_output's: the host backward on
+ * staged copies. */
 clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, const clrs__view *gout,
                                   const clrs__view *in, const clrs__view *co, const clrs__view *gin,
                                   const clrs__view *gco)
@@ -203,7 +277,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
     clrs_status st;
     int k, ax[3], nax = 0, realmask = 0;
     size_t gsz;
-    if (gco || !gin || ctx->deterministic || !has_atomics(ctx)) {
+    if ((gin && (ctx->deterministic || !has_atomics(ctx))) || (gco && in->dtype != gout->dtype)) {
         const clrs__view *v[5] = {gout, in, co, gin, gco};
         return staged(ctx, g, v, 3, 5, 1);
     }
@@ -228,11 +302,13 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
     if (st == CLRS_OK) st = clrs__cl_call_view(&c, 0, gout, 0);
     if (st == CLRS_OK) st = clrs__cl_call_view(&c, 1, co, 0);
     if (st == CLRS_OK) st = clrs__cl_call_view(&c, 2, gin, 1);
-    if (st == CLRS_OK) {
+    if (st == CLRS_OK) st = clrs__cl_call_view(&c, 3, gco ? in : NULL, 0);
+    if (st == CLRS_OK) st = clrs__cl_call_view(&c, 4, gco, 1);
+    if (st == CLRS_OK && gin) {
         gc = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, (size_t)total * (size_t)rsize, NULL, &err);
         if (!gc) st = clrs__cl_fail(err, c.op, "clCreateBuffer(coefficient gradient)");
     }
-    if (st == CLRS_OK && g->op == CLRS__NDI_FILTER) { /* grad_output as the coefficient layout */
+    if (st == CLRS_OK && gin && g->op == CLRS__NDI_FILTER) { /* grad_output as the coefficient layout */
         if ((st = clrs__cl_kernel(&c, "clrs_ndi_pad", &a)) == CLRS_OK) {
             clrs__arg_tensor(&a, &c.bufs[0], gs);
             clrs__arg_mem(&a, gc);
@@ -245,7 +321,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
             clrs__arg_long(&a, total);
             st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
         }
-    } else if (st == CLRS_OK) {
+    } else if (st == CLRS_OK && gin) {
         if ((st = clrs__cl_kernel(&c, "clrs_ndi_zero", &a)) == CLRS_OK) {
             clrs__arg_mem(&a, gc);
             clrs__arg_long(&a, total);
@@ -278,7 +354,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
             st = clrs__cl_run(&c, &a, 3, global, local[0] > 1 ? local : NULL);
         }
     }
-    for (k = nax - 1; k >= 0 && st == CLRS_OK && g->filtered; k--) { /* the prefilter transposed */
+    for (k = nax - 1; k >= 0 && st == CLRS_OK && gin && g->filtered; k--) { /* the prefilter transposed */
         const int64_t lines = total / d[ax[k]];
         size_t lsz = round_up((size_t)lines, wg);
         if (d[ax[k]] <= 1) continue;
@@ -292,14 +368,15 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
         clrs__arg_long(&a, lines);
         st = clrs__cl_run(&c, &a, 1, &lsz, &wg);
     }
-    if (st == CLRS_OK && g->op == CLRS__NDI_FILTER && (st = clrs__cl_kernel(&c, "clrs_ndi_store", &a)) == CLRS_OK) {
+    if (st == CLRS_OK && gin && g->op == CLRS__NDI_FILTER &&
+        (st = clrs__cl_kernel(&c, "clrs_ndi_store", &a)) == CLRS_OK) {
         clrs__arg_mem(&a, gc);
         clrs__arg_tensor(&a, &c.bufs[2], is);
         clrs__arg_long(&a, g->B1);
         for (k = 2; k < 5; k++) clrs__arg_long(&a, d[k]);
         clrs__arg_long(&a, total);
         st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
-    } else if (st == CLRS_OK && g->op != CLRS__NDI_FILTER &&
+    } else if (st == CLRS_OK && gin && g->op != CLRS__NDI_FILTER &&
                (st = clrs__cl_kernel(&c, "clrs_ndi_unpad", &a)) == CLRS_OK) {
         const int64_t n = g->B0 * g->B1 * g->in[0] * g->in[1] * g->in[2];
         size_t usz = round_up((size_t)n, wg);
@@ -313,6 +390,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
         clrs__arg_long(&a, n);
         st = clrs__cl_run(&c, &a, 1, &usz, &wg);
     }
+    if (st == CLRS_OK && gco) st = coord_grad(&c, g, gs, cs, d, realmask);
     if (gc) clReleaseMemObject(gc);
     return clrs__cl_call_end(&c, st);
 }
