@@ -266,27 +266,30 @@ CLRS_INLINE clrs_ndr clrs_ndi_zoom_coord(clrs_i64 k, clrs_ndr scale, int grid_mo
 
 /* The footprint sum of one point (= NI_GeometricTransform's inner loop): T0, T1, T2 the taps
  * (clrs_ndi_taps lvalues) along the coefficient array's axes (0, 1, 2; unit axes have one
- * tap), row-major over the footprint, each tap's coefficient (or cval) times the weights of
- * the real axes in axis order. LOADC(o) reads the coefficient at element offset o as clrs_ndr.
- * real[a]: axis a is a spatial dim. */
+ * tap of weight 1), row-major over the footprint, each tap's coefficient (or cval) times the
+ * weights in axis order — ((c * w0) * w1) * w2, scipy's order; a unit axis' factor 1 changes
+ * nothing. Order 0 multiplies by nothing, as scipy. LOADC(o) reads the coefficient at element
+ * offset o as clrs_ndr. REAL is kept for the callers' symmetry (unit weights are exact). */
 #define CLRS_NDI_SUM(RESULT, T0, T1, T2, REAL, BASE, S0, S1, S2, CVAL, ORDER, LOADC)                    \
     do {                                                                                            \
         clrs_ndr acc_ = 0;                                                                          \
         int a_, b_, c_;                                                                             \
+        (void)(REAL);                                                                               \
         for (a_ = 0; a_ < (T0).n; a_++)                                                             \
-            for (b_ = 0; b_ < (T1).n; b_++)                                                         \
+            for (b_ = 0; b_ < (T1).n; b_++) {                                                       \
+                const clrs_i64 row_ = (BASE) + (T0).idx[a_] * (S0) + (T1).idx[b_] * (S1);           \
+                const int cvab_ = (T0).cv[a_] || (T1).cv[b_];                                       \
+                const clrs_ndr w0_ = (T0).w[a_], w1_ = (T1).w[b_];                                  \
                 for (c_ = 0; c_ < (T2).n; c_++) {                                                   \
-                    clrs_ndr co_;                                                                   \
-                    if ((T0).cv[a_] || (T1).cv[b_] || (T2).cv[c_]) co_ = (CVAL);                    \
-                    else                                                                            \
-                        co_ = LOADC((BASE) + (T0).idx[a_] * (S0) + (T1).idx[b_] * (S1) + (T2).idx[c_] * (S2)); \
+                    clrs_ndr co_ = cvab_ || (T2).cv[c_] ? (CVAL) : LOADC(row_ + (T2).idx[c_] * (S2)); \
                     if ((ORDER) > 0) {                                                              \
-                        if ((REAL)[0]) co_ *= (T0).w[a_];                                           \
-                        if ((REAL)[1]) co_ *= (T1).w[b_];                                           \
-                        if ((REAL)[2]) co_ *= (T2).w[c_];                                           \
+                        co_ *= w0_;                                                                 \
+                        co_ *= w1_;                                                                 \
+                        co_ *= (T2).w[c_];                                                          \
                     }                                                                               \
                     acc_ += co_;                                                                    \
                 }                                                                                   \
+            }                                                                                       \
         (RESULT) = acc_;                                                                            \
     } while (0)
 
