@@ -263,7 +263,7 @@ START_TEST(adjoint)
                         for (i = 0; i < ns; i++) cs[1 + i] = os[1 + i];
                         th_tensor_alloc(&tc, CLRS_F64, ns + 1, cs);
                         for (i = 0; i < th_numel(&tc.t); i++) {
-                            const int64_t k = i / th_numel(&tc.t) * 0 + i / (th_numel(&tc.t) / ns);
+                            const int64_t k = i / (th_numel(&tc.t) / ns); /* the coordinate axis */
                             th_set(&tc.t, i, (th_uniform(&rng) * 0.8 + 0.5) * (double)(is[1 + k] + 2) - 1);
                         }
                         ck_assert_int_eq(clrs_map_coordinates(be->ctx, &p, &tx.t, &tc.t, &tfy.t), CLRS_OK);
