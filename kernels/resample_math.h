@@ -353,4 +353,7 @@ CLRS_INLINE int clrs_pool_readers(clrs_i64 i, clrs_i64 out, clrs_i64 k, clrs_i64
 
 #include "resample_math_u8.h"
 
+/* scipy.ndimage (a separate block: its own header) */
+#include "resample_math_ndimage.h"
+
 #endif /* CLRS_RESAMPLE_MATH_H */

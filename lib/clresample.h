@@ -437,6 +437,82 @@ CLRS_API clrs_status clrs_pixel_unshuffle_backward(clrs_context *ctx, int64_t do
                                                    const clrs_tensor *grad_output,
                                                    const clrs_tensor *grad_input);
 
+/* ---- scipy.ndimage resampling: spline_filter, zoom, affine_transform, map_coordinates ------
+ * scipy 1.10's numbers (scipy.ndimage computes in double; so does clresample, on the host and
+ * on devices with fp64). Tensors are (batch..., spatial...): the last n_spatial dims (1 to 3)
+ * are the array scipy sees, the leading ones (at most two, e.g. N and C) are batch axes, each
+ * slice resampled on its own (scipy called per slice). Storage dtypes f32, f64, f16, bf16 and
+ * u8 (input and output may differ); a u8 output is rounded as scipy rounds it (t > 0 ? t + 0.5
+ * : 0, clipped to 255, truncated). Modes, prefilter and the boundary rules are scipy's, quirks
+ * included: docs/ARCHITECTURE.md ("scipy.ndimage") lists them. */
+typedef enum {
+    CLRS_NDI_CONSTANT = 0,      /* 'constant' (scipy's default for the transforms) */
+    CLRS_NDI_NEAREST = 1,       /* 'nearest' */
+    CLRS_NDI_REFLECT = 2,       /* 'reflect' (= 'grid-mirror') */
+    CLRS_NDI_MIRROR = 3,        /* 'mirror' (spline_filter's default) */
+    CLRS_NDI_WRAP = 4,          /* 'wrap' */
+    CLRS_NDI_GRID_CONSTANT = 5, /* 'grid-constant' */
+    CLRS_NDI_GRID_MIRROR = 6,   /* 'grid-mirror' (scipy runs it as 'reflect') */
+    CLRS_NDI_GRID_WRAP = 7      /* 'grid-wrap' */
+} clrs_ndi_mode;
+
+typedef struct {
+    int order;           /* spline order 0..5 (scipy's default 3) */
+    clrs_ndi_mode mode;
+    double cval;         /* the value outside for the constant modes */
+    int prefilter;       /* 0 or 1: spline_filter the input first (orders > 1) */
+    int grid_mode;       /* zoom only, 0 or 1: pixel edges (1) or centres (0) span the image */
+    int n_spatial;       /* 1..3 trailing spatial dims; 0: every dim past the first two (N, C) */
+} clrs_ndi_params;
+#define CLRS_NDI_PARAMS_INIT { 3, CLRS_NDI_CONSTANT, 0.0, 1, 0, 0 }
+
+/* scipy.ndimage.spline_filter over the spatial dims (params: order, mode, n_spatial; orders
+ * 0 and 1 copy). output has input's shape and a float dtype (scipy's default is f64). */
+CLRS_API clrs_status clrs_spline_filter(clrs_context *ctx, const clrs_ndi_params *params,
+                                        const clrs_tensor *input, const clrs_tensor *output);
+/* scipy.ndimage.spline_filter1d along tensor dim `axis` (negative counts from the end; any
+ * dim, batch dims included). */
+CLRS_API clrs_status clrs_spline_filter1d(clrs_context *ctx, const clrs_ndi_params *params, int axis,
+                                          const clrs_tensor *input, const clrs_tensor *output);
+/* The adjoint (transpose) of clrs_spline_filter: grad_input = F^T grad_output. */
+CLRS_API clrs_status clrs_spline_filter_backward(clrs_context *ctx, const clrs_ndi_params *params,
+                                                 const clrs_tensor *grad_output,
+                                                 const clrs_tensor *grad_input);
+/* scipy.ndimage.zoom's output shape: spatial sizes round(in * zoom) (Python's round: half to
+ * even), batch dims kept. zoom has one factor per spatial dim. */
+CLRS_API clrs_status clrs_zoom_shape(const clrs_ndi_params *params, int ndim, const int64_t *in_shape,
+                                     const double *zoom, int64_t *out_shape);
+/* scipy.ndimage.zoom into output's shape (any spatial sizes >= 1: the factors scipy uses come
+ * from the shapes, (in - 1) / (out - 1), or in / out with grid_mode). */
+CLRS_API clrs_status clrs_zoom(clrs_context *ctx, const clrs_ndi_params *params, const clrs_tensor *input,
+                               const clrs_tensor *output);
+/* scipy.ndimage.affine_transform: the input coordinate of output point o is matrix o + offset,
+ * matrix n_spatial x n_spatial (row-major), offset n_spatial values. output: input's batch
+ * dims, any spatial sizes. */
+CLRS_API clrs_status clrs_affine_transform(clrs_context *ctx, const clrs_ndi_params *params,
+                                           const double *matrix, const double *offset,
+                                           const clrs_tensor *input, const clrs_tensor *output);
+/* scipy.ndimage.map_coordinates: coordinates (n_spatial, P...) with 1 to 3 dims P (float
+ * dtype), output (batch..., P...). */
+CLRS_API clrs_status clrs_map_coordinates(clrs_context *ctx, const clrs_ndi_params *params,
+                                          const clrs_tensor *input, const clrs_tensor *coordinates,
+                                          const clrs_tensor *output);
+/* Backwards (beyond scipy): the adjoint of each map with respect to its input (the transpose of
+ * interpolation, prefilter and padding together), grad_input overwritten; map_coordinates also
+ * w.r.t. the coordinates (grad_coordinates, d output / d coordinate summed against
+ * grad_output). grad_input / grad_coordinates are each optional (NULL). Float dtypes only. */
+CLRS_API clrs_status clrs_zoom_backward(clrs_context *ctx, const clrs_ndi_params *params,
+                                        const clrs_tensor *grad_output, const clrs_tensor *grad_input);
+CLRS_API clrs_status clrs_affine_transform_backward(clrs_context *ctx, const clrs_ndi_params *params,
+                                                    const double *matrix, const double *offset,
+                                                    const clrs_tensor *grad_output,
+                                                    const clrs_tensor *grad_input);
+CLRS_API clrs_status clrs_map_coordinates_backward(clrs_context *ctx, const clrs_ndi_params *params,
+                                                   const clrs_tensor *grad_output, const clrs_tensor *input,
+                                                   const clrs_tensor *coordinates,
+                                                   const clrs_tensor *grad_input,
+                                                   const clrs_tensor *grad_coordinates);
+
 #ifdef __cplusplus
 }
 #endif

@@ -48,6 +48,7 @@ static void list(int json)
                "\"channels_last\": %s, \"dtype\": \"%s\", \"theta\": [%.17g, %.17g, %.17g, %.17g, %.17g, %.17g], \"in_shape\": [",
                w->name, w->description, w->op == CLRS_WL_INTERPOLATE ? "interpolate" : w->op == CLRS_WL_GRID_SAMPLE ? "grid_sample"
                : w->op == CLRS_WL_MAX_UNPOOL ? "max_unpool" : w->op == CLRS_WL_PIXEL_SHUFFLE ? "pixel_shuffle"
+               : w->op == CLRS_WL_NDIMAGE ? (clrs_workload_ndi(w)->ndi_op ? "map_coordinates" : "zoom")
                : "conv_transpose",
                w->backward ? "true" : "false",
                w->op == CLRS_WL_INTERPOLATE ? modes[w->params.mode] : gmodes[w->grid.mode],

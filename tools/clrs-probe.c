@@ -238,6 +238,60 @@ static int selftest_pixel_shuffle(clrs_context *dev, clrs_context *host, int nd)
     return rc;
 }
 
+/* scipy.ndimage: zoom, affine_transform and map_coordinates (order 3, 'mirror' and
+ * 'grid-constant') and map_coordinates' backward (grad_input and grad_coordinates), f32, on
+ * `dims` spatial dims, device vs host within 1e-5 relative. 0 pass, 1 mismatch, -1 error. */
+static int selftest_ndimage(clrs_context *dev, clrs_context *host, int dims, double *err)
+{
+    clrs_ndi_params p = CLRS_NDI_PARAMS_INIT;
+    const int nd = dims + 1;
+    int64_t is[4] = {2, 9, 7, 6}, os[4] = {2, 11, 5, 4}, cs[4] = {dims, 11, 5, 4};
+    const double m[9] = {0.9, 0.1, 0, -0.1, 1.1, 0.05, 0, 0.2, 0.8}, off[3] = {0.5, -0.7, 1.2};
+    size_t nx = 2, ny = 2, nc = (size_t)dims, i;
+    float *x, *c, *y[2], *gx[2], *gc[2];
+    int op, k, mode, rc = 0;
+    for (k = 1; k <= dims; k++) nx *= (size_t)is[k], ny *= (size_t)os[k], nc *= (size_t)cs[k];
+    cs[0] = dims;
+    x = malloc(nx * 4), c = malloc(nc * 4);
+    for (k = 0; k < 2; k++) y[k] = malloc(ny * 4), gx[k] = malloc(nx * 4), gc[k] = malloc(nc * 4);
+    for (i = 0; i < nx; i++) x[i] = (float)((i * 2654435761u) % 1000) / 500.0f - 1.0f;
+    for (i = 0; i < nc; i++) c[i] = (float)((i * 40503u) % 1300) / 100.0f - 2.0f;
+    p.n_spatial = dims;
+    for (mode = 0; mode < 2 && rc == 0; mode++)
+        for (op = 0; op < 4 && rc == 0; op++) {
+            p.mode = mode ? CLRS_NDI_GRID_CONSTANT : CLRS_NDI_MIRROR, p.cval = 0.5;
+            for (k = 0; k < 2 && rc == 0; k++) {
+                clrs_context *ctx = k ? host : dev;
+                clrs_tensor tx = clrs_tensor_host(CLRS_F32, nd, is, x), tc = clrs_tensor_host(CLRS_F32, nd, cs, c);
+                clrs_tensor ty = clrs_tensor_host(CLRS_F32, nd, os, y[k]), tgx = clrs_tensor_host(CLRS_F32, nd, is, gx[k]);
+                clrs_tensor tgc = clrs_tensor_host(CLRS_F32, nd, cs, gc[k]);
+                clrs_status st = op == 0 ? clrs_zoom(ctx, &p, &tx, &ty)
+                                 : op == 1 ? clrs_affine_transform(ctx, &p, m, off, &tx, &ty)
+                                 : op == 2 ? clrs_map_coordinates(ctx, &p, &tx, &tc, &ty)
+                                           : clrs_map_coordinates_backward(ctx, &p, &ty, &tx, &tc, &tgx, &tgc);
+                if (st != CLRS_OK) rc = -1;
+            }
+            if (rc == 0) {
+                const float *a = op == 3 ? gx[0] : y[0], *b = op == 3 ? gx[1] : y[1];
+                const size_t n = op == 3 ? nx : ny;
+                double mx = 0, e = 0;
+                for (i = 0; i < n; i++) {
+                    if (fabs(b[i]) > mx) mx = fabs(b[i]);
+                    if (fabs(a[i] - b[i]) > e || a[i] != a[i]) e = a[i] != a[i] ? INFINITY : fabs(a[i] - b[i]);
+                }
+                if (op == 3)
+                    for (i = 0; i < nc; i++)
+                        if (fabs(gc[0][i] - gc[1][i]) > 1e-4 * (1 + fabs(gc[1][i])) || gc[0][i] != gc[0][i]) e = INFINITY;
+                e = mx > 0 ? e / mx : e;
+                if (e > *err) *err = e;
+                if (!(e <= 1e-5)) rc = 1;
+            }
+        }
+    free(x), free(c);
+    for (k = 0; k < 2; k++) free(y[k]), free(gx[k]), free(gc[k]);
+    return rc;
+}
+
 /* conv_transpose forward and all three gradients, device vs host, within 1e-5 (the GEMMs
  * sum in another order). 0 pass, 1 mismatch, -1 error. */
 static int selftest_conv(clrs_context *dev, clrs_context *host, int dims, double *err)
@@ -382,6 +436,18 @@ static void probe_device(const clrs_device_info *info, clrs_context *host, probe
         }
         for (dims = 1; dims <= 3; dims++) {
             double e = 0;
+            int rc = selftest_ndimage(ctx, host, dims, &e);
+            r->checks++;
+            if (e > r->worst) r->worst = e;
+            if (rc != 0) {
+                size_t n = strlen(r->failed);
+                r->failures++;
+                snprintf(r->failed + n, sizeof r->failed - n, "%sndimage %dd%s%s", n ? "; " : "", dims,
+                         rc < 0 ? ": " : "", rc < 0 ? clrs_error_message() : "");
+            }
+        }
+        for (dims = 1; dims <= 3; dims++) {
+            double e = 0;
             int rc = selftest_conv(ctx, host, dims, &e);
             r->checks++;
             if (e > r->worst) r->worst = e;
@@ -484,7 +550,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: clrs-probe [--json] [--demo] [--device D]\n"
                "  Lists OpenCL platforms and devices (and the host backend) with their\n"
                "  capabilities, self-tests every op (interpolate, grid_sample, max_pool,\n"
-               "  max_unpool, conv_transpose, pixel_shuffle) against the host, and measures copy bandwidth.\n"
+               "  max_unpool, conv_transpose, pixel_shuffle, ndimage) against the host, and measures copy bandwidth.\n"
                "  --device limits the probe to one device (auto, gpu, cpu, host, P:D or part\n"
                "  of a name, any case). --demo then runs a bilinear resize on that device\n"
                "  (without --device: $CLRS_DEVICE, else auto, the best one) and prints the\n"

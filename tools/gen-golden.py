@@ -222,8 +222,22 @@ import zlib
 from fractions import Fraction
 
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+
+def _requested_families(argv):
+    """The --only list, or None (every PyTorch family)."""
+    for a in argv:
+        if a.startswith("--only="):
+            return a[len("--only="):].split(",")
+    return None
+
+
+# The scipy.ndimage family (tools/gen_golden_ndimage.py) runs under Debian's python3 with
+# scipy and never imports torch; the PyTorch families never import scipy.
+_ONLY = _requested_families(sys.argv[1:]) if __name__ == "__main__" else None
+if _ONLY is None or any(f != "ndimage" for f in _ONLY):
+    import torch
+    import torch.nn.functional as F
 
 FILENAME = "interpolate.txt"
 MODES = ("nearest", "nearest-exact", "linear", "cubic", "area", "lanczos")
@@ -820,7 +834,8 @@ def gs_case_text(case, note, tensors):
     return "\n".join(lines) + "\n"
 
 
-def _gs_line(nd, vals, xs, mode, pad, ac, dtype=torch.float32):
+def _gs_line(nd, vals, xs, mode, pad, ac, dtype=None):
+    dtype = torch.float32 if dtype is None else dtype
     """grid_sample along W of a 1 x ... x len(vals) input; returns (y, gx, gg_x) lists."""
     w = len(vals)
     x = torch.tensor(vals, dtype=dtype).view((1, 1) + (1,) * (nd - 1) + (w,)).requires_grad_(True)
@@ -1033,8 +1048,8 @@ def generate_affine_grid(outdir):
 
 POOL_FILENAME = "pool.txt"
 POOL_KINDS = ("rand", "ties", "nan", "ninf", "mixed")
-MAX_POOL_FN = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
-MAX_UNPOOL_FN = {1: F.max_unpool1d, 2: F.max_unpool2d, 3: F.max_unpool3d}
+MAX_POOL_FN = {n: (lambda n: lambda *a, **k: getattr(F, "max_pool%dd" % n)(*a, **k))(n) for n in (1, 2, 3)}
+MAX_UNPOOL_FN = {n: (lambda n: lambda *a, **k: getattr(F, "max_unpool%dd" % n)(*a, **k))(n) for n in (1, 2, 3)}
 
 
 def pool_out_len(n, k, s, p, d, ceil):
@@ -1345,7 +1360,7 @@ def generate_pool(outdir):
 # ---------------------------------------------------------------------------
 
 CT_FILENAME = "conv_transpose.txt"
-CONV_T_FN = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+CONV_T_FN = {n: (lambda n: lambda *a, **k: getattr(F, "conv_transpose%dd" % n)(*a, **k))(n) for n in (1, 2, 3)}
 
 
 def ct_out_len(n, k, s, p, op, d):
@@ -1483,7 +1498,7 @@ def generate_conv_transpose(outdir):
 # ---------------------------------------------------------------------------
 
 PS_FILENAME = "pixel_shuffle.txt"
-PS_FN = {"pixel_shuffle": F.pixel_shuffle, "pixel_unshuffle": F.pixel_unshuffle}
+PS_FN = {n: (lambda n: lambda *a, **k: getattr(F, n)(*a, **k))(n) for n in ("pixel_shuffle", "pixel_unshuffle")}
 # (op, factor, input shape): factors 1-3, 3-D / 4-D / 5-D, both ops
 PS_CONFIGS = [
     ("pixel_shuffle", 1, (3, 2, 3)),
@@ -2092,7 +2107,18 @@ FAMILIES = {
     "conv_transpose": (lambda d: generate_conv_transpose(d), CT_FILENAME, lambda: ct_check_case),
     "pixel_shuffle": (lambda d: generate_pixel_shuffle(d), PS_FILENAME, lambda: ps_check_case),
     "interpolate_u8": (lambda d: generate_interpolate_u8(d), U8_FILENAME, lambda: u8_check_case),
+    # scipy.ndimage: only with --only=ndimage, under /usr/bin/python3 (scipy 1.10)
+    "ndimage": (lambda d: _ndimage().generate(d), "ndimage.txt", lambda: _ndimage().check_case),
 }
+# The families run when --only is not given (they need PyTorch, not scipy).
+DEFAULT_FAMILIES = [f for f in FAMILIES if f != "ndimage"]
+
+
+def _ndimage():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import gen_golden_ndimage
+    return gen_golden_ndimage
+
 # The families whose numbers differ between PyTorch 2.15 and 1.13: their 1.13 files live in
 # tests/golden/torch1.13/ and are checked with compat CLRS_COMPAT_TORCH_1_13.
 COMPAT_FAMILIES = ["interpolate", "grid_sample"]
@@ -2113,7 +2139,7 @@ def main(argv):
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     outdir = args[0] if args else os.path.join(repo, "tests", "golden")
     os.makedirs(outdir, exist_ok=True)
-    for name in only or list(FAMILIES):
+    for name in only or DEFAULT_FAMILIES:
         gen, fname, checker = FAMILIES[name]
         if not check_only:
             gen(outdir)

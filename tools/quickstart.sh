@@ -19,7 +19,8 @@ packages=(build-essential autoconf automake libtool pkg-config
 if [[ $what == test ]]; then
     # clang + its runtime: check-sanitize and the libFuzzer targets
     packages+=(check valgrind clinfo cmake file python3 python3-numpy python3-torch
-               python3-pytest python3-cffi python3-pyopencl clang libclang-rt-dev libomp-dev)
+               python3-pytest python3-cffi python3-pyopencl clang libclang-rt-dev libomp-dev
+               python3-scipy)  # scipy: python/tests/test_ndimage.py compares with scipy.ndimage
 fi
 
 missing=()

@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
-targets=${FUZZ_TARGETS:-fuzz_interpolate fuzz_grid_sample fuzz_pool fuzz_conv_transpose fuzz_tensor fuzz_tune}
+targets=${FUZZ_TARGETS:-fuzz_interpolate fuzz_grid_sample fuzz_pool fuzz_conv_transpose fuzz_tensor fuzz_tune fuzz_ndimage}
 jobs=${FUZZ_JOBS:-1}
 
 if [[ ${FUZZ_NO_BUILD:-0} != 1 ]]; then

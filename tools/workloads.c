@@ -23,6 +23,10 @@
 #define PSHUF(bw, r) CLRS_WL_PIXEL_SHUFFLE, (bw), CLRS_INTERPOLATE_PARAMS_INIT, CLRS_GRID_SAMPLE_PARAMS_INIT, \
     CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}, (r)
 
+/* the scipy.ndimage workloads: their parameters are in ndi_workloads below */
+#define NDI CLRS_WL_NDIMAGE, 0, CLRS_INTERPOLATE_PARAMS_INIT, CLRS_GRID_SAMPLE_PARAMS_INIT, \
+    CLRS_UNPOOL_PARAMS_INIT, CLRS_CONV_TRANSPOSE_PARAMS_INIT, {0}, 0
+
 const clrs_workload clrs_workloads[] = {
     {"bilinear_up2x", "bilinear 2x up, 8x64x128x128", INTERP_AC0(0, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0, CLRS_F32},
     {"bilinear_up2x_bwd", "bilinear 2x up backward, 8x64x128x128", INTERP_AC0(1, CLRS_LINEAR, 0, 2, 2, 0), 4, {8, 64, 128, 128}, 0, CLRS_F32},
@@ -51,8 +55,27 @@ const clrs_workload clrs_workloads[] = {
     {"u8_aa_bilinear_down4x", "uint8 antialias bilinear 4x down, 2048x2048x3 HWC image", INTERP_AC0(0, CLRS_LINEAR, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 1, CLRS_U8},
     {"u8_aa_bicubic_down4x", "uint8 antialias bicubic 4x down, 2048x2048x3 HWC image", INTERP_AC0(0, CLRS_CUBIC, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 1, CLRS_U8},
     {"u8_lanczos_down4x", "uint8 lanczos (antialias) 4x down, 2048x2048x3 HWC image", INTERP_AC0(0, CLRS_LANCZOS, 1, 0.25, 0.25, 0), 4, {1, 3, 2048, 2048}, 1, CLRS_U8},
+    /* scipy.ndimage (compared with scipy by tools/bench-vs-scipy.py) */
+    {"ndi_zoom3_vol_half", "ndimage zoom order 3 (mirror), 512^3 f32 volume by 0.5", NDI, 5, {1, 1, 512, 512, 512}, 0, CLRS_F32},
+    {"ndi_zoom3_up2_5", "ndimage zoom order 3 (constant), 2048^2 f32 image by 2.5", NDI, 4, {1, 1, 2048, 2048}, 0, CLRS_F32},
+    {"ndi_mapc1_warp", "ndimage map_coordinates order 1, 2048^2 f32, random warp", NDI, 4, {1, 1, 2048, 2048}, 0, CLRS_F32},
 };
 const int clrs_nworkloads = (int)(sizeof clrs_workloads / sizeof clrs_workloads[0]);
+
+static const clrs_ndi_workload ndi_workloads[] = {
+    {"ndi_zoom3_vol_half", 0, {3, CLRS_NDI_MIRROR, 0.0, 1, 0, 0}, {0.5, 0.5, 0.5}},
+    {"ndi_zoom3_up2_5", 0, {3, CLRS_NDI_CONSTANT, 0.0, 1, 0, 0}, {2.5, 2.5, 0}},
+    {"ndi_mapc1_warp", 1, {1, CLRS_NDI_CONSTANT, 0.0, 1, 0, 0}, {0, 0, 0}},
+};
+
+const clrs_ndi_workload *clrs_workload_ndi(const clrs_workload *w)
+{
+    size_t i;
+    if (w->op != CLRS_WL_NDIMAGE) return NULL;
+    for (i = 0; i < sizeof ndi_workloads / sizeof ndi_workloads[0]; i++)
+        if (!strcmp(ndi_workloads[i].name, w->name)) return &ndi_workloads[i];
+    return NULL;
+}
 
 void clrs_workload_theta(double theta[6])
 {
@@ -71,6 +94,13 @@ clrs_status clrs_workload_out_shape(const clrs_workload *w, int64_t *out_shape)
     case CLRS_WL_CONV_TRANSPOSE:
         return clrs_conv_transpose_shape(&w->conv, w->ndim, w->in_shape, w->weight_shape, out_shape);
     case CLRS_WL_PIXEL_SHUFFLE: return clrs_pixel_shuffle_shape(w->factor, w->ndim, w->in_shape, out_shape);
+    case CLRS_WL_NDIMAGE:
+        if (!clrs_workload_ndi(w)) return CLRS_ERR_ARGUMENT;
+        if (clrs_workload_ndi(w)->ndi_op == 1) {
+            memcpy(out_shape, w->in_shape, sizeof(int64_t) * (size_t)w->ndim);
+            return CLRS_OK;
+        }
+        return clrs_zoom_shape(&clrs_workload_ndi(w)->ndi, w->ndim, w->in_shape, clrs_workload_ndi(w)->zoom, out_shape);
     default: return clrs_interpolate_shape(&w->params, w->ndim, w->in_shape, out_shape);
     }
 }
@@ -164,6 +194,15 @@ void clrs_workload_layout(const clrs_workload *w, clrs_workload_tensors *tt)
             role(&t[CLRS_WL_DST2], w, CLRS_F32, nd, grid, 0);
         }
         break;
+    case CLRS_WL_NDIMAGE:
+        role(&t[CLRS_WL_SRC], w, CLRS_F32, nd, in, 1);
+        role(&t[CLRS_WL_DST], w, CLRS_F32, nd, out, 1);
+        if (clrs_workload_ndi(w)->ndi_op == 1) { /* coordinates (n_spatial, spatial...) */
+            grid[0] = nd - 2;
+            for (d = 2; d < nd; d++) grid[d - 1] = out[d];
+            role(&t[CLRS_WL_GRID], w, CLRS_F32, nd - 1, grid, 0);
+        }
+        break;
     case CLRS_WL_MAX_UNPOOL:
         role(&t[CLRS_WL_INDICES], w, CLRS_I64, nd, in, 0);
         role(&t[CLRS_WL_SRC], w, CLRS_F32, nd, bw ? out : in, 1);
@@ -203,6 +242,10 @@ clrs_status clrs_workload_run(clrs_context *ctx, const clrs_workload *w,
                                                           &t[CLRS_WL_DST3])
                            : clrs_conv_transpose(ctx, &w->conv, &t[CLRS_WL_SRC], &t[CLRS_WL_WEIGHT], &t[CLRS_WL_BIAS],
                                                  &t[CLRS_WL_DST]);
+    case CLRS_WL_NDIMAGE:
+        return clrs_workload_ndi(w)->ndi_op == 1
+                   ? clrs_map_coordinates(ctx, &clrs_workload_ndi(w)->ndi, &t[CLRS_WL_SRC], &t[CLRS_WL_GRID], &t[CLRS_WL_DST])
+                   : clrs_zoom(ctx, &clrs_workload_ndi(w)->ndi, &t[CLRS_WL_SRC], &t[CLRS_WL_DST]);
     case CLRS_WL_PIXEL_SHUFFLE:
         return w->backward ? clrs_pixel_shuffle_backward(ctx, w->factor, &t[CLRS_WL_SRC], &t[CLRS_WL_DST])
                            : clrs_pixel_shuffle(ctx, w->factor, &t[CLRS_WL_SRC], &t[CLRS_WL_DST]);
@@ -275,12 +318,30 @@ static clrs_status fill_indices(clrs_context *host, const clrs_workload *w, cons
     return st;
 }
 
+/* map_coordinates' coordinates: the identity plus a pseudo-random displacement of up to +-3
+ * pixels per axis (so points near the border fall outside). */
+static clrs_status fill_warp(const clrs_tensor *co)
+{
+    const int64_t k = co->shape[0];
+    size_t i, n = clrs_workload_role_bytes(co) / 4, per = n / (size_t)k;
+    float *p = co->data;
+    for (i = 0; i < n; i++) {
+        const size_t axis = i / per, q = i % per;
+        int64_t pos = (int64_t)q, a;
+        for (a = k - 1; a > (int64_t)axis; a--) pos /= co->shape[1 + a];
+        pos %= co->shape[1 + axis];
+        p[i] = (float)pos + (float)((uint32_t)((i + 11) * 2654435761u) % 6001) / 1000.0f - 3.0f;
+    }
+    return CLRS_OK;
+}
+
 clrs_status clrs_workload_prepare(clrs_context *host, const clrs_workload *w,
                                   const clrs_workload_tensors *tt)
 {
     int r;
     for (r = 0; r < CLRS_WL_FIRST_OUTPUT; r++)
         if (tt->t[r].ndim && r != CLRS_WL_GRID && r != CLRS_WL_INDICES) fill_pattern(&tt->t[r], (uint32_t)r * 7919u);
+    if (tt->t[CLRS_WL_GRID].ndim && w->op == CLRS_WL_NDIMAGE) return fill_warp(&tt->t[CLRS_WL_GRID]);
     if (tt->t[CLRS_WL_GRID].ndim) return fill_grid(host, w, &tt->t[CLRS_WL_GRID]);
     if (tt->t[CLRS_WL_INDICES].ndim) return fill_indices(host, w, tt);
     return CLRS_OK;

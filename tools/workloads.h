@@ -7,7 +7,8 @@
 #include "clresample.h"
 
 typedef enum { CLRS_WL_INTERPOLATE = 0, CLRS_WL_GRID_SAMPLE = 1, CLRS_WL_MAX_UNPOOL = 2,
-               CLRS_WL_CONV_TRANSPOSE = 3, CLRS_WL_PIXEL_SHUFFLE = 4 } clrs_workload_op;
+               CLRS_WL_CONV_TRANSPOSE = 3, CLRS_WL_PIXEL_SHUFFLE = 4,
+               CLRS_WL_NDIMAGE = 5 /* scipy.ndimage: zoom or map_coordinates (ndi_op) */ } clrs_workload_op;
 
 typedef struct {
     const char *name;
@@ -27,6 +28,18 @@ typedef struct {
     int channels_last;               /* NHWC / NDHWC memory order */
     clrs_dtype dtype;                /* interpolate's tensors (0: float32; CLRS_U8 images) */
 } clrs_workload;
+
+/* The scipy.ndimage part of a CLRS_WL_NDIMAGE workload (kept beside the table, by name).
+ * Tensors (N, C, spatial...) with n_spatial 0. */
+typedef struct {
+    const char *name;
+    int ndi_op;                      /* 0 zoom (factors `zoom`), 1 map_coordinates: a random
+                                        warp (each point displaced by up to +-3 pixels) */
+    clrs_ndi_params ndi;
+    double zoom[3];
+} clrs_ndi_workload;
+/* The ndimage part of w (NULL for the other ops). */
+const clrs_ndi_workload *clrs_workload_ndi(const clrs_workload *w);
 
 /* grid_sample workloads' theta for batch entry n: a 10 degree rotation, 0.9 scale, small shift
  * (2 x 3, row-major). */
@@ -52,6 +65,8 @@ clrs_workload clrs_workload_small(const clrs_workload *w, int div);
  * (grad_output), indices -> dst. conv_transpose: src, weight, bias -> dst; backward: src
  * (grad_output), input, weight -> dst (grad_input), dst2 (grad_weight), dst3 (grad_bias).
  * pixel_shuffle: src -> dst; backward: src (grad_output) -> dst (grad_input).
+ * ndimage: src -> dst (zoom); src, grid (the coordinates, (n_spatial, spatial...)) -> dst
+ * (map_coordinates).
  * Unused roles have ndim 0. */
 enum { CLRS_WL_SRC, CLRS_WL_INPUT, CLRS_WL_GRID, CLRS_WL_INDICES, CLRS_WL_WEIGHT, CLRS_WL_BIAS,
        CLRS_WL_DST, CLRS_WL_DST2, CLRS_WL_DST3, CLRS_WL_ROLES };

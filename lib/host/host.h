@@ -92,3 +92,16 @@ const char *clrs__dnnl_version(void);
 clrs_status clrs__host_pixel_shuffle(const clrs__shuffle_geom *g, const clrs__view *src,
                                      const clrs__view *dst);
 #endif /* CLRS_HOST_PIXEL_SHUFFLE_H */
+
+/* ---- scipy.ndimage (lib/host/ndimage.c) ---- */
+#ifndef CLRS_HOST_NDIMAGE_H
+#define CLRS_HOST_NDIMAGE_H
+/* Forward: spline_filter (co NULL; out = the filtered input), zoom / affine_transform (co
+ * NULL), map_coordinates (co the coordinates). Host views. */
+clrs_status clrs__host_ndi(const clrs__ndi_geom *g, const clrs__view *in, const clrs__view *co,
+                           const clrs__view *out);
+/* Backward: gin (may be NULL) = the adjoint applied to gout; gco (map_coordinates, may be
+ * NULL) = the coordinate gradient, which reads in. */
+clrs_status clrs__host_ndi_backward(const clrs__ndi_geom *g, const clrs__view *gout, const clrs__view *in,
+                                    const clrs__view *co, const clrs__view *gin, const clrs__view *gco);
+#endif /* CLRS_HOST_NDIMAGE_H */

@@ -138,3 +138,15 @@ size_t clrs__cl_conv_transpose_workspace(const clrs_context *ctx, const clrs__co
 clrs_status clrs__cl_pixel_shuffle(clrs_context *ctx, const clrs__shuffle_geom *g,
                                    const clrs__view *src, const clrs__view *dst);
 #endif /* CLRS_OPENCL_PIXEL_SHUFFLE_H */
+
+/* ---- scipy.ndimage (lib/opencl/ndimage.c) ---- */
+#ifndef CLRS_OPENCL_NDIMAGE_H
+#define CLRS_OPENCL_NDIMAGE_H
+/* As clrs__host_ndi / clrs__host_ndi_backward, on the context's device (views as for
+ * interpolate). */
+clrs_status clrs__cl_ndi(clrs_context *ctx, const clrs__ndi_geom *g, const clrs__view *in,
+                         const clrs__view *co, const clrs__view *out);
+clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, const clrs__view *gout,
+                                  const clrs__view *in, const clrs__view *co, const clrs__view *gin,
+                                  const clrs__view *gco);
+#endif /* CLRS_OPENCL_NDIMAGE_H */

@@ -224,3 +224,48 @@ void clrs__shuffle_strides(const clrs__view *v, int64_t s[5]);
 clrs_dtype clrs__shuffle_copy_dtype(size_t esize);
 
 #endif /* CLRS_PLAN_PIXEL_SHUFFLE_H */
+
+/* ---- scipy.ndimage: spline_filter, zoom, affine_transform, map_coordinates
+ * (lib/plan/ndimage.c). A separate block with its own guard. */
+#ifndef CLRS_PLAN_NDIMAGE_H
+#define CLRS_PLAN_NDIMAGE_H
+
+enum { CLRS__NDI_FILTER = 0, CLRS__NDI_ZOOM = 1, CLRS__NDI_AFFINE = 2, CLRS__NDI_MAPC = 3 };
+
+/* One ndimage call, resolved. Tensors are normalised to five axes (B0, B1, S0, S1, S2): up to
+ * two batch dims right-aligned in B0, B1, the spatial dims right-aligned in S0..S2 (unit size,
+ * stride 0 for the missing ones). The coefficient array is the input, padded by npad on each
+ * spatial side ('nearest' / 'grid-constant' with a prefilter: scipy pads by 12) and
+ * spline-filtered, stored contiguous (B0 * B1, coef[0], coef[1], coef[2]) in clrs_ndr. */
+typedef struct {
+    int op;                  /* CLRS__NDI_* */
+    int order, mode, grid_mode;
+    double cval;
+    int filtered;            /* the prefilter runs (prefilter and order > 1, or spline_filter) */
+    int ns;                  /* spatial dims 1..3 */
+    int real[3];             /* S axis a is a spatial dim */
+    int64_t B0, B1;
+    int64_t in[3];           /* input spatial sizes */
+    int64_t out[3];          /* output points per axis (map_coordinates: the point dims) */
+    int npad;
+    int64_t coef[3];         /* in + 2 * npad on the spatial axes */
+    double scale[3];         /* zoom: the factor scipy derives from the shapes */
+    double m[3][3], off[3];  /* affine over the S axes (only real rows / columns used) */
+    int filter_axis;         /* spline_filter1d: the one of the 5 axes to filter; -1: S axes */
+    double pad_value;        /* 'grid-constant' prepadding: cval as the input's dtype holds it
+                                (scipy pads with numpy.pad, which casts cval to the input's dtype) */
+} clrs__ndi_geom;
+
+/* Resolves n_spatial for a tensor of ndim dims (0 means ndim - 2). */
+clrs_status clrs__ndi_spatial(const char *op, const clrs_ndi_params *p, int ndim, int *ns);
+/* Checks params (order, mode, flags) for op. */
+clrs_status clrs__ndi_check_params(const char *op, const clrs_ndi_params *p, int kind);
+/* A view's strides as (B0, B1, S0, S1, S2) for ns spatial dims. */
+void clrs__ndi_strides(const clrs__view *v, int ns, int64_t s[5]);
+double clrs__ndi_cast(double v, clrs_dtype dtype);
+/* The coefficient array's element count must fit (2^58: bytes and index arithmetic). */
+clrs_status clrs__ndi_check_coef(const char *op, const clrs__ndi_geom *g);
+/* Fills the geometry shared by every op from params and the input view. */
+void clrs__ndi_geom_init(clrs__ndi_geom *g, int op, const clrs_ndi_params *p, int ns, const clrs__view *in);
+
+#endif /* CLRS_PLAN_NDIMAGE_H */

@@ -1,5 +1,6 @@
 """clresample: PyTorch's resampling ops (interpolate, grid_sample, affine_grid, max_pool /
-max_unpool, conv_transpose, pixel_shuffle) with PyTorch's exact numbers, on NumPy arrays, torch CPU tensors
+max_unpool, conv_transpose, pixel_shuffle) with PyTorch's exact numbers, and scipy.ndimage's
+zoom / map_coordinates / affine_transform / spline_filter with scipy's, on NumPy arrays, torch CPU tensors
 and PyOpenCL arrays, through libclresample (OpenCL or its host backend).
 
     import clresample as cr
@@ -12,6 +13,7 @@ from ._lib import CLRSError, Context, default_context, devices, library_path, \
 from .functional import affine_grid, conv_transpose1d, conv_transpose2d, conv_transpose3d, \
     grid_sample, interpolate, max_pool1d, max_pool2d, max_pool3d, max_unpool1d, max_unpool2d, \
     max_unpool3d, pixel_shuffle, pixel_unshuffle
+from .ndimage import affine_transform, map_coordinates, spline_filter, spline_filter1d, zoom
 
 __version__ = "0.1.0"
 
@@ -19,7 +21,8 @@ __all__ = ["Context", "CLRSError", "default_context", "set_default_context", "de
            "version", "library_path", "interpolate", "grid_sample", "affine_grid",
            "max_pool1d", "max_pool2d", "max_pool3d", "max_unpool1d", "max_unpool2d",
            "max_unpool3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-           "pixel_shuffle", "pixel_unshuffle", "torch"]
+           "pixel_shuffle", "pixel_unshuffle", "zoom", "map_coordinates", "affine_transform",
+           "spline_filter", "spline_filter1d", "torch"]
 
 
 def __getattr__(name):

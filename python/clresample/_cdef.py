@@ -230,6 +230,46 @@ clrs_status clrs_pixel_shuffle_backward(clrs_context *ctx, int64_t upscale_facto
 clrs_status clrs_pixel_unshuffle_backward(clrs_context *ctx, int64_t downscale_factor,
                                           const clrs_tensor *grad_output,
                                           const clrs_tensor *grad_input);
+
+typedef enum {
+    CLRS_NDI_CONSTANT = 0, CLRS_NDI_NEAREST = 1, CLRS_NDI_REFLECT = 2, CLRS_NDI_MIRROR = 3,
+    CLRS_NDI_WRAP = 4, CLRS_NDI_GRID_CONSTANT = 5, CLRS_NDI_GRID_MIRROR = 6, CLRS_NDI_GRID_WRAP = 7
+} clrs_ndi_mode;
+typedef struct {
+    int order;
+    clrs_ndi_mode mode;
+    double cval;
+    int prefilter;
+    int grid_mode;
+    int n_spatial;
+} clrs_ndi_params;
+clrs_status clrs_spline_filter(clrs_context *ctx, const clrs_ndi_params *params,
+                               const clrs_tensor *input, const clrs_tensor *output);
+clrs_status clrs_spline_filter1d(clrs_context *ctx, const clrs_ndi_params *params, int axis,
+                                 const clrs_tensor *input, const clrs_tensor *output);
+clrs_status clrs_spline_filter_backward(clrs_context *ctx, const clrs_ndi_params *params,
+                                        const clrs_tensor *grad_output, const clrs_tensor *grad_input);
+clrs_status clrs_zoom_shape(const clrs_ndi_params *params, int ndim, const int64_t *in_shape,
+                            const double *zoom, int64_t *out_shape);
+clrs_status clrs_zoom(clrs_context *ctx, const clrs_ndi_params *params, const clrs_tensor *input,
+                      const clrs_tensor *output);
+clrs_status clrs_affine_transform(clrs_context *ctx, const clrs_ndi_params *params,
+                                  const double *matrix, const double *offset,
+                                  const clrs_tensor *input, const clrs_tensor *output);
+clrs_status clrs_map_coordinates(clrs_context *ctx, const clrs_ndi_params *params,
+                                 const clrs_tensor *input, const clrs_tensor *coordinates,
+                                 const clrs_tensor *output);
+clrs_status clrs_zoom_backward(clrs_context *ctx, const clrs_ndi_params *params,
+                               const clrs_tensor *grad_output, const clrs_tensor *grad_input);
+clrs_status clrs_affine_transform_backward(clrs_context *ctx, const clrs_ndi_params *params,
+                                           const double *matrix, const double *offset,
+                                           const clrs_tensor *grad_output,
+                                           const clrs_tensor *grad_input);
+clrs_status clrs_map_coordinates_backward(clrs_context *ctx, const clrs_ndi_params *params,
+                                          const clrs_tensor *grad_output, const clrs_tensor *input,
+                                          const clrs_tensor *coordinates,
+                                          const clrs_tensor *grad_input,
+                                          const clrs_tensor *grad_coordinates);
 """
 
 # clresample_dlpack.h; DLTensor is opaque here (its layout is the producer's and the
@@ -242,6 +282,6 @@ clrs_status clrs_tensor_from_dlpack(const DLTensor *dl, clrs_tensor *out);
 # Structs whose layout the test checks (every field).
 STRUCTS = ["clrs_device_info", "clrs_context_options", "clrs_cache_stats", "clrs_tensor",
            "clrs_interpolate_params", "clrs_grid_sample_params", "clrs_pool_params",
-           "clrs_unpool_params", "clrs_conv_transpose_params"]
+           "clrs_unpool_params", "clrs_conv_transpose_params", "clrs_ndi_params"]
 ENUMS = ["clrs_status", "clrs_device_type", "clrs_compat", "clrs_dtype", "clrs_mode",
-         "clrs_grid_mode", "clrs_padding_mode"]
+         "clrs_grid_mode", "clrs_padding_mode", "clrs_ndi_mode"]

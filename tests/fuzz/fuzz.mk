@@ -28,7 +28,7 @@ FUZZ_CPPFLAGS = -I$(builddir) -I$(srcdir)/lib -I$(srcdir)/kernels -DCL_TARGET_OP
 	-DHAVE_CONFIG_H -DCLRS_BUILDING=1
 FUZZ_LIBS = $(CLBLAST_LIBS) $(DNNL_LIBS) $(BLAS_LIBS) $(OPENCL_LIBS) -lm -pthread
 
-FUZZ_TARGETS = fuzz_interpolate fuzz_grid_sample fuzz_pool fuzz_conv_transpose fuzz_tensor fuzz_tune
+FUZZ_TARGETS = fuzz_interpolate fuzz_grid_sample fuzz_pool fuzz_conv_transpose fuzz_tensor fuzz_tune fuzz_ndimage
 
 LIB_SRCS = $(wildcard $(srcdir)/lib/*.c $(srcdir)/lib/plan/*.c $(srcdir)/lib/host/*.c \
 	$(srcdir)/lib/opencl/*.c)
