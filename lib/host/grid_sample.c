@@ -347,7 +347,29 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                                     }                                                          \
                             k[ox] = kk;                                                        \
                         }                                                                      \
-                        for (c = c0; c < c1; c++) {                                            \
+                        /* two channels at a time: their chains of read-add-writes (neighbouring \
+                         * points share taps) are independent and overlap */                   \
+                        for (c = c0; c + 1 < c1; c += 2) {                                     \
+                            const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3]; \
+                            const ST *gr1 = gr + os[1];                                        \
+                            ST *base = gi + n * is[0] + c * is[1], *base1 = base + is[1];      \
+                            for (ox = 0; ox < g->oW; ox++) {                                   \
+                                const ST gv = gr[ox * os[4]], gv1 = gr1[ox * os[4]];           \
+                                const int64_t *f = off + ox * 64;                              \
+                                const ST *wv = w + ox * 64;                                    \
+                                int e;                                                         \
+                                if (k[ox] == 4) {                                              \
+                                    base[f[0]] += wv[0] * gv, base1[f[0]] += wv[0] * gv1;      \
+                                    base[f[1]] += wv[1] * gv, base1[f[1]] += wv[1] * gv1;      \
+                                    base[f[2]] += wv[2] * gv, base1[f[2]] += wv[2] * gv1;      \
+                                    base[f[3]] += wv[3] * gv, base1[f[3]] += wv[3] * gv1;      \
+                                } else {                                                       \
+                                    for (e = 0; e < k[ox]; e++)                                \
+                                        base[f[e]] += wv[e] * gv, base1[f[e]] += wv[e] * gv1;  \
+                                }                                                              \
+                            }                                                                  \
+                        }                                                                      \
+                        for (; c < c1; c++) {                                                  \
                             const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3]; \
                             ST *base = gi + n * is[0] + c * is[1];                             \
                             for (ox = 0; ox < g->oW; ox++) {                                   \
