@@ -274,7 +274,39 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                             }                                                                  \
                     }                                                                          \
                 }                                                                              \
-                for (c = 0; c < g->C; c++) {                                                   \
+                /* two channels at a time: a point's offsets and products are loaded once for \
+                 * both, and its sums still take channel c before channel c + 1 */             \
+                for (c = 0; c + 1 < g->C; c += 2) {                                            \
+                    const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3], *gr1 = gr + os[1]; \
+                    const ST *xc = x + n * is[0] + c * is[1], *xc1 = xc + is[1];               \
+                    for (ox = 0; ox < g->oW; ox++) {                                           \
+                        const ACC gv = CLRS_H_LOAD_##SFX(gr, ox * os[4]), gv1 = CLRS_H_LOAD_##SFX(gr1, ox * os[4]); \
+                        if (fast[ox]) {                                                        \
+                            const int64_t *f = off[ox];                                        \
+                            const ACC *k = coef[ox];                                           \
+                            const ACC v0 = CLRS_H_LOAD_##SFX(xc, f[0]) * gv, v1 = CLRS_H_LOAD_##SFX(xc, f[1]) * gv; \
+                            const ACC v2 = CLRS_H_LOAD_##SFX(xc, f[2]) * gv, v3 = CLRS_H_LOAD_##SFX(xc, f[3]) * gv; \
+                            const ACC u0 = CLRS_H_LOAD_##SFX(xc1, f[0]) * gv1, u1 = CLRS_H_LOAD_##SFX(xc1, f[1]) * gv1; \
+                            const ACC u2 = CLRS_H_LOAD_##SFX(xc1, f[2]) * gv1, u3 = CLRS_H_LOAD_##SFX(xc1, f[3]) * gv1; \
+                            ACC *q = acc[ox], q0 = q[0], q1 = q[1];                            \
+                            q0 += k[0] * v0, q1 += k[4] * v0;                                  \
+                            q0 += k[1] * v1, q1 += k[5] * v1;                                  \
+                            q0 += k[2] * v2, q1 += k[6] * v2;                                  \
+                            q0 += k[3] * v3, q1 += k[7] * v3;                                  \
+                            q0 += k[0] * u0, q1 += k[4] * u0;                                  \
+                            q0 += k[1] * u1, q1 += k[5] * u1;                                  \
+                            q0 += k[2] * u2, q1 += k[6] * u2;                                  \
+                            q0 += k[3] * u3, q1 += k[7] * u3;                                  \
+                            q[0] = q0, q[1] = q1;                                              \
+                        } else {                                                               \
+                            clrs_grid_grad_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], g->W, g->H, g->D, \
+                                                 &t[ox], gv, acc[ox]);                         \
+                            clrs_grid_grad_##SFX(x, n * is[0] + (c + 1) * is[1], is[4], is[3], is[2], g->W, g->H, \
+                                                 g->D, &t[ox], gv1, acc[ox]);                  \
+                        }                                                                      \
+                    }                                                                          \
+                }                                                                              \
+                for (; c < g->C; c++) {                                                        \
                     const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3];       \
                     const ST *xc = x + n * is[0] + c * is[1];                                  \
                     for (ox = 0; ox < g->oW; ox++) {                                           \
