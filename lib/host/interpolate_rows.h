@@ -131,6 +131,8 @@ static void RW_FN(rows_pick)(const rows_job *r, const void *src, void *dst, int6
         if (key == prev_key) {
             memcpy(q, prev, L * sizeof *q);
         } else if (r->dup2) {
+            /* source and destination never overlap (checked at the entry point) */
+#pragma omp simd
             for (o = 0; o < L / 2; o++) q[2 * o] = q[2 * o + 1] = sp[o];
         } else {
             for (o = 0; o < L; o++) q[o] = sp[off[o]];
