@@ -4,7 +4,9 @@
  * (host/interpolate_rows.h: per-thread caches of source rows summed along the innermost axis,
  * then vector loops along the row; channels ride along the row for channels-last tensors), and,
  * where its caches would be too large, a loop over destination elements calling the gather
- * body of resample_math.h, the body the OpenCL kernel runs. */
+ * body of resample_math.h, the body the OpenCL kernel runs. Two special row forms skip the
+ * engine's cache: picks (nearest) copy storage bits, and integer-factor block means (area)
+ * sum each box with the weights factored out (interpolate_rows.h, rows_pick, rows_block). */
 #include "host/host.h"
 
 #include <stdlib.h>
@@ -35,7 +37,7 @@ typedef struct {
     int dup2;                /* pick, and axis 2 is o -> o / 2 over a unit-stride row (CB 1) */
     int unit[3];             /* axis is one tap of weight 1 everywhere */
     int block;               /* integer-factor block mean: rows_block (see block_taps) */
-    int64_t kb[3];           /* block: taps per output on each axis (axis 0 is unit) */
+    int64_t kb[3];           /* block: taps per output on axes 1, 2 (kb[0] unused: axis 0 is unit) */
     int64_t r0, r1;          /* cache slots along axes 0, 1 */
     size_t row_len;          /* O2 * CB */
 } rows_job;
@@ -175,8 +177,7 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     r.row_len = (size_t)(r.O2 * r.CB);
     r.dst_contiguous = r.CB == 1 ? ds[4] == 1 : ds[1] == 1 && ds[4] == r.CB;
     if ((double)(r.r0 * r.r1 + 2) * (double)r.row_len * (double)esize > (double)ROWS_CACHE_MAX) return 0;
-    data = (size_t)(r.r0 * r.r1 + 2) * r.row_len;
-    data = (data * esize + 63) / 64 * 64;
+    data = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64; /* >= rows_block's O2 */
     per_thread = data +
                  (size_t)(r.r0 * r.r1) * sizeof(int64_t) + (size_t)(r.k[0] * r.k[1] + 1) * sizeof(void *);
 #ifdef _OPENMP
@@ -209,7 +210,6 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
         for (t = 1; t < 4; t++) r.box4 = r.box4 && r.offx[o * 4 + t] == r.offx[o * 4] + t;
     r.pick = r.unit[0] && r.unit[1] && r.unit[2] && r.dst_contiguous;
     /* an integer-factor block mean (area 2x, 4x down ...) over unit-stride rows: rows_block */
-    r.kb[0] = 1;
     r.kb[1] = r.unit[0] && r.CB == 1 && ss[4] == 1 && ds[4] == 1 ? block_taps(plan, 1, r.O1) : 0;
     r.kb[2] = r.kb[1] ? block_taps(plan, 2, r.O2) : 0;
     r.block = r.kb[1] > 0 && r.kb[2] > 0 && r.kb[1] * r.kb[2] > 1 && getenv("CLRS_HOST_NO_BLOCK") == NULL;
