@@ -344,23 +344,27 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
         int th;                                                                                \
         _Pragma("omp parallel for schedule(static, 1) num_threads(nthreads)")                  \
         for (th = 0; th < nthreads; th++) {                                                    \
-            const int64_t c0 = g->C * th / nthreads, c1 = g->C * (th + 1) / nthreads;          \
+            /* this thread's planes: [u0, u1) of the N x C planes in (n, c) order, so a      \
+             * thread computes the taps of its own batch entries only */                      \
+            const int64_t u0 = g->N * g->C * th / nthreads, u1 = g->N * g->C * (th + 1) / nthreads; \
             clrs_grid_taps_##SFX t;                                                            \
             int64_t *off = (int64_t *)(void *)((char *)scratch + per_thread * (size_t)th);     \
             ST *w = (ST *)(void *)(off + 64 * g->oW);                                          \
             int *k = (int *)(void *)(w + 64 * g->oW);                                          \
             int64_t n, c, q, oz, oy, ox;                                                       \
-            for (n = 0; n < g->N; n++)                                                         \
-                for (c = c0; c < c1; c++) {                                                    \
-                    ST *base = gi + n * is[0] + c * is[1];                                     \
-                    if (packed) {                                                              \
-                        memset(base, 0, sizeof(ST) * (size_t)plane);                           \
-                        continue;                                                              \
-                    }                                                                          \
-                    for (q = 0; q < plane; q++)                                                \
-                        base[(q / (g->W * g->H)) * is[2] + ((q / g->W) % g->H) * is[3] + (q % g->W) * is[4]] = (ST)0; \
+            for (q = u0; q < u1; q++) {                                                        \
+                ST *base = gi + (q / g->C) * is[0] + (q % g->C) * is[1];                       \
+                int64_t e2;                                                                    \
+                if (packed) {                                                                  \
+                    memset(base, 0, sizeof(ST) * (size_t)plane);                               \
+                    continue;                                                                  \
                 }                                                                              \
-            for (n = 0; n < g->N; n++)                                                         \
+                for (e2 = 0; e2 < plane; e2++)                                                 \
+                    base[(e2 / (g->W * g->H)) * is[2] + ((e2 / g->W) % g->H) * is[3] + (e2 % g->W) * is[4]] = (ST)0; \
+            }                                                                                  \
+            for (n = g->C > 0 ? u0 / g->C : g->N; n < g->N && n * g->C < u1; n++) {            \
+                const int64_t c0 = n * g->C < u0 ? u0 - n * g->C : 0;                          \
+                const int64_t c1 = u1 - n * g->C < g->C ? u1 - n * g->C : g->C;                \
                 for (oz = 0; oz < g->oD; oz++)                                                 \
                     for (oy = 0; oy < g->oH; oy++) {                                           \
                         for (ox = 0; ox < g->oW; ox++) {                                       \
@@ -418,6 +422,7 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                             }                                                                  \
                         }                                                                      \
                     }                                                                          \
+            }                                                                                  \
         }                                                                                      \
     } while (0)
 
@@ -469,7 +474,7 @@ clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs
 #endif
         size_t per_thread;
         void *scratch;
-        if (nthreads > g->C) nthreads = (int)g->C;
+        if (nthreads > g->N * g->C) nthreads = (int)(g->N * g->C);
         if (nthreads < 1) nthreads = 1;
         clrs__grid_strides(ginput, is);
         per_thread = ((sizeof(int64_t) + sizeof(double)) * 64 * (size_t)g->oW + sizeof(int) * (size_t)g->oW + 63) / 64 * 64;
