@@ -159,6 +159,7 @@ static void RW_FN(rows_block)(const rows_job *r, const void *src, void *dst, int
     const int64_t O2 = r->O2, k1 = r->kb[1], k2 = r->kb[2], s3 = r->ss[3];
     const int64_t rows_per_plane = r->O0 * r->O1;
     const RW_ACC w1 = ((const RW_ACC *)r->w[1])[0], w2 = ((const RW_ACC *)r->w[2])[0];
+    const size_t rowbytes = (size_t)(O2 * k2) * sizeof(RW_ST);
     int64_t row;
     for (row = row_begin; row < row_end; row++) {
         const int64_t p = row / rows_per_plane, rem = row % rows_per_plane;
@@ -168,9 +169,23 @@ static void RW_FN(rows_block)(const rows_job *r, const void *src, void *dst, int
         const int64_t i0 = r->idx[0][o0 * r->k[0]];
         const RW_ST *sp = s + sbase + i0 * r->ss[2] + o1 * k1 * s3;
         RW_ST *q = d + dbase + o0 * r->ds[2] + o1 * r->ds[3];
+        const RW_ST *nsp = NULL; /* the next destination row's source block, to prefetch */
         int64_t o, t, j;
+        if (row + 1 < row_end) {
+            const int64_t pn = (row + 1) / rows_per_plane, remn = (row + 1) % rows_per_plane;
+            const int64_t o0n = remn / r->O1, o1n = remn % r->O1;
+            nsp = s + (pn / r->C) * r->ss[0] + (pn % r->C) * r->ss[1] + r->idx[0][o0n * r->k[0]] * r->ss[2] + o1n * k1 * s3;
+        }
         for (t = 0; t < k1; t++) {
             const RW_ST *a = sp + t * s3;
+            if (nsp) {
+                /* the same source row of the next destination row: the rows of one
+                 * destination row are too short for the hardware prefetcher to run ahead
+                 * (area 4x down 8x64x224^2, 2 threads: ~3.9 -> ~2.6-3.0 ms) */
+                const char *pf = (const char *)(nsp + t * s3);
+                size_t b;
+                for (b = 0; b < rowbytes; b += 64) __builtin_prefetch(pf + b);
+            }
             if (k2 == 2) {
                 if (t == 0) {
 #pragma omp simd
