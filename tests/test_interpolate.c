@@ -564,6 +564,62 @@ START_TEST(bench_workloads)
 }
 END_TEST
 
+/* The host's integer-factor block mean (area at k1 x k2, host/interpolate_rows.h rows_block)
+ * against its row engine (CLRS_HOST_NO_BLOCK) on random factors, dtypes and layouts:
+ * bit-identical when both factors are powers of two (the weights scale exactly), else within
+ * a few ulps (another addition order). */
+START_TEST(area_block_vs_rows)
+{
+    TH_SKIP_MISSING_BACKEND();
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng = th_seed("area_block_vs_rows");
+    int trial, trials = th_quick() ? 40 : 200, exact_cases = 0;
+    double worst[4] = {0, 0, 0, 0};
+    if (_i != 0) return; /* a host path */
+    for (trial = 0; trial < trials; trial++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        clrs_dtype dt = (clrs_dtype)(th_rand(&rng) % 4);
+        int nsd = 1 + (int)(th_rand(&rng) % 2), ndim = nsd + 2, d, pow2 = 1;
+        int64_t in[5] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 3)}, out[5];
+        th_tensor a, b, ref;
+        int64_t n, i;
+        double *va, *vr, e;
+        p.mode = CLRS_AREA;
+        for (d = 0; d < nsd; d++) {
+            const int64_t k = 1 + (int64_t)(th_rand(&rng) % 5);
+            p.size[d] = 1 + (int64_t)(th_rand(&rng) % 9);
+            in[2 + d] = p.size[d] * k;
+            pow2 = pow2 && (k & (k - 1)) == 0;
+        }
+        ck_assert_int_eq(clrs_interpolate_shape(&p, ndim, in, out), CLRS_OK);
+        random_layout(&a, &rng, dt, ndim, in);
+        random_layout(&b, &rng, dt, ndim, out);
+        th_tensor_alloc(&ref, dt, ndim, out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, th_uniform(&rng) * 100.0);
+        ck_assert_msg(clrs_interpolate(host, &p, &a.t, &b.t) == CLRS_OK, "trial %d: %s", trial, clrs_error_message());
+        setenv("CLRS_HOST_NO_BLOCK", "1", 1);
+        ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        unsetenv("CLRS_HOST_NO_BLOCK");
+        n = th_numel(&ref.t);
+        va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
+        for (i = 0; i < n; i++) va[i] = th_get(&b.t, i), vr[i] = th_get(&ref.t, i);
+        if (pow2) {
+            ck_assert_msg(exact_mismatches(va, vr, n) == 0, "trial %d (%dd, dtype %d): power-of-two factors differ from the row engine", trial, nsd, (int)dt);
+            exact_cases++;
+        }
+        e = th_rel_error(va, vr, n);
+        if (e > worst[dt]) worst[dt] = e;
+        ck_assert_msg(e <= (dt == CLRS_F64 ? 1e-13 : dt == CLRS_F32 ? 1e-6 : dt == CLRS_F16 ? 1e-3 : 8e-3),
+                      "trial %d (%dd, dtype %d): block vs row engine rel %g", trial, nsd, (int)dt, e);
+        free(va), free(vr);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    printf("area_block_vs_rows: %d random integer-factor area cases (%d power-of-two, bit-identical); worst rel f32 %.1e f64 %.1e f16 %.1e bf16 %.1e\n",
+           trials, exact_cases, worst[0], worst[1], worst[2], worst[3]);
+}
+END_TEST
+
 static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden_f32_f64, 0, n);
@@ -575,6 +631,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, opencl_vs_host_u8, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);
+    tcase_add_loop_test(tc, area_block_vs_rows, 0, n);
 }
 
 int main(void) { return th_run("interpolate", setup, teardown, add_tests); }

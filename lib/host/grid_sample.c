@@ -274,7 +274,39 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                             }                                                                  \
                     }                                                                          \
                 }                                                                              \
-                for (c = 0; c < g->C; c++) {                                                   \
+                /* two channels at a time: a point's offsets and products are loaded once for \
+                 * both, and its sums still take channel c before channel c + 1 */             \
+                for (c = 0; c + 1 < g->C; c += 2) {                                            \
+                    const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3], *gr1 = gr + os[1]; \
+                    const ST *xc = x + n * is[0] + c * is[1], *xc1 = xc + is[1];               \
+                    for (ox = 0; ox < g->oW; ox++) {                                           \
+                        const ACC gv = CLRS_H_LOAD_##SFX(gr, ox * os[4]), gv1 = CLRS_H_LOAD_##SFX(gr1, ox * os[4]); \
+                        if (fast[ox]) {                                                        \
+                            const int64_t *f = off[ox];                                        \
+                            const ACC *k = coef[ox];                                           \
+                            const ACC v0 = CLRS_H_LOAD_##SFX(xc, f[0]) * gv, v1 = CLRS_H_LOAD_##SFX(xc, f[1]) * gv; \
+                            const ACC v2 = CLRS_H_LOAD_##SFX(xc, f[2]) * gv, v3 = CLRS_H_LOAD_##SFX(xc, f[3]) * gv; \
+                            const ACC u0 = CLRS_H_LOAD_##SFX(xc1, f[0]) * gv1, u1 = CLRS_H_LOAD_##SFX(xc1, f[1]) * gv1; \
+                            const ACC u2 = CLRS_H_LOAD_##SFX(xc1, f[2]) * gv1, u3 = CLRS_H_LOAD_##SFX(xc1, f[3]) * gv1; \
+                            ACC *q = acc[ox], q0 = q[0], q1 = q[1];                            \
+                            q0 += k[0] * v0, q1 += k[4] * v0;                                  \
+                            q0 += k[1] * v1, q1 += k[5] * v1;                                  \
+                            q0 += k[2] * v2, q1 += k[6] * v2;                                  \
+                            q0 += k[3] * v3, q1 += k[7] * v3;                                  \
+                            q0 += k[0] * u0, q1 += k[4] * u0;                                  \
+                            q0 += k[1] * u1, q1 += k[5] * u1;                                  \
+                            q0 += k[2] * u2, q1 += k[6] * u2;                                  \
+                            q0 += k[3] * u3, q1 += k[7] * u3;                                  \
+                            q[0] = q0, q[1] = q1;                                              \
+                        } else {                                                               \
+                            clrs_grid_grad_##SFX(x, n * is[0] + c * is[1], is[4], is[3], is[2], g->W, g->H, g->D, \
+                                                 &t[ox], gv, acc[ox]);                         \
+                            clrs_grid_grad_##SFX(x, n * is[0] + (c + 1) * is[1], is[4], is[3], is[2], g->W, g->H, \
+                                                 g->D, &t[ox], gv1, acc[ox]);                  \
+                        }                                                                      \
+                    }                                                                          \
+                }                                                                              \
+                for (; c < g->C; c++) {                                                        \
                     const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3];       \
                     const ST *xc = x + n * is[0] + c * is[1];                                  \
                     for (ox = 0; ox < g->oW; ox++) {                                           \
@@ -312,23 +344,27 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
         int th;                                                                                \
         _Pragma("omp parallel for schedule(static, 1) num_threads(nthreads)")                  \
         for (th = 0; th < nthreads; th++) {                                                    \
-            const int64_t c0 = g->C * th / nthreads, c1 = g->C * (th + 1) / nthreads;          \
+            /* this thread's planes: [u0, u1) of the N x C planes in (n, c) order, so a      \
+             * thread computes the taps of its own batch entries only */                      \
+            const int64_t u0 = g->N * g->C * th / nthreads, u1 = g->N * g->C * (th + 1) / nthreads; \
             clrs_grid_taps_##SFX t;                                                            \
             int64_t *off = (int64_t *)(void *)((char *)scratch + per_thread * (size_t)th);     \
             ST *w = (ST *)(void *)(off + 64 * g->oW);                                          \
             int *k = (int *)(void *)(w + 64 * g->oW);                                          \
             int64_t n, c, q, oz, oy, ox;                                                       \
-            for (n = 0; n < g->N; n++)                                                         \
-                for (c = c0; c < c1; c++) {                                                    \
-                    ST *base = gi + n * is[0] + c * is[1];                                     \
-                    if (packed) {                                                              \
-                        memset(base, 0, sizeof(ST) * (size_t)plane);                           \
-                        continue;                                                              \
-                    }                                                                          \
-                    for (q = 0; q < plane; q++)                                                \
-                        base[(q / (g->W * g->H)) * is[2] + ((q / g->W) % g->H) * is[3] + (q % g->W) * is[4]] = (ST)0; \
+            for (q = u0; q < u1; q++) {                                                        \
+                ST *base = gi + (q / g->C) * is[0] + (q % g->C) * is[1];                       \
+                int64_t e2;                                                                    \
+                if (packed) {                                                                  \
+                    memset(base, 0, sizeof(ST) * (size_t)plane);                               \
+                    continue;                                                                  \
                 }                                                                              \
-            for (n = 0; n < g->N; n++)                                                         \
+                for (e2 = 0; e2 < plane; e2++)                                                 \
+                    base[(e2 / (g->W * g->H)) * is[2] + ((e2 / g->W) % g->H) * is[3] + (e2 % g->W) * is[4]] = (ST)0; \
+            }                                                                                  \
+            for (n = g->C > 0 ? u0 / g->C : g->N; n < g->N && n * g->C < u1; n++) {            \
+                const int64_t c0 = n * g->C < u0 ? u0 - n * g->C : 0;                          \
+                const int64_t c1 = u1 - n * g->C < g->C ? u1 - n * g->C : g->C;                \
                 for (oz = 0; oz < g->oD; oz++)                                                 \
                     for (oy = 0; oy < g->oH; oy++) {                                           \
                         for (ox = 0; ox < g->oW; ox++) {                                       \
@@ -347,7 +383,29 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                                     }                                                          \
                             k[ox] = kk;                                                        \
                         }                                                                      \
-                        for (c = c0; c < c1; c++) {                                            \
+                        /* two channels at a time: their chains of read-add-writes (neighbouring \
+                         * points share taps) are independent and overlap */                   \
+                        for (c = c0; c + 1 < c1; c += 2) {                                     \
+                            const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3]; \
+                            const ST *gr1 = gr + os[1];                                        \
+                            ST *base = gi + n * is[0] + c * is[1], *base1 = base + is[1];      \
+                            for (ox = 0; ox < g->oW; ox++) {                                   \
+                                const ST gv = gr[ox * os[4]], gv1 = gr1[ox * os[4]];           \
+                                const int64_t *f = off + ox * 64;                              \
+                                const ST *wv = w + ox * 64;                                    \
+                                int e;                                                         \
+                                if (k[ox] == 4) {                                              \
+                                    base[f[0]] += wv[0] * gv, base1[f[0]] += wv[0] * gv1;      \
+                                    base[f[1]] += wv[1] * gv, base1[f[1]] += wv[1] * gv1;      \
+                                    base[f[2]] += wv[2] * gv, base1[f[2]] += wv[2] * gv1;      \
+                                    base[f[3]] += wv[3] * gv, base1[f[3]] += wv[3] * gv1;      \
+                                } else {                                                       \
+                                    for (e = 0; e < k[ox]; e++)                                \
+                                        base[f[e]] += wv[e] * gv, base1[f[e]] += wv[e] * gv1;  \
+                                }                                                              \
+                            }                                                                  \
+                        }                                                                      \
+                        for (; c < c1; c++) {                                                  \
                             const ST *gr = go + n * os[0] + c * os[1] + oz * os[2] + oy * os[3]; \
                             ST *base = gi + n * is[0] + c * is[1];                             \
                             for (ox = 0; ox < g->oW; ox++) {                                   \
@@ -364,6 +422,7 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                             }                                                                  \
                         }                                                                      \
                     }                                                                          \
+            }                                                                                  \
         }                                                                                      \
     } while (0)
 
@@ -415,7 +474,7 @@ clrs_status clrs__host_grid_sample_backward(const clrs__grid_geom *g, const clrs
 #endif
         size_t per_thread;
         void *scratch;
-        if (nthreads > g->C) nthreads = (int)g->C;
+        if (nthreads > g->N * g->C) nthreads = (int)(g->N * g->C);
         if (nthreads < 1) nthreads = 1;
         clrs__grid_strides(ginput, is);
         per_thread = ((sizeof(int64_t) + sizeof(double)) * 64 * (size_t)g->oW + sizeof(int) * (size_t)g->oW + 63) / 64 * 64;

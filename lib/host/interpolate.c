@@ -4,7 +4,9 @@
  * (host/interpolate_rows.h: per-thread caches of source rows summed along the innermost axis,
  * then vector loops along the row; channels ride along the row for channels-last tensors), and,
  * where its caches would be too large, a loop over destination elements calling the gather
- * body of resample_math.h, the body the OpenCL kernel runs. */
+ * body of resample_math.h, the body the OpenCL kernel runs. Two special row forms skip the
+ * engine's cache: picks (nearest) copy storage bits, and integer-factor block means (area)
+ * sum each box with the weights factored out (interpolate_rows.h, rows_pick, rows_block). */
 #include "host/host.h"
 
 #include <stdlib.h>
@@ -34,6 +36,8 @@ typedef struct {
     int pick;                /* every axis unit and the destination row contiguous: rows_pick */
     int dup2;                /* pick, and axis 2 is o -> o / 2 over a unit-stride row (CB 1) */
     int unit[3];             /* axis is one tap of weight 1 everywhere */
+    int block;               /* integer-factor block mean: rows_block (see block_taps) */
+    int64_t kb[3];           /* block: taps per output on axes 1, 2 (kb[0] unused: axis 0 is unit) */
     int64_t r0, r1;          /* cache slots along axes 0, 1 */
     size_t row_len;          /* O2 * CB */
 } rows_job;
@@ -122,6 +126,26 @@ static int axis_is_unit(const clrs__interp_plan *plan, int a, int64_t n)
     return 1;
 }
 
+/* k when output o of the axis reads exactly source elements o * k .. o * k + k - 1, all with
+ * the same weight (area mode at an integer factor), else 0. */
+static int64_t block_taps(const clrs__interp_plan *plan, int a, int64_t n)
+{
+    const int32_t *t = plan->tab, *cnt = t + t[4 * a], *idx = t + t[4 * a + 1];
+    const int64_t k = t[4 * a + 2], wo = t[4 * a + 3];
+    int64_t o, j;
+    if (k < 1 || n < 1) return 0;
+    for (o = 0; o < n; o++) {
+        if (cnt[o] != k) return 0;
+        for (j = 0; j < k; j++) {
+            const double w = plan->dbl ? ((const double *)plan->wt)[wo + o * k + j]
+                                       : ((const float *)plan->wt)[wo + o * k + j];
+            const double w00 = plan->dbl ? ((const double *)plan->wt)[wo] : ((const float *)plan->wt)[wo];
+            if (idx[o * k + j] != o * k + j || w != w00) return 0;
+        }
+    }
+    return k;
+}
+
 /* Runs the plan through the row engine; returns 0 (nothing written) when it does not fit. */
 static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, const clrs__view *dst,
                        const int64_t *ss, const int64_t *ds)
@@ -153,7 +177,7 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     r.row_len = (size_t)(r.O2 * r.CB);
     r.dst_contiguous = r.CB == 1 ? ds[4] == 1 : ds[1] == 1 && ds[4] == r.CB;
     if ((double)(r.r0 * r.r1 + 2) * (double)r.row_len * (double)esize > (double)ROWS_CACHE_MAX) return 0;
-    data = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64;
+    data = ((size_t)(r.r0 * r.r1 + 2) * r.row_len * esize + 63) / 64 * 64; /* >= rows_block's O2 */
     per_thread = data +
                  (size_t)(r.r0 * r.r1) * sizeof(int64_t) + (size_t)(r.k[0] * r.k[1] + 1) * sizeof(void *);
 #ifdef _OPENMP
@@ -185,6 +209,10 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     for (o = 0; o < r.O2 && r.box4; o++)
         for (t = 1; t < 4; t++) r.box4 = r.box4 && r.offx[o * 4 + t] == r.offx[o * 4] + t;
     r.pick = r.unit[0] && r.unit[1] && r.unit[2] && r.dst_contiguous;
+    /* an integer-factor block mean (area 2x, 4x down ...) over unit-stride rows: rows_block */
+    r.kb[1] = r.unit[0] && r.CB == 1 && ss[4] == 1 && ds[4] == 1 ? block_taps(plan, 1, r.O1) : 0;
+    r.kb[2] = r.kb[1] ? block_taps(plan, 2, r.O2) : 0;
+    r.block = r.kb[1] > 0 && r.kb[2] > 0 && r.kb[1] * r.kb[2] > 1 && getenv("CLRS_HOST_NO_BLOCK") == NULL;
     r.dup2 = r.pick && r.CB == 1 && r.O2 % 2 == 0;
     for (o = 0; o < r.O2 && r.dup2; o++) r.dup2 = r.offx[o] == (o / 2) * ss[4] && ss[4] == 1;
     {
@@ -197,6 +225,16 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
             void *hs = mine + data + (size_t)(r.r0 * r.r1) * sizeof(int64_t);
             int64_t j;
             for (j = 0; j < r.r0 * r.r1; j++) k[j] = -1;
+            if (r.block) {
+                switch (dst->dtype) {
+                case CLRS_F32: rows_block_f32(&r, src->host, dst->host, begin, end, (float *)mine); break;
+                case CLRS_F64: rows_block_f64(&r, src->host, dst->host, begin, end, (double *)mine); break;
+                case CLRS_F16: rows_block_f16(&r, src->host, dst->host, begin, end, (float *)mine); break;
+                case CLRS_BF16: rows_block_bf16(&r, src->host, dst->host, begin, end, (float *)mine); break;
+                default: break;
+                }
+                continue;
+            }
             if (r.pick) {
                 switch (dst->dtype) {
                 case CLRS_F32: rows_pick_f32(&r, src->host, dst->host, begin, end); break;
