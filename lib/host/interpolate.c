@@ -38,6 +38,8 @@ typedef struct {
     size_t row_len;          /* O2 * CB */
 } rows_job;
 
+#include "host/interpolate_u8.h"
+
 #define RW_SFX f32
 #define RW_ST float
 #define RW_ACC float
@@ -271,8 +273,14 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
  * the same sum along a whole row, for an H pass over gapless rows). Threads take rows (n, y). A
  * block is a run of destinations with the same taps: the channels of one pixel, or (H pass,
  * planar) a run of columns of one channel. */
-static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
-                    const int64_t shape[4], int axis, const int32_t *tab)
+#ifdef CLRS_U8_SSE2
+#define U8_ROW u8_row_sse2
+#else
+#define U8_ROW clrs_u8_pass_row
+#endif
+
+static int u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
+                   const int64_t shape[4], int64_t in_len, int axis, const int32_t *tab)
 {
     const int64_t N = shape[0], C = shape[1], OH = shape[2], OW = shape[3], step = s[axis];
     const int by_x = axis == 2 && d[3] <= d[1]; /* H pass, columns innermost: blocks of columns */
@@ -281,15 +289,31 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
     const int rows_cl = axis == 2 && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C;
     const int rows_planar = axis == 2 && !rows_cl && s[3] == 1 && d[3] == 1;
     int64_t row;
+#ifdef CLRS_U8_SSE2
+    /* W pass over channels-last rows of 3 or 4 channels: the pixel loop of interpolate_u8.h */
+    if (axis == 3 && (C == 3 || C == 4) && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C) {
+        u8_wtab wt;
+        if (!u8_wtab_build(&wt, tab, C, in_len)) return 0;
+#pragma omp parallel for schedule(static)
+        for (row = 0; row < N * OH; row++) {
+            const int64_t n = row / OH, y = row % OH;
+            u8_wrow_sse2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, &wt, tab);
+        }
+        free(wt.e);
+        return 1;
+    }
+#else
+    (void)in_len;
+#endif
 #pragma omp parallel for schedule(static)
     for (row = 0; row < N * OH; row++) {
         const int64_t n = row / OH, y = row % OH;
         int64_t x, c;
         if (rows_cl) {
-            clrs_u8_pass_row(src, n * s[0], step, OW * C, tab, y, dst + n * d[0] + y * d[2]);
+            U8_ROW(src, n * s[0], step, OW * C, tab, y, dst + n * d[0] + y * d[2]);
         } else if (rows_planar) {
             for (c = 0; c < C; c++)
-                clrs_u8_pass_row(src, n * s[0] + c * s[1], step, OW, tab, y, dst + n * d[0] + c * d[1] + y * d[2]);
+                U8_ROW(src, n * s[0] + c * s[1], step, OW, tab, y, dst + n * d[0] + c * d[1] + y * d[2]);
         } else if (by_x) {
             for (c = 0; c < C; c++)
                 for (x = 0; x < OW; x += CLRS_U8_BLOCK) {
@@ -306,17 +330,19 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
                 }
         }
     }
+    return 1;
 }
 
 clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *src, const clrs__view *dst)
 {
     int64_t s[4], d[4], ts[4], shape[4], tshape[4];
     uint8_t *tmp = NULL;
-    int i;
+    int i, ok;
     for (i = 0; i < 4; i++) s[i] = src->strides[i], d[i] = dst->strides[i], shape[i] = dst->shape[i];
     if (plan->npass == 1) {
-        u8_pass((const uint8_t *)src->host, s, (uint8_t *)dst->host, d, shape, plan->axis[0],
-                plan->tab + plan->off[0]);
+        if (!u8_pass((const uint8_t *)src->host, s, (uint8_t *)dst->host, d, shape, src->shape[plan->axis[0]],
+                     plan->axis[0], plan->tab + plan->off[0]))
+            return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the uint8 weight table");
         return CLRS_OK;
     }
     /* W then H through a uint8 image (N, C, H, OW) */
@@ -324,8 +350,9 @@ clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *sr
     clrs__u8_tmp_strides(src, tshape, ts);
     if (!(tmp = malloc((size_t)(tshape[0] * tshape[1] * tshape[2] * tshape[3]))))
         return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the intermediate image");
-    u8_pass((const uint8_t *)src->host, s, tmp, ts, tshape, 3, plan->tab + plan->off[0]);
-    u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, 2, plan->tab + plan->off[1]);
+    ok = u8_pass((const uint8_t *)src->host, s, tmp, ts, tshape, src->shape[3], 3, plan->tab + plan->off[0]) &&
+         u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, tshape[2], 2, plan->tab + plan->off[1]);
     free(tmp);
+    if (!ok) return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the uint8 weight table");
     return CLRS_OK;
 }

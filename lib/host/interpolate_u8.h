@@ -1,0 +1,140 @@
+/* host/interpolate_u8.h — the host's SSE2 loops for the uint8 passes of interpolate.
+ *
+ * Included by host/interpolate.c only. The same sum as clrs_u8_pass_block / clrs_u8_pass_row
+ * of resample_math_u8.h ((2^(p-1) + sum w * x) >> p, saturated to [0, 255], in 32-bit
+ * integers), with two taps per multiply: a tap pair's pixels are interleaved as int16 next to
+ * the pair's weights and _mm_madd_epi16 adds both products into one int32 lane (exact: |w| <
+ * 2^15 and x <= 255, so neither a product nor the pair's sum leaves int32). Integer sums do not
+ * depend on their order, so the outputs are the scalar loops' byte for byte. SSE2 is part of
+ * x86-64, so no dispatch is needed; other machines keep the scalar loops. */
+#if defined(__SSE2__) && !defined(CLRS_U8_NO_SIMD)
+#include <emmintrin.h>
+#define CLRS_U8_SSE2 1
+
+/* Saturates four int32 sums (already shifted) to bytes, in the low four bytes. */
+static inline __m128i u8_pack4(__m128i acc, int p)
+{
+    const __m128i v = _mm_packs_epi32(_mm_srai_epi32(acc, p), _mm_setzero_si128());
+    return _mm_packus_epi16(v, _mm_setzero_si128());
+}
+
+/* Two weights of one destination packed for _mm_madd_epi16: the first in the low half. */
+static inline int32_t u8_wpair(int32_t w0, int32_t w1)
+{
+    return (int32_t)((uint32_t)(uint16_t)w0 | (uint32_t)(uint16_t)w1 << 16);
+}
+
+/* An H pass along nb destinations side by side (clrs_u8_pass_row's contract): 16 columns at a
+ * time, taps in pairs of source rows, bytes of the two rows interleaved. */
+static void u8_row_sse2(const uint8_t *src, int64_t base, int64_t step, int64_t nb, const int32_t *tab,
+                        int64_t o, uint8_t *out)
+{
+    const int64_t n = tab[0], k = tab[1];
+    const int p = tab[2];
+    const int32_t *w = tab + CLRS_U8_HDR + 2 * n + o * k;
+    const int32_t cnt = tab[CLRS_U8_HDR + n + o];
+    const uint8_t *s = src + base + (int64_t)tab[CLRS_U8_HDR + o] * step;
+    const __m128i zero = _mm_setzero_si128(), init = _mm_set1_epi32(1 << (p - 1));
+    int64_t j = 0;
+    for (; j + 16 <= nb; j += 16) {
+        __m128i a0 = init, a1 = init, a2 = init, a3 = init;
+        int32_t t = 0;
+        for (; t + 1 < cnt; t += 2) {
+            const __m128i wp = _mm_set1_epi32(u8_wpair(w[t], w[t + 1]));
+            const __m128i r0 = _mm_loadu_si128((const __m128i *)(s + t * step + j));
+            const __m128i r1 = _mm_loadu_si128((const __m128i *)(s + (t + 1) * step + j));
+            const __m128i lo = _mm_unpacklo_epi8(r0, r1), hi = _mm_unpackhi_epi8(r0, r1);
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(_mm_unpacklo_epi8(lo, zero), wp));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(_mm_unpackhi_epi8(lo, zero), wp));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(_mm_unpacklo_epi8(hi, zero), wp));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(_mm_unpackhi_epi8(hi, zero), wp));
+        }
+        if (t < cnt) { /* the last tap alone, its pair weight 0 */
+            const __m128i wp = _mm_set1_epi32(u8_wpair(w[t], 0));
+            const __m128i r0 = _mm_loadu_si128((const __m128i *)(s + t * step + j));
+            const __m128i lo = _mm_unpacklo_epi8(r0, zero), hi = _mm_unpackhi_epi8(r0, zero);
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(_mm_unpacklo_epi16(lo, zero), wp));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(_mm_unpackhi_epi16(lo, zero), wp));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(_mm_unpacklo_epi16(hi, zero), wp));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(_mm_unpackhi_epi16(hi, zero), wp));
+        }
+        {
+            const __m128i v0 = _mm_packs_epi32(_mm_srai_epi32(a0, p), _mm_srai_epi32(a1, p));
+            const __m128i v1 = _mm_packs_epi32(_mm_srai_epi32(a2, p), _mm_srai_epi32(a3, p));
+            _mm_storeu_si128((__m128i *)(out + j), _mm_packus_epi16(v0, v1));
+        }
+    }
+    if (j < nb) clrs_u8_pass_row(src, base + j, step, nb - j, tab, o, out + j);
+}
+
+/* A W pass's table repacked for channels-last rows of C = 3 or 4 channels: per destination its
+ * first source byte in the row, its number of tap pairs (-1: near the row's end, where a pair's
+ * 8-byte load would pass the row; the scalar sum runs there) and then kp = (k + 1) / 2 packed
+ * weight pairs (the last one's second weight 0 for an odd count). */
+typedef struct {
+    int32_t *e;
+    int64_t n, kp, stride; /* destinations, pairs per destination, entries per destination */
+    int p;
+} u8_wtab;
+
+static int u8_wtab_build(u8_wtab *wt, const int32_t *tab, int64_t C, int64_t in_len)
+{
+    const int64_t n = tab[0], k = tab[1];
+    int64_t o, t;
+    wt->n = n, wt->kp = (k + 1) / 2, wt->stride = 2 + wt->kp, wt->p = tab[2];
+    if (!(wt->e = malloc(sizeof *wt->e * (size_t)(n * wt->stride)))) return 0;
+    for (o = 0; o < n; o++) {
+        int32_t *e = wt->e + o * wt->stride;
+        const int32_t *w = tab + CLRS_U8_HDR + 2 * n + o * k;
+        const int64_t first = tab[CLRS_U8_HDR + o], cnt = tab[CLRS_U8_HDR + n + o];
+        e[0] = (int32_t)(first * C);
+        e[1] = (first + cnt) * C + 8 <= in_len * C ? (int32_t)((cnt + 1) / 2) : -1;
+        for (t = 0; t < wt->kp; t++)
+            e[2 + t] = u8_wpair(2 * t < cnt ? w[2 * t] : 0, 2 * t + 1 < cnt ? w[2 * t + 1] : 0);
+    }
+    return 1;
+}
+
+/* One channels-last row of a W pass: row is the source row (pixels of C bytes, gapless), out the
+ * destination row. Two pixels per 8-byte load; their channels interleaved as int16 so that one
+ * madd gives the four channel sums of the pair. tab is the pass' table (the scalar fallback). */
+static void u8_wrow_sse2(const uint8_t *row, uint8_t *out, int64_t C, const u8_wtab *wt, const int32_t *tab)
+{
+    const __m128i zero = _mm_setzero_si128(), init = _mm_set1_epi32(1 << (wt->p - 1));
+    const int32_t *e = wt->e;
+    int64_t o;
+    for (o = 0; o < wt->n; o++, e += wt->stride) {
+        const uint8_t *s = row + e[0];
+        __m128i acc = init, v;
+        int32_t t, np = e[1];
+        if (np < 0) {
+            clrs_u8_pass_block(row, 0, C, 1, (int)C, tab, o, out + o * C, 1);
+            continue;
+        }
+        if (C == 4) {
+            for (t = 0; t < np; t++, s += 8) {
+                /* bytes p0c0..p0c3 p1c0..p1c3 -> words p0c0 p1c0 p0c1 p1c1 ... */
+                const __m128i b = _mm_loadl_epi64((const __m128i *)s);
+                const __m128i x = _mm_unpacklo_epi8(_mm_unpacklo_epi8(b, _mm_srli_si128(b, 4)), zero);
+                acc = _mm_add_epi32(acc, _mm_madd_epi16(x, _mm_set1_epi32(e[2 + t])));
+            }
+            v = u8_pack4(acc, wt->p);
+            {
+                const int32_t r = _mm_cvtsi128_si32(v);
+                memcpy(out + o * 4, &r, 4);
+            }
+        } else { /* C == 3: bytes p0c0 p0c1 p0c2 p1c0 p1c1 p1c2 (and two more, unused) */
+            for (t = 0; t < np; t++, s += 6) {
+                const __m128i b = _mm_loadl_epi64((const __m128i *)s);
+                const __m128i x = _mm_unpacklo_epi8(_mm_unpacklo_epi8(b, _mm_srli_si128(b, 3)), zero);
+                acc = _mm_add_epi32(acc, _mm_madd_epi16(x, _mm_set1_epi32(e[2 + t])));
+            }
+            v = u8_pack4(acc, wt->p);
+            {
+                const int32_t r = _mm_cvtsi128_si32(v);
+                memcpy(out + o * 3, &r, 3);
+            }
+        }
+    }
+}
+#endif
