@@ -279,8 +279,24 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
 #define U8_ROW clrs_u8_pass_row
 #endif
 
-static int u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
-                   const int64_t shape[4], int64_t in_len, int axis, const int32_t *tab)
+/* Whether a pass takes the channels-last pixel loop of interpolate_u8.h (W pass, C = 3 or 4,
+ * gapless pixels on both sides): its table is repacked before the threads start. */
+static int u8_pass_wrow(const int64_t s[4], const int64_t d[4], const int64_t shape[4], int axis)
+{
+#ifdef CLRS_U8_SSE2
+    const int64_t C = shape[1];
+    return axis == 3 && (C == 3 || C == 4) && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C;
+#else
+    (void)s, (void)d, (void)shape, (void)axis;
+    return 0;
+#endif
+}
+
+/* Called by every thread of a parallel region (or outside one); its rows are shared out with a
+ * worksharing loop whose implicit barrier ends the pass. wt: the repacked table when
+ * u8_pass_wrow, else NULL. */
+static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
+                    const int64_t shape[4], int axis, const int32_t *tab, const u8_wtab *wt)
 {
     const int64_t N = shape[0], C = shape[1], OH = shape[2], OW = shape[3], step = s[axis];
     const int by_x = axis == 2 && d[3] <= d[1]; /* H pass, columns innermost: blocks of columns */
@@ -290,22 +306,18 @@ static int u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const i
     const int rows_planar = axis == 2 && !rows_cl && s[3] == 1 && d[3] == 1;
     int64_t row;
 #ifdef CLRS_U8_SSE2
-    /* W pass over channels-last rows of 3 or 4 channels: the pixel loop of interpolate_u8.h */
-    if (axis == 3 && (C == 3 || C == 4) && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C) {
-        u8_wtab wt;
-        if (!u8_wtab_build(&wt, tab, C, in_len)) return 0;
-#pragma omp parallel for schedule(static)
+    if (wt) {
+#pragma omp for schedule(dynamic, 8)
         for (row = 0; row < N * OH; row++) {
             const int64_t n = row / OH, y = row % OH;
-            u8_wrow_sse2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, &wt, tab);
+            u8_wrow_sse2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, wt, tab);
         }
-        free(wt.e);
-        return 1;
+        return;
     }
 #else
-    (void)in_len;
+    (void)wt;
 #endif
-#pragma omp parallel for schedule(static)
+#pragma omp for schedule(dynamic, 8)
     for (row = 0; row < N * OH; row++) {
         const int64_t n = row / OH, y = row % OH;
         int64_t x, c;
@@ -330,29 +342,43 @@ static int u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const i
                 }
         }
     }
-    return 1;
 }
 
 clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *src, const clrs__view *dst)
 {
     int64_t s[4], d[4], ts[4], shape[4], tshape[4];
-    uint8_t *tmp = NULL;
-    int i, ok;
+    const int two = plan->npass == 2;
+    const int64_t *ps0 = s, *pd0 = two ? ts : d, *psh0 = two ? tshape : shape;
+    uint8_t *tmp = NULL, *out0;
+    u8_wtab wt[2] = {{NULL, 0, 0, 0, 0}, {NULL, 0, 0, 0, 0}};
+    int i, ok = 1;
     for (i = 0; i < 4; i++) s[i] = src->strides[i], d[i] = dst->strides[i], shape[i] = dst->shape[i];
-    if (plan->npass == 1) {
-        if (!u8_pass((const uint8_t *)src->host, s, (uint8_t *)dst->host, d, shape, src->shape[plan->axis[0]],
-                     plan->axis[0], plan->tab + plan->off[0]))
-            return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the uint8 weight table");
-        return CLRS_OK;
+    if (two) { /* W then H through a uint8 image (N, C, H, OW) */
+        tshape[0] = shape[0], tshape[1] = shape[1], tshape[2] = src->shape[2], tshape[3] = shape[3];
+        clrs__u8_tmp_strides(src, tshape, ts);
+        if (!(tmp = malloc((size_t)(tshape[0] * tshape[1] * tshape[2] * tshape[3]))))
+            return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the intermediate image");
     }
-    /* W then H through a uint8 image (N, C, H, OW) */
-    tshape[0] = shape[0], tshape[1] = shape[1], tshape[2] = src->shape[2], tshape[3] = shape[3];
-    clrs__u8_tmp_strides(src, tshape, ts);
-    if (!(tmp = malloc((size_t)(tshape[0] * tshape[1] * tshape[2] * tshape[3]))))
-        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the intermediate image");
-    ok = u8_pass((const uint8_t *)src->host, s, tmp, ts, tshape, src->shape[3], 3, plan->tab + plan->off[0]) &&
-         u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, tshape[2], 2, plan->tab + plan->off[1]);
-    free(tmp);
-    if (!ok) return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the uint8 weight table");
+    out0 = two ? tmp : (uint8_t *)dst->host;
+    /* the repacked tables first (the first pass reads src, the second the intermediate) */
+    if (u8_pass_wrow(ps0, pd0, psh0, plan->axis[0]))
+        ok = u8_wtab_build(&wt[0], plan->tab + plan->off[0], shape[1], src->shape[plan->axis[0]]);
+    if (ok && two && u8_pass_wrow(ts, d, shape, plan->axis[1]))
+        ok = u8_wtab_build(&wt[1], plan->tab + plan->off[1], shape[1], tshape[plan->axis[1]]);
+    if (!ok) {
+        free(tmp), free(wt[0].e);
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the uint8 weight tables");
+    }
+    /* one parallel region for both passes: a thread wakes once per call (on a loaded machine
+     * each wake-up of the team can cost a scheduler time slice) */
+#pragma omp parallel
+    {
+        u8_pass((const uint8_t *)src->host, ps0, out0, pd0, psh0, plan->axis[0], plan->tab + plan->off[0],
+                wt[0].e ? &wt[0] : NULL);
+        if (two)
+            u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, plan->axis[1], plan->tab + plan->off[1],
+                    wt[1].e ? &wt[1] : NULL);
+    }
+    free(tmp), free(wt[0].e), free(wt[1].e);
     return CLRS_OK;
 }

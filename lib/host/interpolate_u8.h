@@ -7,6 +7,40 @@
  * 2^15 and x <= 255, so neither a product nor the pair's sum leaves int32). Integer sums do not
  * depend on their order, so the outputs are the scalar loops' byte for byte. SSE2 is part of
  * x86-64, so no dispatch is needed; other machines keep the scalar loops. */
+/* Two weights of one destination packed for _mm_madd_epi16: the first in the low half. */
+static inline int32_t u8_wpair(int32_t w0, int32_t w1)
+{
+    return (int32_t)((uint32_t)(uint16_t)w0 | (uint32_t)(uint16_t)w1 << 16);
+}
+
+/* A W pass's table repacked for channels-last rows of C = 3 or 4 channels: per destination its
+ * first source byte in the row, its number of tap pairs (-1: near the row's end, where a pair's
+ * 8-byte load would pass the row; the scalar sum runs there) and then kp = (k + 1) / 2 packed
+ * weight pairs (the last one's second weight 0 for an odd count). */
+typedef struct {
+    int32_t *e;
+    int64_t n, kp, stride; /* destinations, pairs per destination, entries per destination */
+    int p;
+} u8_wtab;
+
+static int u8_wtab_build(u8_wtab *wt, const int32_t *tab, int64_t C, int64_t in_len)
+{
+    const int64_t n = tab[0], k = tab[1];
+    int64_t o, t;
+    wt->n = n, wt->kp = (k + 1) / 2, wt->stride = 2 + wt->kp, wt->p = tab[2];
+    if (!(wt->e = malloc(sizeof *wt->e * (size_t)(n * wt->stride)))) return 0;
+    for (o = 0; o < n; o++) {
+        int32_t *e = wt->e + o * wt->stride;
+        const int32_t *w = tab + CLRS_U8_HDR + 2 * n + o * k;
+        const int64_t first = tab[CLRS_U8_HDR + o], cnt = tab[CLRS_U8_HDR + n + o];
+        e[0] = (int32_t)(first * C);
+        e[1] = (first + cnt) * C + 8 <= in_len * C ? (int32_t)((cnt + 1) / 2) : -1;
+        for (t = 0; t < wt->kp; t++)
+            e[2 + t] = u8_wpair(2 * t < cnt ? w[2 * t] : 0, 2 * t + 1 < cnt ? w[2 * t + 1] : 0);
+    }
+    return 1;
+}
+
 #if defined(__SSE2__) && !defined(CLRS_U8_NO_SIMD)
 #include <emmintrin.h>
 #define CLRS_U8_SSE2 1
@@ -16,12 +50,6 @@ static inline __m128i u8_pack4(__m128i acc, int p)
 {
     const __m128i v = _mm_packs_epi32(_mm_srai_epi32(acc, p), _mm_setzero_si128());
     return _mm_packus_epi16(v, _mm_setzero_si128());
-}
-
-/* Two weights of one destination packed for _mm_madd_epi16: the first in the low half. */
-static inline int32_t u8_wpair(int32_t w0, int32_t w1)
-{
-    return (int32_t)((uint32_t)(uint16_t)w0 | (uint32_t)(uint16_t)w1 << 16);
 }
 
 /* An H pass along nb destinations side by side (clrs_u8_pass_row's contract): 16 columns at a
@@ -65,34 +93,6 @@ static void u8_row_sse2(const uint8_t *src, int64_t base, int64_t step, int64_t 
         }
     }
     if (j < nb) clrs_u8_pass_row(src, base + j, step, nb - j, tab, o, out + j);
-}
-
-/* A W pass's table repacked for channels-last rows of C = 3 or 4 channels: per destination its
- * first source byte in the row, its number of tap pairs (-1: near the row's end, where a pair's
- * 8-byte load would pass the row; the scalar sum runs there) and then kp = (k + 1) / 2 packed
- * weight pairs (the last one's second weight 0 for an odd count). */
-typedef struct {
-    int32_t *e;
-    int64_t n, kp, stride; /* destinations, pairs per destination, entries per destination */
-    int p;
-} u8_wtab;
-
-static int u8_wtab_build(u8_wtab *wt, const int32_t *tab, int64_t C, int64_t in_len)
-{
-    const int64_t n = tab[0], k = tab[1];
-    int64_t o, t;
-    wt->n = n, wt->kp = (k + 1) / 2, wt->stride = 2 + wt->kp, wt->p = tab[2];
-    if (!(wt->e = malloc(sizeof *wt->e * (size_t)(n * wt->stride)))) return 0;
-    for (o = 0; o < n; o++) {
-        int32_t *e = wt->e + o * wt->stride;
-        const int32_t *w = tab + CLRS_U8_HDR + 2 * n + o * k;
-        const int64_t first = tab[CLRS_U8_HDR + o], cnt = tab[CLRS_U8_HDR + n + o];
-        e[0] = (int32_t)(first * C);
-        e[1] = (first + cnt) * C + 8 <= in_len * C ? (int32_t)((cnt + 1) / 2) : -1;
-        for (t = 0; t < wt->kp; t++)
-            e[2 + t] = u8_wpair(2 * t < cnt ? w[2 * t] : 0, 2 * t + 1 < cnt ? w[2 * t + 1] : 0);
-    }
-    return 1;
 }
 
 /* One channels-last row of a W pass: row is the source row (pixels of C bytes, gapless), out the
