@@ -307,10 +307,18 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
     int64_t row;
 #ifdef CLRS_U8_SSE2
     if (wt) {
+#ifdef CLRS_U8_AVX2
+        const int avx2 = u8_have_avx2();
+#endif
 #pragma omp for schedule(dynamic, 8)
         for (row = 0; row < N * OH; row++) {
             const int64_t n = row / OH, y = row % OH;
-            u8_wrow_sse2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, wt, tab);
+#ifdef CLRS_U8_AVX2
+            if (avx2)
+                u8_wrow_avx2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, wt, tab);
+            else
+#endif
+                u8_wrow_sse2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, wt, tab);
         }
         return;
     }

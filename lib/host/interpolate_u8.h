@@ -14,12 +14,12 @@ static inline int32_t u8_wpair(int32_t w0, int32_t w1)
 }
 
 /* A W pass's table repacked for channels-last rows of C = 3 or 4 channels: per destination its
- * first source byte in the row, its number of tap pairs (-1: near the row's end, where a pair's
- * 8-byte load would pass the row; the scalar sum runs there) and then kp = (k + 1) / 2 packed
- * weight pairs (the last one's second weight 0 for an odd count). */
+ * first source byte in the row, its number of tap quads (-1: near the row's end, where a quad's
+ * 16-byte load would pass the row; the scalar sum runs there) and then 2 * kq packed weight
+ * pairs, kq = (k + 3) / 4 (the weights past the tap count 0). */
 typedef struct {
     int32_t *e;
-    int64_t n, kp, stride; /* destinations, pairs per destination, entries per destination */
+    int64_t n, kq, stride; /* destinations, quads per destination, entries per destination */
     int p;
 } u8_wtab;
 
@@ -27,15 +27,15 @@ static int u8_wtab_build(u8_wtab *wt, const int32_t *tab, int64_t C, int64_t in_
 {
     const int64_t n = tab[0], k = tab[1];
     int64_t o, t;
-    wt->n = n, wt->kp = (k + 1) / 2, wt->stride = 2 + wt->kp, wt->p = tab[2];
+    wt->n = n, wt->kq = (k + 3) / 4, wt->stride = 2 + 2 * wt->kq, wt->p = tab[2];
     if (!(wt->e = malloc(sizeof *wt->e * (size_t)(n * wt->stride)))) return 0;
     for (o = 0; o < n; o++) {
         int32_t *e = wt->e + o * wt->stride;
         const int32_t *w = tab + CLRS_U8_HDR + 2 * n + o * k;
-        const int64_t first = tab[CLRS_U8_HDR + o], cnt = tab[CLRS_U8_HDR + n + o];
+        const int64_t first = tab[CLRS_U8_HDR + o], cnt = tab[CLRS_U8_HDR + n + o], nq = (cnt + 3) / 4;
         e[0] = (int32_t)(first * C);
-        e[1] = (first + cnt) * C + 8 <= in_len * C ? (int32_t)((cnt + 1) / 2) : -1;
-        for (t = 0; t < wt->kp; t++)
+        e[1] = (first + 4 * (nq - 1)) * C + 16 <= in_len * C ? (int32_t)nq : -1;
+        for (t = 0; t < 2 * wt->kq; t++)
             e[2 + t] = u8_wpair(2 * t < cnt ? w[2 * t] : 0, 2 * t + 1 < cnt ? w[2 * t + 1] : 0);
     }
     return 1;
@@ -96,8 +96,9 @@ static void u8_row_sse2(const uint8_t *src, int64_t base, int64_t step, int64_t 
 }
 
 /* One channels-last row of a W pass: row is the source row (pixels of C bytes, gapless), out the
- * destination row. Two pixels per 8-byte load; their channels interleaved as int16 so that one
- * madd gives the four channel sums of the pair. tab is the pass' table (the scalar fallback). */
+ * destination row. Two pixels per 8-byte load (a pair of a quad of the table); their channels
+ * interleaved as int16 so that one madd gives the four channel sums of the pair. tab is the
+ * pass' table (the scalar fallback). */
 static void u8_wrow_sse2(const uint8_t *row, uint8_t *out, int64_t C, const u8_wtab *wt, const int32_t *tab)
 {
     const __m128i zero = _mm_setzero_si128(), init = _mm_set1_epi32(1 << (wt->p - 1));
@@ -106,7 +107,7 @@ static void u8_wrow_sse2(const uint8_t *row, uint8_t *out, int64_t C, const u8_w
     for (o = 0; o < wt->n; o++, e += wt->stride) {
         const uint8_t *s = row + e[0];
         __m128i acc = init, v;
-        int32_t t, np = e[1];
+        int32_t t, np = 2 * e[1]; /* pairs */
         if (np < 0) {
             clrs_u8_pass_block(row, 0, C, 1, (int)C, tab, o, out + o * C, 1);
             continue;
@@ -137,4 +138,61 @@ static void u8_wrow_sse2(const uint8_t *row, uint8_t *out, int64_t C, const u8_w
         }
     }
 }
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define CLRS_U8_AVX2 1
+
+/* The W pass row of u8_wrow_sse2 with AVX2, four taps per instruction: the quad's 16 bytes in
+ * both halves of a register, one byte shuffle makes int16 words [pixel 0, 1 | 2, 3] of channel
+ * c0, c1 (low half) and c2, c3 (high half; zero for C = 3), one madd with the quad's two weight
+ * pairs gives each channel's sum over pixels 0-1 and 2-3 in adjacent lanes. */
+__attribute__((target("avx2"))) static void u8_wrow_avx2(const uint8_t *row, uint8_t *out, int64_t C,
+                                                         const u8_wtab *wt, const int32_t *tab)
+{
+    /* per channel: its byte in pixels 0..3 (-128: a zero byte) */
+#define U8_SH(c, C) (char)(c), -128, (char)((c) + (C)), -128, (char)((c) + 2 * (C)), -128, (char)((c) + 3 * (C)), -128
+    const __m256i sh4 = _mm256_setr_epi8(U8_SH(0, 4), U8_SH(1, 4), U8_SH(2, 4), U8_SH(3, 4));
+    const __m256i sh3 = _mm256_setr_epi8(U8_SH(0, 3), U8_SH(1, 3), U8_SH(2, 3), -128, -128, -128, -128, -128,
+                                         -128, -128, -128);
+#undef U8_SH
+    const __m256i sh = C == 4 ? sh4 : sh3;
+    const __m128i init = _mm_set1_epi32(1 << (wt->p - 1));
+    const int32_t *e = wt->e;
+    int64_t o;
+    for (o = 0; o < wt->n; o++, e += wt->stride) {
+        const uint8_t *s = row + e[0];
+        const int32_t nq = e[1];
+        const int64_t q4 = 4 * C;
+        __m256i acc = _mm256_setzero_si256();
+        __m128i v;
+        int32_t q;
+        if (nq < 0) {
+            clrs_u8_pass_block(row, 0, C, 1, (int)C, tab, o, out + o * C, 1);
+            continue;
+        }
+        for (q = 0; q < nq; q++, s += q4) {
+            const __m256i b = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s));
+            const __m256i wq = _mm256_broadcastq_epi64(_mm_loadl_epi64((const __m128i *)(e + 2 + 2 * q)));
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_shuffle_epi8(b, sh), wq));
+        }
+        /* [c0 01, c0 23, c1 01, c1 23 | c2 .., c3 ..] -> [c0, c1, c2, c3] */
+        acc = _mm256_hadd_epi32(acc, acc);
+        v = _mm_unpacklo_epi64(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+        v = _mm_add_epi32(v, init);
+        v = _mm_packus_epi16(_mm_packs_epi32(_mm_srai_epi32(v, wt->p), _mm_setzero_si128()), _mm_setzero_si128());
+        {
+            const int32_t r = _mm_cvtsi128_si32(v);
+            memcpy(out + o * C, &r, (size_t)C);
+        }
+    }
+}
+
+static int u8_have_avx2(void)
+{
+    static int have = -1;
+    if (have < 0) have = __builtin_cpu_supports("avx2") && getenv("CLRS_U8_NO_AVX2") == NULL;
+    return have;
+}
+#endif
 #endif
