@@ -273,7 +273,9 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
  * the same sum along a whole row, for an H pass over gapless rows). Threads take rows (n, y). A
  * block is a run of destinations with the same taps: the channels of one pixel, or (H pass,
  * planar) a run of columns of one channel. */
-#ifdef CLRS_U8_SSE2
+#ifdef CLRS_U8_AVX2
+#define U8_ROW(...) (avx2 ? u8_row_avx2(__VA_ARGS__) : u8_row_sse2(__VA_ARGS__))
+#elif defined(CLRS_U8_SSE2)
 #define U8_ROW u8_row_sse2
 #else
 #define U8_ROW clrs_u8_pass_row
@@ -305,11 +307,11 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
     const int rows_cl = axis == 2 && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C;
     const int rows_planar = axis == 2 && !rows_cl && s[3] == 1 && d[3] == 1;
     int64_t row;
+#ifdef CLRS_U8_AVX2
+    const int avx2 = u8_have_avx2();
+#endif
 #ifdef CLRS_U8_SSE2
     if (wt) {
-#ifdef CLRS_U8_AVX2
-        const int avx2 = u8_have_avx2();
-#endif
 #pragma omp for schedule(dynamic, 8)
         for (row = 0; row < N * OH; row++) {
             const int64_t n = row / OH, y = row % OH;

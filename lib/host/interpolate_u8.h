@@ -183,9 +183,47 @@ __attribute__((target("avx2"))) static void u8_wrow_avx2(const uint8_t *row, uin
         v = _mm_packus_epi16(_mm_packs_epi32(_mm_srai_epi32(v, wt->p), _mm_setzero_si128()), _mm_setzero_si128());
         {
             const int32_t r = _mm_cvtsi128_si32(v);
-            memcpy(out + o * C, &r, (size_t)C);
+            if (C == 4) /* (constant sizes: an inline store, not a library call) */
+                memcpy(out + o * 4, &r, 4);
+            else
+                memcpy(out + o * 3, &r, 3);
         }
     }
+}
+
+/* The H pass row of u8_row_sse2 with AVX2: the same steps on 32 columns, each 128-bit half
+ * doing the SSE2 loop's work on its 16 (the unpacks and packs stay within a half, so the bytes
+ * come out in order); the rest of the row through u8_row_sse2. */
+__attribute__((target("avx2"))) static void u8_row_avx2(const uint8_t *src, int64_t base, int64_t step, int64_t nb,
+                                                        const int32_t *tab, int64_t o, uint8_t *out)
+{
+    const int64_t n = tab[0], k = tab[1];
+    const int p = tab[2];
+    const int32_t *w = tab + CLRS_U8_HDR + 2 * n + o * k;
+    const int32_t cnt = tab[CLRS_U8_HDR + n + o];
+    const uint8_t *s = src + base + (int64_t)tab[CLRS_U8_HDR + o] * step;
+    const __m256i zero = _mm256_setzero_si256(), init = _mm256_set1_epi32(1 << (p - 1));
+    int64_t j = 0;
+    for (; j + 32 <= nb; j += 32) {
+        __m256i a0 = init, a1 = init, a2 = init, a3 = init;
+        int32_t t = 0;
+        for (; t < cnt; t += 2) { /* an odd count's last pair: the row itself, weight 0 */
+            const __m256i wp = _mm256_set1_epi32(u8_wpair(w[t], t + 1 < cnt ? w[t + 1] : 0));
+            const __m256i r0 = _mm256_loadu_si256((const __m256i *)(s + t * step + j));
+            const __m256i r1 = t + 1 < cnt ? _mm256_loadu_si256((const __m256i *)(s + (t + 1) * step + j)) : r0;
+            const __m256i lo = _mm256_unpacklo_epi8(r0, r1), hi = _mm256_unpackhi_epi8(r0, r1);
+            a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_unpacklo_epi8(lo, zero), wp));
+            a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_unpackhi_epi8(lo, zero), wp));
+            a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(_mm256_unpacklo_epi8(hi, zero), wp));
+            a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(_mm256_unpackhi_epi8(hi, zero), wp));
+        }
+        {
+            const __m256i v0 = _mm256_packs_epi32(_mm256_srai_epi32(a0, p), _mm256_srai_epi32(a1, p));
+            const __m256i v1 = _mm256_packs_epi32(_mm256_srai_epi32(a2, p), _mm256_srai_epi32(a3, p));
+            _mm256_storeu_si256((__m256i *)(out + j), _mm256_packus_epi16(v0, v1));
+        }
+    }
+    if (j < nb) u8_row_sse2(src, base + j, step, nb - j, tab, o, out + j);
 }
 
 static int u8_have_avx2(void)
