@@ -312,15 +312,23 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
 #endif
 #ifdef CLRS_U8_SSE2
     if (wt) {
+#ifdef CLRS_U8_AVX2
+        if (avx2) { /* rows in pairs (a lone last row twice) */
+            int64_t pr;
+#pragma omp for schedule(dynamic, 4)
+            for (pr = 0; pr < (N * OH + 1) / 2; pr++) {
+                const int64_t r0 = 2 * pr, r1 = r0 + 1 < N * OH ? r0 + 1 : r0;
+                const int64_t n0 = r0 / OH, y0 = r0 % OH, n1 = r1 / OH, y1 = r1 % OH;
+                u8_wrow_avx2(src + n0 * s[0] + y0 * s[2], src + n1 * s[0] + y1 * s[2], dst + n0 * d[0] + y0 * d[2],
+                             dst + n1 * d[0] + y1 * d[2], C, wt, tab);
+            }
+            return;
+        }
+#endif
 #pragma omp for schedule(dynamic, 8)
         for (row = 0; row < N * OH; row++) {
             const int64_t n = row / OH, y = row % OH;
-#ifdef CLRS_U8_AVX2
-            if (avx2)
-                u8_wrow_avx2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, wt, tab);
-            else
-#endif
-                u8_wrow_sse2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, wt, tab);
+            u8_wrow_sse2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, wt, tab);
         }
         return;
     }

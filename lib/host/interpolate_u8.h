@@ -143,12 +143,14 @@ static void u8_wrow_sse2(const uint8_t *row, uint8_t *out, int64_t C, const u8_w
 #include <immintrin.h>
 #define CLRS_U8_AVX2 1
 
-/* The W pass row of u8_wrow_sse2 with AVX2, four taps per instruction: the quad's 16 bytes in
- * both halves of a register, one byte shuffle makes int16 words [pixel 0, 1 | 2, 3] of channel
- * c0, c1 (low half) and c2, c3 (high half; zero for C = 3), one madd with the quad's two weight
- * pairs gives each channel's sum over pixels 0-1 and 2-3 in adjacent lanes. */
-__attribute__((target("avx2"))) static void u8_wrow_avx2(const uint8_t *row, uint8_t *out, int64_t C,
-                                                         const u8_wtab *wt, const int32_t *tab)
+/* The W pass row of u8_wrow_sse2 with AVX2, for two rows at once (row1 / out1: the second, or
+ * row0 / out0 again), four taps per instruction: the quad's 16 bytes in both halves of a
+ * register, one byte shuffle makes int16 words [pixel 0, 1 | 2, 3] of channel c0, c1 (low half)
+ * and c2, c3 (high half; zero for C = 3), one madd with the quad's two weight pairs (loaded once
+ * for both rows) gives each channel's sum over pixels 0-1 and 2-3 in adjacent lanes. */
+__attribute__((target("avx2"))) static void u8_wrow_avx2(const uint8_t *row0, const uint8_t *row1, uint8_t *out0,
+                                                         uint8_t *out1, int64_t C, const u8_wtab *wt,
+                                                         const int32_t *tab)
 {
     /* per channel: its byte in pixels 0..3 (-128: a zero byte) */
 #define U8_SH(c, C) (char)(c), -128, (char)((c) + (C)), -128, (char)((c) + 2 * (C)), -128, (char)((c) + 3 * (C)), -128
@@ -161,32 +163,39 @@ __attribute__((target("avx2"))) static void u8_wrow_avx2(const uint8_t *row, uin
     const int32_t *e = wt->e;
     int64_t o;
     for (o = 0; o < wt->n; o++, e += wt->stride) {
-        const uint8_t *s = row + e[0];
+        const uint8_t *s0 = row0 + e[0], *s1 = row1 + e[0];
         const int32_t nq = e[1];
         const int64_t q4 = 4 * C;
-        __m256i acc = _mm256_setzero_si256();
-        __m128i v;
+        __m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
+        __m128i lo, hi, v0, v1, v;
         int32_t q;
         if (nq < 0) {
-            clrs_u8_pass_block(row, 0, C, 1, (int)C, tab, o, out + o * C, 1);
+            clrs_u8_pass_block(row0, 0, C, 1, (int)C, tab, o, out0 + o * C, 1);
+            clrs_u8_pass_block(row1, 0, C, 1, (int)C, tab, o, out1 + o * C, 1);
             continue;
         }
-        for (q = 0; q < nq; q++, s += q4) {
-            const __m256i b = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s));
+        for (q = 0; q < nq; q++, s0 += q4, s1 += q4) {
             const __m256i wq = _mm256_broadcastq_epi64(_mm_loadl_epi64((const __m128i *)(e + 2 + 2 * q)));
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_shuffle_epi8(b, sh), wq));
+            const __m256i b0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s0));
+            const __m256i b1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s1));
+            acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_shuffle_epi8(b0, sh), wq));
+            acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_shuffle_epi8(b1, sh), wq));
         }
-        /* [c0 01, c0 23, c1 01, c1 23 | c2 .., c3 ..] -> [c0, c1, c2, c3] */
-        acc = _mm256_hadd_epi32(acc, acc);
-        v = _mm_unpacklo_epi64(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-        v = _mm_add_epi32(v, init);
-        v = _mm_packus_epi16(_mm_packs_epi32(_mm_srai_epi32(v, wt->p), _mm_setzero_si128()), _mm_setzero_si128());
+        /* [r0 c0, r0 c1, r1 c0, r1 c1 | r0 c2, r0 c3, r1 c2, r1 c3] -> rows [c0, c1, c2, c3] */
+        acc0 = _mm256_hadd_epi32(acc0, acc1);
+        lo = _mm256_castsi256_si128(acc0), hi = _mm256_extracti128_si256(acc0, 1);
+        v0 = _mm_srai_epi32(_mm_add_epi32(_mm_unpacklo_epi64(lo, hi), init), wt->p);
+        v1 = _mm_srai_epi32(_mm_add_epi32(_mm_unpackhi_epi64(lo, hi), init), wt->p);
+        v = _mm_packus_epi16(_mm_packs_epi32(v0, v1), _mm_setzero_si128());
         {
-            const int32_t r = _mm_cvtsi128_si32(v);
-            if (C == 4) /* (constant sizes: an inline store, not a library call) */
-                memcpy(out + o * 4, &r, 4);
-            else
-                memcpy(out + o * 3, &r, 3);
+            const int32_t r0 = _mm_cvtsi128_si32(v), r1 = _mm_cvtsi128_si32(_mm_srli_si128(v, 4));
+            if (C == 4) { /* (constant sizes: inline stores, not library calls) */
+                memcpy(out0 + o * 4, &r0, 4);
+                memcpy(out1 + o * 4, &r1, 4);
+            } else {
+                memcpy(out0 + o * 3, &r0, 3);
+                memcpy(out1 + o * 3, &r1, 3);
+            }
         }
     }
 }
