@@ -296,9 +296,9 @@ static int u8_pass_wrow(const int64_t s[4], const int64_t d[4], const int64_t sh
 
 /* Called by every thread of a parallel region (or outside one); its rows are shared out with a
  * worksharing loop whose implicit barrier ends the pass. wt: the repacked table when
- * u8_pass_wrow, else NULL. */
+ * u8_pass_wrow, else NULL; avx2: the AVX2 rows (asked once, before the region). */
 static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
-                    const int64_t shape[4], int axis, const int32_t *tab, const u8_wtab *wt)
+                    const int64_t shape[4], int axis, const int32_t *tab, const u8_wtab *wt, int avx2)
 {
     const int64_t N = shape[0], C = shape[1], OH = shape[2], OW = shape[3], step = s[axis];
     const int by_x = axis == 2 && d[3] <= d[1]; /* H pass, columns innermost: blocks of columns */
@@ -307,8 +307,8 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
     const int rows_cl = axis == 2 && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C;
     const int rows_planar = axis == 2 && !rows_cl && s[3] == 1 && d[3] == 1;
     int64_t row;
-#ifdef CLRS_U8_AVX2
-    const int avx2 = u8_have_avx2();
+#ifndef CLRS_U8_AVX2
+    (void)avx2;
 #endif
 #ifdef CLRS_U8_SSE2
     if (wt) {
@@ -369,8 +369,11 @@ clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *sr
     const int64_t *ps0 = s, *pd0 = two ? ts : d, *psh0 = two ? tshape : shape;
     uint8_t *tmp = NULL, *out0;
     u8_wtab wt[2] = {{NULL, 0, 0, 0, 0}, {NULL, 0, 0, 0, 0}};
-    int i, ok = 1;
+    int i, ok = 1, avx2 = 0;
     for (i = 0; i < 4; i++) s[i] = src->strides[i], d[i] = dst->strides[i], shape[i] = dst->shape[i];
+#ifdef CLRS_U8_AVX2
+    avx2 = u8_have_avx2();
+#endif
     if (two) { /* W then H through a uint8 image (N, C, H, OW) */
         tshape[0] = shape[0], tshape[1] = shape[1], tshape[2] = src->shape[2], tshape[3] = shape[3];
         clrs__u8_tmp_strides(src, tshape, ts);
@@ -392,10 +395,10 @@ clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *sr
 #pragma omp parallel
     {
         u8_pass((const uint8_t *)src->host, ps0, out0, pd0, psh0, plan->axis[0], plan->tab + plan->off[0],
-                wt[0].e ? &wt[0] : NULL);
+                wt[0].e ? &wt[0] : NULL, avx2);
         if (two)
             u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, plan->axis[1], plan->tab + plan->off[1],
-                    wt[1].e ? &wt[1] : NULL);
+                    wt[1].e ? &wt[1] : NULL, avx2);
     }
     free(tmp), free(wt[0].e), free(wt[1].e);
     return CLRS_OK;

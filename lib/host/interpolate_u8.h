@@ -235,11 +235,11 @@ __attribute__((target("avx2"))) static void u8_row_avx2(const uint8_t *src, int6
     if (j < nb) u8_row_sse2(src, base + j, step, nb - j, tab, o, out + j);
 }
 
+/* Asked once per call, before the parallel region (no cached flag to race on; libgcc / compiler-rt
+ * fill the CPU model in a constructor, so no __builtin_cpu_init here). */
 static int u8_have_avx2(void)
 {
-    static int have = -1;
-    if (have < 0) have = __builtin_cpu_supports("avx2") && getenv("CLRS_U8_NO_AVX2") == NULL;
-    return have;
+    return __builtin_cpu_supports("avx2") && getenv("CLRS_U8_NO_AVX2") == NULL;
 }
 #endif
 #endif
