@@ -492,6 +492,52 @@ START_TEST(opencl_vs_host_u8)
 }
 END_TEST
 
+/* uint8 on the host: the AVX2 rows against the SSE2 rows (CLRS_U8_NO_AVX2, read per call), byte
+ * for byte, on random channels-last and other layouts up to 300 pixels wide (whole SIMD blocks,
+ * row ends, odd tap counts, odd row counts). On a machine without AVX2 both runs take the same
+ * rows; the scalar sums are checked against these by opencl_vs_host_u8 and the goldens. */
+START_TEST(host_u8_avx2_vs_sse2)
+{
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng = th_seed("host_u8_avx2_vs_sse2");
+    int trial, trials = th_quick() ? 6 : 40, checked = 0;
+    int64_t bytes = 0;
+    if (_i != 0) return; /* host only */
+    for (trial = 0; trial < trials; trial++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        const int kind = (int)(th_rand(&rng) % 5);
+        int64_t in[4] = {1 + (int64_t)(th_rand(&rng) % 2), 3 + (int64_t)(th_rand(&rng) % 2),
+                         1 + (int64_t)(th_rand(&rng) % 300), 1 + (int64_t)(th_rand(&rng) % 300)}, out[4], n, i;
+        th_tensor a, b, ref;
+        p.mode = kind < 2 ? CLRS_LINEAR : kind < 4 ? CLRS_CUBIC : CLRS_LANCZOS;
+        p.antialias = kind == 4 || kind % 2;
+        if (p.mode != CLRS_LANCZOS) p.align_corners = (int)(th_rand(&rng) % 3) - 1;
+        p.size[0] = 1 + (int64_t)(th_rand(&rng) % 200), p.size[1] = 1 + (int64_t)(th_rand(&rng) % 200);
+        if (th_rand(&rng) % 2) in[1] = 1 + (int64_t)(th_rand(&rng) % 6);
+        if (clrs_interpolate_shape(&p, 4, in, out) != CLRS_OK) continue;
+        random_layout(&a, &rng, CLRS_U8, 4, in);
+        random_layout(&b, &rng, CLRS_U8, 4, out);
+        th_tensor_alloc(&ref, CLRS_U8, 4, out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, (double)(th_rand(&rng) % 4 == 0 ? 255 * (th_rand(&rng) % 2) : th_rand(&rng) % 256));
+        ck_assert_msg(clrs_interpolate(host, &p, &a.t, &b.t) == CLRS_OK, "trial %d: %s", trial, clrs_error_message());
+        setenv("CLRS_U8_NO_AVX2", "1", 1);
+        ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        unsetenv("CLRS_U8_NO_AVX2");
+        n = th_numel(&ref.t);
+        for (i = 0; i < n; i++)
+            ck_assert_msg(th_get(&b.t, i) == th_get(&ref.t, i),
+                          "trial %d (mode %d aa %d, %lldx%lldx%lldx%lld -> %lldx%lld): element %lld is %g, SSE2 %g",
+                          trial, p.mode, p.antialias, (long long)in[0], (long long)in[1], (long long)in[2],
+                          (long long)in[3], (long long)out[2], (long long)out[3], (long long)i, th_get(&b.t, i),
+                          th_get(&ref.t, i));
+        checked++, bytes += n;
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    printf("host_u8_avx2_vs_sse2: %d random uint8 cases, %lld bytes, equal\n", checked, (long long)bytes);
+}
+END_TEST
+
 /* Backward is a gather: bit-identical from run to run. */
 START_TEST(backward_deterministic)
 {
@@ -629,6 +675,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, adjoint_f64, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host_u8, 0, n);
+    tcase_add_loop_test(tc, host_u8_avx2_vs_sse2, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);
     tcase_add_loop_test(tc, area_block_vs_rows, 0, n);

@@ -42,6 +42,8 @@ typedef struct {
     size_t row_len;          /* O2 * CB */
 } rows_job;
 
+#include "host/interpolate_u8.h"
+
 #define RW_SFX f32
 #define RW_ST float
 #define RW_ACC float
@@ -309,8 +311,32 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
  * the same sum along a whole row, for an H pass over gapless rows). Threads take rows (n, y). A
  * block is a run of destinations with the same taps: the channels of one pixel, or (H pass,
  * planar) a run of columns of one channel. */
+#ifdef CLRS_U8_AVX2
+#define U8_ROW(...) (avx2 ? u8_row_avx2(__VA_ARGS__) : u8_row_sse2(__VA_ARGS__))
+#elif defined(CLRS_U8_SSE2)
+#define U8_ROW u8_row_sse2
+#else
+#define U8_ROW clrs_u8_pass_row
+#endif
+
+/* Whether a pass takes the channels-last pixel loop of interpolate_u8.h (W pass, C = 3 or 4,
+ * gapless pixels on both sides): its table is repacked before the threads start. */
+static int u8_pass_wrow(const int64_t s[4], const int64_t d[4], const int64_t shape[4], int axis)
+{
+#ifdef CLRS_U8_SSE2
+    const int64_t C = shape[1];
+    return axis == 3 && (C == 3 || C == 4) && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C;
+#else
+    (void)s, (void)d, (void)shape, (void)axis;
+    return 0;
+#endif
+}
+
+/* Called by every thread of a parallel region (or outside one); its rows are shared out with a
+ * worksharing loop whose implicit barrier ends the pass. wt: the repacked table when
+ * u8_pass_wrow, else NULL; avx2: the AVX2 rows (asked once, before the region). */
 static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
-                    const int64_t shape[4], int axis, const int32_t *tab)
+                    const int64_t shape[4], int axis, const int32_t *tab, const u8_wtab *wt, int avx2)
 {
     const int64_t N = shape[0], C = shape[1], OH = shape[2], OW = shape[3], step = s[axis];
     const int by_x = axis == 2 && d[3] <= d[1]; /* H pass, columns innermost: blocks of columns */
@@ -319,15 +345,43 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
     const int rows_cl = axis == 2 && s[1] == 1 && s[3] == C && d[1] == 1 && d[3] == C;
     const int rows_planar = axis == 2 && !rows_cl && s[3] == 1 && d[3] == 1;
     int64_t row;
-#pragma omp parallel for schedule(static)
+#ifndef CLRS_U8_AVX2
+    (void)avx2;
+#endif
+#ifdef CLRS_U8_SSE2
+    if (wt) {
+#ifdef CLRS_U8_AVX2
+        if (avx2) { /* rows in pairs (a lone last row twice) */
+            int64_t pr;
+#pragma omp for schedule(dynamic, 4)
+            for (pr = 0; pr < (N * OH + 1) / 2; pr++) {
+                const int64_t r0 = 2 * pr, r1 = r0 + 1 < N * OH ? r0 + 1 : r0;
+                const int64_t n0 = r0 / OH, y0 = r0 % OH, n1 = r1 / OH, y1 = r1 % OH;
+                u8_wrow_avx2(src + n0 * s[0] + y0 * s[2], src + n1 * s[0] + y1 * s[2], dst + n0 * d[0] + y0 * d[2],
+                             dst + n1 * d[0] + y1 * d[2], C, wt, tab);
+            }
+            return;
+        }
+#endif
+#pragma omp for schedule(dynamic, 8)
+        for (row = 0; row < N * OH; row++) {
+            const int64_t n = row / OH, y = row % OH;
+            u8_wrow_sse2(src + n * s[0] + y * s[2], dst + n * d[0] + y * d[2], C, wt, tab);
+        }
+        return;
+    }
+#else
+    (void)wt;
+#endif
+#pragma omp for schedule(dynamic, 8)
     for (row = 0; row < N * OH; row++) {
         const int64_t n = row / OH, y = row % OH;
         int64_t x, c;
         if (rows_cl) {
-            clrs_u8_pass_row(src, n * s[0], step, OW * C, tab, y, dst + n * d[0] + y * d[2]);
+            U8_ROW(src, n * s[0], step, OW * C, tab, y, dst + n * d[0] + y * d[2]);
         } else if (rows_planar) {
             for (c = 0; c < C; c++)
-                clrs_u8_pass_row(src, n * s[0] + c * s[1], step, OW, tab, y, dst + n * d[0] + c * d[1] + y * d[2]);
+                U8_ROW(src, n * s[0] + c * s[1], step, OW, tab, y, dst + n * d[0] + c * d[1] + y * d[2]);
         } else if (by_x) {
             for (c = 0; c < C; c++)
                 for (x = 0; x < OW; x += CLRS_U8_BLOCK) {
@@ -349,21 +403,41 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
 clrs_status clrs__host_interp_u8(const clrs__u8_plan *plan, const clrs__view *src, const clrs__view *dst)
 {
     int64_t s[4], d[4], ts[4], shape[4], tshape[4];
-    uint8_t *tmp = NULL;
-    int i;
+    const int two = plan->npass == 2;
+    const int64_t *ps0 = s, *pd0 = two ? ts : d, *psh0 = two ? tshape : shape;
+    uint8_t *tmp = NULL, *out0;
+    u8_wtab wt[2] = {{NULL, 0, 0, 0, 0}, {NULL, 0, 0, 0, 0}};
+    int i, ok = 1, avx2 = 0;
     for (i = 0; i < 4; i++) s[i] = src->strides[i], d[i] = dst->strides[i], shape[i] = dst->shape[i];
-    if (plan->npass == 1) {
-        u8_pass((const uint8_t *)src->host, s, (uint8_t *)dst->host, d, shape, plan->axis[0],
-                plan->tab + plan->off[0]);
-        return CLRS_OK;
+#ifdef CLRS_U8_AVX2
+    avx2 = u8_have_avx2();
+#endif
+    if (two) { /* W then H through a uint8 image (N, C, H, OW) */
+        tshape[0] = shape[0], tshape[1] = shape[1], tshape[2] = src->shape[2], tshape[3] = shape[3];
+        clrs__u8_tmp_strides(src, tshape, ts);
+        if (!(tmp = malloc((size_t)(tshape[0] * tshape[1] * tshape[2] * tshape[3]))))
+            return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the intermediate image");
     }
-    /* W then H through a uint8 image (N, C, H, OW) */
-    tshape[0] = shape[0], tshape[1] = shape[1], tshape[2] = src->shape[2], tshape[3] = shape[3];
-    clrs__u8_tmp_strides(src, tshape, ts);
-    if (!(tmp = malloc((size_t)(tshape[0] * tshape[1] * tshape[2] * tshape[3]))))
-        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the intermediate image");
-    u8_pass((const uint8_t *)src->host, s, tmp, ts, tshape, 3, plan->tab + plan->off[0]);
-    u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, 2, plan->tab + plan->off[1]);
-    free(tmp);
+    out0 = two ? tmp : (uint8_t *)dst->host;
+    /* the repacked tables first (the first pass reads src, the second the intermediate) */
+    if (u8_pass_wrow(ps0, pd0, psh0, plan->axis[0]))
+        ok = u8_wtab_build(&wt[0], plan->tab + plan->off[0], shape[1], src->shape[plan->axis[0]]);
+    if (ok && two && u8_pass_wrow(ts, d, shape, plan->axis[1]))
+        ok = u8_wtab_build(&wt[1], plan->tab + plan->off[1], shape[1], tshape[plan->axis[1]]);
+    if (!ok) {
+        free(tmp), free(wt[0].e);
+        return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the uint8 weight tables");
+    }
+    /* one parallel region for both passes: a thread wakes once per call (on a loaded machine
+     * each wake-up of the team can cost a scheduler time slice) */
+#pragma omp parallel
+    {
+        u8_pass((const uint8_t *)src->host, ps0, out0, pd0, psh0, plan->axis[0], plan->tab + plan->off[0],
+                wt[0].e ? &wt[0] : NULL, avx2);
+        if (two)
+            u8_pass(tmp, ts, (uint8_t *)dst->host, d, shape, plan->axis[1], plan->tab + plan->off[1],
+                    wt[1].e ? &wt[1] : NULL, avx2);
+    }
+    free(tmp), free(wt[0].e), free(wt[1].e);
     return CLRS_OK;
 }
