@@ -524,6 +524,22 @@ START_TEST(layouts_and_device)
         ck_assert_msg(clrs_zoom(be->ctx, &q, &ex, &ey) == CLRS_OK, "%s", clrs_error_message());
         ck_assert_msg(clrs_zoom_backward(be->ctx, &q, &ey, &ex) == CLRS_OK, "%s", clrs_error_message());
     }
+    { /* no points, the other point axes huge (a fuzz finding: the loops ran over them, 2^60 empty
+       * rows): grad_input is all zeros at once, grad_coordinates empty */
+        const int64_t big = (int64_t)1 << 30, i_sh[4] = {1, 1, 4, 5}, c_sh[4] = {2, big, big, 0},
+                      g_sh[5] = {1, 1, big, big, 0};
+        clrs_tensor ec = clrs_tensor_host(CLRS_F64, 4, c_sh, NULL), eg = clrs_tensor_host(CLRS_F64, 5, g_sh, NULL);
+        clrs_tensor egc = clrs_tensor_host(CLRS_F64, 4, c_sh, NULL);
+        clrs_ndi_params q = CLRS_NDI_PARAMS_INIT;
+        th_tensor xi, gi;
+        int64_t i;
+        th_tensor_alloc(&xi, CLRS_F64, 4, i_sh), th_tensor_alloc(&gi, CLRS_F64, 4, i_sh);
+        for (i = 0; i < 20; i++) ((double *)xi.base)[i] = (double)i, ((double *)gi.base)[i] = 7.0;
+        ck_assert_msg(clrs_map_coordinates_backward(be->ctx, &q, &eg, &xi.t, &ec, &gi.t, &egc) == CLRS_OK, "%s",
+                      clrs_error_message());
+        for (i = 0; i < 20; i++) ck_assert_msg(((double *)gi.base)[i] == 0.0, "no points: grad_input[%lld] is not 0", (long long)i);
+        th_tensor_free(&xi), th_tensor_free(&gi);
+    }
     printf("ndimage layouts [%s]: %d strided runs bit-identical to contiguous ones%s; empty batches fine\n", be->name,
            checked, _i > 0 ? "; cl_mem tensors at offsets match the host" : "");
     th_tensor_free(&x), th_tensor_free(&y), th_tensor_free(&c), th_tensor_free(&ys), th_tensor_free(&ref);

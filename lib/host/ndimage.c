@@ -312,6 +312,7 @@ static void scatter(const clrs__ndi_geom *g, const clrs__view *gout, const clrs_
     int64_t os[5], cs[4] = {0, 0, 0, 0}, cd[5], cst[5], b;
     const int np = co ? co->ndim - 1 : g->ns;
     const int64_t B = g->B0 * g->B1;
+    if (clrs__ndi_no_points(g)) return;
     clrs__ndi_strides(gout, np, os);
     coef_dims(g, cd, cst);
     if (co) coord_strides(co, cs);
@@ -381,6 +382,7 @@ static void coord_grad(const clrs__ndi_geom *g, const clrs__view *gout, const cl
 {
     int64_t os[5], is[5], cs[4], gs[4], cd[5], cst[5], P, q;
     const int np = co->ndim - 1;
+    if (clrs__ndi_no_points(g)) return;
     clrs__ndi_strides(gout, np, os);
     clrs__ndi_strides(in, g->ns, is);
     coef_dims(g, cd, cst);

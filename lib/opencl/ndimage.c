@@ -191,7 +191,8 @@ static clrs_status coord_grad(clrs__cl_call *c, const clrs__ndi_geom *g, const i
 {
     const int fp64 = c->ctx->info.fp64;
     const size_t wg = 64;
-    const int64_t total = d[0] * d[1] * d[2] * d[3] * d[4], P = g->out[0] * g->out[1] * g->out[2];
+    const int64_t total = d[0] * d[1] * d[2] * d[3] * d[4],
+                  P = clrs__ndi_no_points(g) ? 0 : g->out[0] * g->out[1] * g->out[2];
     const clrs__view *in = c->views[3], *gco = c->views[4], *co = c->views[1];
     int64_t is[5], gcs[4];
     size_t gsz = round_up((size_t)total, wg), psz = round_up((size_t)P, wg);
@@ -327,7 +328,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
             clrs__arg_long(&a, total);
             st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
         }
-        if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_ndi_scatter", &a)) == CLRS_OK) {
+        if (st == CLRS_OK && !clrs__ndi_no_points(g) && (st = clrs__cl_kernel(&c, "clrs_ndi_scatter", &a)) == CLRS_OK) {
             size_t global[3];
             const size_t local[3] = {g->out[2] >= 64 ? 64 : 1, 1, 1};
             global[0] = round_up((size_t)g->out[2], local[0]);
@@ -390,7 +391,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
         clrs__arg_long(&a, n);
         st = clrs__cl_run(&c, &a, 1, &usz, &wg);
     }
-    if (st == CLRS_OK && gco) st = coord_grad(&c, g, gs, cs, d, realmask);
+    if (st == CLRS_OK && gco && !clrs__ndi_no_points(g)) st = coord_grad(&c, g, gs, cs, d, realmask);
     if (gc) clReleaseMemObject(gc);
     return clrs__cl_call_end(&c, st);
 }

@@ -102,9 +102,13 @@ void clrs__ndi_geom_init(clrs__ndi_geom *g, int op, const clrs_ndi_params *p, in
 clrs_status clrs__ndi_check_coef(const char *op, const clrs__ndi_geom *g)
 {
     const int64_t d[5] = {g->B0, g->B1, g->coef[0], g->coef[1], g->coef[2]};
-    /* the spatial part alone too: an empty batch does not make huge spatial sizes fine */
-    if (clrs__size_product(d, 5) < 0 || clrs__size_product(d, 5) > ((int64_t)1 << 58) ||
-        clrs__size_product(d + 2, 3) < 0 || clrs__size_product(d + 2, 3) > ((int64_t)1 << 58))
+    int k;
+    /* every suffix product (the array's strides) must fit, not just the whole: a zero size in
+     * front (an empty batch, an empty axis) does not make huge sizes behind it fine */
+    for (k = 0; k < 4; k++)
+        if (clrs__size_product(d + k, 5 - k) < 0 || clrs__size_product(d + k, 5 - k) > ((int64_t)1 << 58))
+            break;
+    if (k < 4)
         return clrs__fail(CLRS_ERR_ARGUMENT, "%s: the input is out of range: its coefficient array (padded by %d) "
                                              "would have more than 2^58 elements", op, g->npad);
     return CLRS_OK;

@@ -265,6 +265,12 @@ void clrs__ndi_strides(const clrs__view *v, int ns, int64_t s[5]);
 double clrs__ndi_cast(double v, clrs_dtype dtype);
 /* The coefficient array's element count must fit (2^58: bytes and index arithmetic). */
 clrs_status clrs__ndi_check_coef(const char *op, const clrs__ndi_geom *g);
+/* 1 when the output has no points (a zero-size point axis): the loops over points must not
+ * run at all, since the other point axes may be huge (fuzz finding). */
+static inline int clrs__ndi_no_points(const clrs__ndi_geom *g)
+{
+    return g->out[0] == 0 || g->out[1] == 0 || g->out[2] == 0;
+}
 /* Fills the geometry shared by every op from params and the input view. */
 void clrs__ndi_geom_init(clrs__ndi_geom *g, int op, const clrs_ndi_params *p, int ns, const clrs__view *in);
 
