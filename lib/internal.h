@@ -64,6 +64,15 @@ void clrs__program_cache_free(clrs_context *ctx);
  * directory is unusable, -2 this path is. */
 int clrs__cache_file_read(const char *path, size_t max_bytes, unsigned char **data, size_t *size);
 int clrs__cache_file_write(const char *path, const unsigned char *data, size_t n);
+/* A growable NUL-terminated string (program sources, cache keys, the tuning file's text):
+ * appends never fail loudly; `failed` is set once memory runs out and later appends do
+ * nothing. Free `p` when done. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    int failed;
+} clrs__strbuf;
+void clrs__sb_add(clrs__strbuf *b, const char *s, size_t n);
 
 /* ---- tune.c ---- */
 typedef struct clrs__tune_entry clrs__tune_entry;

@@ -43,14 +43,8 @@ struct clrs__program {
 #define MAX_INCLUDE_DEPTH 8
 #define MAX_FILE_BYTES ((size_t)1 << 30)
 
-/* ---- growable string ---- */
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int failed;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n)
+/* ---- growable string (internal.h) ---- */
+void clrs__sb_add(clrs__strbuf *b, const char *s, size_t n)
 {
     if (b->failed) return;
     if (b->n + n + 1 > b->cap) {
@@ -68,7 +62,7 @@ static void sb_add(strbuf *b, const char *s, size_t n)
     b->n += n;
     b->p[b->n] = '\0';
 }
-static void sb_str(strbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+static void sb_str(clrs__strbuf *b, const char *s) { clrs__sb_add(b, s, strlen(s)); }
 
 /* ---- kernel sources ---- */
 
@@ -78,7 +72,7 @@ static char *raw_file(const char *name)
     const char *dir = getenv("CLRS_KERNEL_DIR");
     const struct clrs__embedded_file *e;
     if (dir && *dir) {
-        strbuf path = {0}, text = {0};
+        clrs__strbuf path = {0}, text = {0};
         char buf[8192];
         size_t n;
         FILE *f;
@@ -91,7 +85,7 @@ static char *raw_file(const char *name)
             free(path.p);
             return NULL;
         }
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&text, buf, n);
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0) clrs__sb_add(&text, buf, n);
         fclose(f);
         free(path.p);
         if (text.failed || !text.p) {
@@ -112,7 +106,7 @@ static char *raw_file(const char *name)
 }
 
 /* Appends `name` to out with every line `#include "X"` replaced by X's text. */
-static int expand(strbuf *out, const char *name, int depth)
+static int expand(clrs__strbuf *out, const char *name, int depth)
 {
     char *text, *line, *next;
     if (depth > MAX_INCLUDE_DEPTH) {
@@ -139,7 +133,7 @@ static int expand(strbuf *out, const char *name, int depth)
             }
             sb_str(out, "\n");
         } else {
-            sb_add(out, line, len);
+            clrs__sb_add(out, line, len);
         }
     }
     free(text);
@@ -148,7 +142,7 @@ static int expand(strbuf *out, const char *name, int depth)
 
 char *clrs__kernel_source(const char *file)
 {
-    strbuf out = {0};
+    clrs__strbuf out = {0};
     if (expand(&out, file, 0) != 0) {
         free(out.p);
         return NULL;
@@ -176,7 +170,7 @@ static uint64_t fnv1a(const void *data, size_t n, uint64_t h)
 
 static char *make_key(const clrs_context *ctx, const char *options, const char *source)
 {
-    strbuf k = {0};
+    clrs__strbuf k = {0};
     char plat[256] = "";
     clGetPlatformInfo(ctx->platform, CL_PLATFORM_VERSION, sizeof plat - 1, plat, NULL);
     plat[sizeof plat - 1] = '\0';
@@ -321,12 +315,12 @@ static int cmp_names(const void *a, const void *b)
  * fail every call. It cannot catch a corrupt binary that crashes the driver while it is
  * loaded or built, nor one of the same kernel file built with other options. -1 when the
  * program cannot tell (CL_PROGRAM_KERNEL_NAMES is OpenCL 1.2). */
-static int kernel_list(cl_program prog, strbuf *out)
+static int kernel_list(cl_program prog, clrs__strbuf *out)
 {
     size_t n = 0, count = 0, i;
     char *names = NULL, **v = NULL, *s, *save = NULL;
     int rc = -1;
-    sb_add(out, "", 0);
+    clrs__sb_add(out, "", 0);
     if (clGetProgramInfo(prog, CL_PROGRAM_KERNEL_NAMES, 0, NULL, &n) != CL_SUCCESS || n == 0 ||
         !(names = malloc(n + 1)))
         goto fail;
@@ -367,7 +361,7 @@ static cl_program load_from_disk(clrs_context *ctx, const char *path, const char
     size_t size, bin_size, info_size;
     cl_int err, bstatus = CL_SUCCESS;
     cl_program prog = NULL;
-    strbuf kernels = {0};
+    clrs__strbuf kernels = {0};
 
     *rejected = 0;
     switch (clrs__cache_file_read(path, MAX_FILE_BYTES, &file, &size)) {
@@ -432,7 +426,7 @@ static void store_to_disk(clrs_context *ctx, const char *path, const char *key, 
 {
     size_t bin_size = 0, klen = strlen(key), total, pos;
     unsigned char *file, *p;
-    strbuf kernels = {0};
+    clrs__strbuf kernels = {0};
     int rc;
     /* a program that cannot list its kernels could not be checked on load: not stored */
     if (clGetProgramInfo(prog, CL_PROGRAM_BINARY_SIZES, sizeof bin_size, &bin_size, NULL) !=

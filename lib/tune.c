@@ -377,31 +377,7 @@ clrs_status clrs_tune_set(clrs_context *ctx, const char *kernel, const char *sha
     return CLRS_OK;
 }
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int failed;
-} outbuf;
-
-static void out_add(outbuf *b, const char *s, size_t n)
-{
-    if (b->failed) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->cap ? b->cap * 2 : 4096) + n;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->failed = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void out_entry(outbuf *b, const char *dev, const char *drv, const char *kernel,
+static void out_entry(clrs__strbuf *b, const char *dev, const char *drv, const char *kernel,
                       const char *shape_class, const clrs_tune_params *p)
 {
     char line[TUNE_MAX_LINE + 64];
@@ -412,11 +388,11 @@ static void out_entry(outbuf *b, const char *dev, const char *drv, const char *k
     if (n <= 0 || (size_t)n >= sizeof line) return;
     if (line[n - 1] == ' ') n--;
     line[n++] = '\n';
-    out_add(b, line, (size_t)n);
+    clrs__sb_add(b, line, (size_t)n);
 }
 
 /* Keeps the existing file's valid entries of other devices (re-written from their fields). */
-static void keep_others(outbuf *b, const char *text, size_t n, const char *dev, const char *drv)
+static void keep_others(clrs__strbuf *b, const char *text, size_t n, const char *dev, const char *drv)
 {
     size_t pos = 0;
     int header = 0;
@@ -440,8 +416,8 @@ static void keep_others(outbuf *b, const char *text, size_t n, const char *dev, 
         if (k < 5 || k > 6 || fl[0] >= 128 || fl[1] >= 128 || !name_ok(f[2], fl[2]) || !name_ok(f[3], fl[3]) ||
             parse_params(f[4], fl[4], &p) != 0 || (field_is(f[0], fl[0], dev) && field_is(f[1], fl[1], drv)))
             continue;
-        out_add(b, line, len);
-        out_add(b, "\n", 1);
+        clrs__sb_add(b, line, len);
+        clrs__sb_add(b, "\n", 1);
     }
 }
 
@@ -450,14 +426,14 @@ clrs_status clrs_tune_save(clrs_context *ctx)
     char dev[128], drv[128], *path;
     unsigned char *old = NULL;
     size_t old_n = 0, i;
-    outbuf b = {0};
+    clrs__strbuf b = {0};
     int rc;
     if (!ctx) return clrs__fail(CLRS_ERR_ARGUMENT, "tune_save: ctx is NULL");
     if (ctx->is_host) return clrs__fail(CLRS_ERR_UNSUPPORTED, "tune_save: the host backend has no tuned kernels");
     if (!(path = tune_path(ctx))) return clrs__fail(CLRS_ERR_IO, "tune_save: the context has no cache directory");
     field_clean(dev, sizeof dev, ctx->info.name);
     field_clean(drv, sizeof drv, ctx->info.driver);
-    out_add(&b, "# clresample tuning file: device <TAB> driver <TAB> kernel <TAB> shape class <TAB> parameters\n"
+    clrs__sb_add(&b, "# clresample tuning file: device <TAB> driver <TAB> kernel <TAB> shape class <TAB> parameters\n"
                 "# written by clrs-tune (clrs_tune_save); entries of other devices are kept\n" TUNE_HEADER "\n",
             strlen("# clresample tuning file: device <TAB> driver <TAB> kernel <TAB> shape class <TAB> parameters\n"
                    "# written by clrs-tune (clrs_tune_save); entries of other devices are kept\n" TUNE_HEADER "\n"));
