@@ -279,11 +279,11 @@ START_TEST(adjoint_f64)
     uint64_t rng = th_seed("adjoint");
     int combo, trial, checked = 0;
     double worst = 0;
-    for (combo = 0; combo < 7 * 3; combo++) {
+    for (combo = 0; combo < 8 * 3; combo++) {
         int kind = combo / 3, nsd = combo % 3 + 1;
         clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
-        if (kind >= 5 && nsd != 2) continue; /* antialias: 2-D only */
-        p.mode = kind == 5 ? CLRS_LINEAR : kind == 6 ? CLRS_CUBIC : (clrs_mode)kind;
+        if (kind >= 5 && nsd != 2) continue; /* antialias and lanczos: 2-D only */
+        p.mode = kind == 5 ? CLRS_LINEAR : kind == 6 ? CLRS_CUBIC : kind == 7 ? CLRS_LANCZOS : (clrs_mode)kind;
         p.antialias = kind >= 5;
         for (trial = 0; trial < 4; trial++) {
             int64_t in[5] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 3)}, out[5];
