@@ -99,17 +99,6 @@ static void filter_axis(double *c, const int64_t d[5], const int64_t s[5], int a
     }
 }
 
-/* The axes a call filters, in order: filter_axis alone, or the spatial ones. */
-static int filter_axes(const clrs__ndi_geom *g, int ax[3])
-{
-    int n = 0, a;
-    if (g->filter_axis >= 0) ax[n++] = g->filter_axis;
-    else
-        for (a = 0; a < 3; a++)
-            if (g->real[a]) ax[n++] = 2 + a;
-    return n;
-}
-
 /* The source index along an axis of padded position i (scipy's numpy.pad: 'edge' for
  * 'nearest', cval for 'grid-constant': -1). */
 static int64_t unpad(const clrs__ndi_geom *g, int a, int64_t i)
@@ -147,7 +136,7 @@ static clrs_status build_coef(const clrs__ndi_geom *g, const clrs__view *in, int
         }
     }
     if (do_filter && g->filtered) {
-        n = filter_axes(g, ax);
+        n = clrs__ndi_filter_axes(g, ax);
         for (k = 0; k < n; k++) filter_axis(c, d, s, ax[k], g->order, g->mode, 0);
     }
     *out = c;
@@ -445,7 +434,7 @@ clrs_status clrs__host_ndi_backward(const clrs__ndi_geom *g, const clrs__view *g
             scatter(g, gout, co, gc);
         }
         if (g->filtered) {
-            n = filter_axes(g, ax);
+            n = clrs__ndi_filter_axes(g, ax);
             for (k = n - 1; k >= 0; k--) filter_axis(gc, cd, cst, ax[k], g->order, g->mode, 1);
         }
         if (g->op == CLRS__NDI_FILTER) store_array(g, gc, gin);

@@ -51,18 +51,89 @@ static void arg_real(clrs__args *a, int fp64, double v)
 
 static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
 
+#define NDI_WG 64 /* work-items per group of the one-dimensional ndimage launches */
+
+/* clrs_ndi_pad: the tensor in slot `slot` (strides s) into the coefficient array `coef` of
+ * `total` elements; padded: with the mode's padding of npad on each real axis and
+ * pad_value, else a plain copy into the layout. */
+static clrs_status launch_pad(clrs__cl_call *c, const clrs__ndi_geom *g, int slot, const int64_t s[5], cl_mem coef,
+                              int padded, double pad_value, int64_t total)
+{
+    const size_t wg = NDI_WG, gsz = round_up((size_t)total, wg);
+    clrs__args a;
+    clrs_status st;
+    int k;
+    if ((st = clrs__cl_kernel(c, "clrs_ndi_pad", &a)) != CLRS_OK) return st;
+    clrs__arg_tensor(&a, &c->bufs[slot], s);
+    clrs__arg_mem(&a, coef);
+    clrs__arg_long(&a, g->B1);
+    for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
+    for (k = 0; k < 3; k++) clrs__arg_long(&a, g->in[k]);
+    for (k = 0; k < 3; k++) clrs__arg_long(&a, padded && g->real[k] ? g->npad : 0);
+    clrs__arg_int(&a, g->mode);
+    arg_real(&a, c->ctx->info.fp64, pad_value);
+    clrs__arg_long(&a, total);
+    return clrs__cl_run(c, &a, 1, &gsz, &wg);
+}
+
+/* clrs_ndi_filter along each axis of clrs__ndi_filter_axes (adjoint: the transposed filters, last axis
+ * first), one work-item per line; axes of size 1 are left alone. */
+static clrs_status launch_filters(clrs__cl_call *c, const clrs__ndi_geom *g, cl_mem coef, const int64_t d[5],
+                                  int adjoint)
+{
+    const int64_t total = d[0] * d[1] * d[2] * d[3] * d[4];
+    const size_t wg = NDI_WG;
+    int ax[3], n = clrs__ndi_filter_axes(g, ax), i, e;
+    clrs_status st = CLRS_OK;
+    for (i = 0; i < n && st == CLRS_OK; i++) {
+        const int axis = ax[adjoint ? n - 1 - i : i];
+        const int64_t lines = total / d[axis];
+        size_t lsz = round_up((size_t)lines, wg);
+        clrs__args a;
+        if (d[axis] <= 1) continue;
+        if ((st = clrs__cl_kernel(c, "clrs_ndi_filter", &a)) != CLRS_OK) break;
+        clrs__arg_mem(&a, coef);
+        for (e = 0; e < 5; e++) clrs__arg_long(&a, d[e]);
+        clrs__arg_int(&a, axis);
+        clrs__arg_int(&a, g->order);
+        clrs__arg_int(&a, g->mode);
+        clrs__arg_int(&a, adjoint);
+        clrs__arg_long(&a, lines);
+        st = clrs__cl_run(c, &a, 1, &lsz, &wg);
+    }
+    return st;
+}
+
+/* clrs_ndi_store: the coefficient array (spline_filter's result or its gradient) into the
+ * tensor in slot `slot` (strides s). */
+static clrs_status launch_store(clrs__cl_call *c, const clrs__ndi_geom *g, cl_mem coef, int slot, const int64_t s[5],
+                                const int64_t d[5])
+{
+    const int64_t total = d[0] * d[1] * d[2] * d[3] * d[4];
+    const size_t wg = NDI_WG, gsz = round_up((size_t)total, wg);
+    clrs__args a;
+    clrs_status st;
+    int k;
+    if ((st = clrs__cl_kernel(c, "clrs_ndi_store", &a)) != CLRS_OK) return st;
+    clrs__arg_mem(&a, coef);
+    clrs__arg_tensor(&a, &c->bufs[slot], s);
+    clrs__arg_long(&a, g->B1);
+    for (k = 2; k < 5; k++) clrs__arg_long(&a, d[k]);
+    clrs__arg_long(&a, total);
+    return clrs__cl_run(c, &a, 1, &gsz, &wg);
+}
+
 clrs_status clrs__cl_ndi(clrs_context *ctx, const clrs__ndi_geom *g, const clrs__view *in, const clrs__view *co,
                          const clrs__view *out)
 {
     const int fp64 = ctx->info.fp64, rsize = fp64 ? 8 : 4;
-    const size_t wg = 64;
     int64_t is[5], os[5], d[5], cs[4] = {0, 0, 0, 0};
     char opts[96];
     clrs__cl_call c;
     clrs__args a;
     cl_mem coef = NULL;
     clrs_status st;
-    int k, ax[3], nax = 0, realmask = 0;
+    int k, realmask = 0;
     const int np = out->ndim - (in->ndim - g->ns);
     snprintf(opts, sizeof opts, "-DCLRS_NDI_OUT=%d -DCLRS_NDI_CO=%d", (int)out->dtype, co ? (int)co->dtype : 0);
     clrs__ndi_strides(in, g->ns, is);
@@ -74,10 +145,6 @@ clrs_status clrs__cl_ndi(clrs_context *ctx, const clrs__ndi_geom *g, const clrs_
     }
     d[0] = g->B0, d[1] = g->B1, d[2] = g->coef[0], d[3] = g->coef[1], d[4] = g->coef[2];
     for (k = 0; k < 3; k++) realmask |= g->real[k] << k;
-    if (g->filter_axis >= 0) ax[nax++] = g->filter_axis;
-    else
-        for (k = 0; k < 3; k++)
-            if (g->real[k]) ax[nax++] = 2 + k;
     st = clrs__cl_call_begin(&c, ctx, g->op == CLRS__NDI_FILTER ? "spline_filter" : "ndimage", "ndimage.cl", in->dtype,
                              opts);
     if (st == CLRS_OK) st = clrs__cl_call_view(&c, 0, in, 0);
@@ -86,43 +153,11 @@ clrs_status clrs__cl_ndi(clrs_context *ctx, const clrs__ndi_geom *g, const clrs_
     if (st == CLRS_OK && (g->op == CLRS__NDI_FILTER || g->filtered)) {
         const int64_t total = d[0] * d[1] * d[2] * d[3] * d[4];
         cl_int err;
-        size_t gsz = round_up((size_t)total, wg);
         coef = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, (size_t)total * (size_t)rsize, NULL, &err);
         if (!coef) st = clrs__cl_fail(err, c.op, "clCreateBuffer(coefficients)");
-        if (st == CLRS_OK && (st = clrs__cl_kernel(&c, "clrs_ndi_pad", &a)) == CLRS_OK) {
-            clrs__arg_tensor(&a, &c.bufs[0], is);
-            clrs__arg_mem(&a, coef);
-            clrs__arg_long(&a, g->B1);
-            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
-            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->in[k]);
-            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->real[k] ? g->npad : 0);
-            clrs__arg_int(&a, g->mode);
-            arg_real(&a, fp64, g->pad_value);
-            clrs__arg_long(&a, total);
-            st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
-        }
-        for (k = 0; k < nax && st == CLRS_OK && g->filtered; k++) {
-            const int64_t lines = total / d[ax[k]];
-            size_t lsz = round_up((size_t)lines, wg);
-            if (d[ax[k]] <= 1) continue;
-            if ((st = clrs__cl_kernel(&c, "clrs_ndi_filter", &a)) != CLRS_OK) break;
-            clrs__arg_mem(&a, coef);
-            for (int e = 0; e < 5; e++) clrs__arg_long(&a, d[e]);
-            clrs__arg_int(&a, ax[k]);
-            clrs__arg_int(&a, g->order);
-            clrs__arg_int(&a, g->mode);
-            clrs__arg_int(&a, 0);
-            clrs__arg_long(&a, lines);
-            st = clrs__cl_run(&c, &a, 1, &lsz, &wg);
-        }
-        if (st == CLRS_OK && g->op == CLRS__NDI_FILTER && (st = clrs__cl_kernel(&c, "clrs_ndi_store", &a)) == CLRS_OK) {
-            clrs__arg_mem(&a, coef);
-            clrs__arg_tensor(&a, &c.bufs[2], os);
-            clrs__arg_long(&a, g->B1);
-            for (k = 2; k < 5; k++) clrs__arg_long(&a, d[k]);
-            clrs__arg_long(&a, total);
-            st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
-        }
+        if (st == CLRS_OK) st = launch_pad(&c, g, 0, is, coef, 1, g->pad_value, total);
+        if (st == CLRS_OK && g->filtered) st = launch_filters(&c, g, coef, d, 0);
+        if (st == CLRS_OK && g->op == CLRS__NDI_FILTER) st = launch_store(&c, g, coef, 2, os, d);
     }
     if (st == CLRS_OK && g->op != CLRS__NDI_FILTER) {
         size_t global[3];
@@ -190,12 +225,12 @@ static clrs_status coord_grad(clrs__cl_call *c, const clrs__ndi_geom *g, const i
                               const int64_t d[5], int realmask)
 {
     const int fp64 = c->ctx->info.fp64;
-    const size_t wg = 64;
+    const size_t wg = NDI_WG;
     const int64_t total = d[0] * d[1] * d[2] * d[3] * d[4],
                   P = clrs__ndi_no_points(g) ? 0 : g->out[0] * g->out[1] * g->out[2];
     const clrs__view *in = c->views[3], *gco = c->views[4], *co = c->views[1];
     int64_t is[5], gcs[4];
-    size_t gsz = round_up((size_t)total, wg), psz = round_up((size_t)P, wg);
+    size_t psz = round_up((size_t)P, wg);
     clrs__args a;
     cl_int err;
     cl_mem coef;
@@ -206,32 +241,8 @@ static clrs_status coord_grad(clrs__cl_call *c, const clrs__ndi_geom *g, const i
     for (k = 0; k < 3; k++) gcs[1 + k] = k >= 3 - (co->ndim - 1) ? gco->strides[1 + k - (3 - (co->ndim - 1))] : 0;
     coef = clCreateBuffer(c->ctx->cl, CL_MEM_READ_WRITE, (size_t)total * (fp64 ? 8u : 4u), NULL, &err);
     if (!coef) return clrs__cl_fail(err, c->op, "clCreateBuffer(coefficients)");
-    if ((st = clrs__cl_kernel(c, "clrs_ndi_pad", &a)) == CLRS_OK) {
-        clrs__arg_tensor(&a, &c->bufs[3], is);
-        clrs__arg_mem(&a, coef);
-        clrs__arg_long(&a, g->B1);
-        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
-        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->in[k]);
-        for (k = 0; k < 3; k++) clrs__arg_long(&a, g->real[k] ? g->npad : 0);
-        clrs__arg_int(&a, g->mode);
-        arg_real(&a, fp64, g->pad_value);
-        clrs__arg_long(&a, total);
-        st = clrs__cl_run(c, &a, 1, &gsz, &wg);
-    }
-    for (k = 0; k < 3 && st == CLRS_OK && g->filtered; k++) {
-        const int64_t lines = total / d[2 + k];
-        size_t lsz = round_up((size_t)lines, wg);
-        if (!g->real[k] || d[2 + k] <= 1) continue;
-        if ((st = clrs__cl_kernel(c, "clrs_ndi_filter", &a)) != CLRS_OK) break;
-        clrs__arg_mem(&a, coef);
-        for (int e = 0; e < 5; e++) clrs__arg_long(&a, d[e]);
-        clrs__arg_int(&a, 2 + k);
-        clrs__arg_int(&a, g->order);
-        clrs__arg_int(&a, g->mode);
-        clrs__arg_int(&a, 0);
-        clrs__arg_long(&a, lines);
-        st = clrs__cl_run(c, &a, 1, &lsz, &wg);
-    }
+    st = launch_pad(c, g, 3, is, coef, 1, g->pad_value, total);
+    if (st == CLRS_OK && g->filtered) st = launch_filters(c, g, coef, d, 0);
     if (st == CLRS_OK && (st = clrs__cl_kernel(c, "clrs_ndi_coord_grad", &a)) == CLRS_OK) {
         clrs__arg_mem(&a, coef);
         clrs__arg_tensor(&a, &c->bufs[0], gs);
@@ -268,7 +279,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
                                   const clrs__view *gco)
 {
     const int fp64 = ctx->info.fp64, rsize = fp64 ? 8 : 4;
-    const size_t wg = 64;
+    const size_t wg = NDI_WG;
     int64_t gs[5], is[5], d[5], cs[4] = {0, 0, 0, 0}, total;
     char opts[96];
     clrs__cl_call c;
@@ -276,7 +287,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
     cl_mem gc = NULL;
     cl_int err;
     clrs_status st;
-    int k, ax[3], nax = 0, realmask = 0;
+    int k, realmask = 0;
     size_t gsz;
     if ((gin && (ctx->deterministic || !has_atomics(ctx))) || (gco && in->dtype != gout->dtype)) {
         const clrs__view *v[5] = {gout, in, co, gin, gco};
@@ -294,10 +305,6 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
     total = d[0] * d[1] * d[2] * d[3] * d[4];
     gsz = round_up((size_t)total, wg);
     for (k = 0; k < 3; k++) realmask |= g->real[k] << k;
-    if (g->filter_axis >= 0) ax[nax++] = g->filter_axis;
-    else
-        for (k = 0; k < 3; k++)
-            if (g->real[k]) ax[nax++] = 2 + k;
     st = clrs__cl_call_begin(&c, ctx, g->op == CLRS__NDI_FILTER ? "spline_filter_backward" : "ndimage_backward",
                              "ndimage.cl", gout->dtype, opts);
     if (st == CLRS_OK) st = clrs__cl_call_view(&c, 0, gout, 0);
@@ -310,18 +317,7 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
         if (!gc) st = clrs__cl_fail(err, c.op, "clCreateBuffer(coefficient gradient)");
     }
     if (st == CLRS_OK && gin && g->op == CLRS__NDI_FILTER) { /* grad_output as the coefficient layout */
-        if ((st = clrs__cl_kernel(&c, "clrs_ndi_pad", &a)) == CLRS_OK) {
-            clrs__arg_tensor(&a, &c.bufs[0], gs);
-            clrs__arg_mem(&a, gc);
-            clrs__arg_long(&a, g->B1);
-            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->coef[k]);
-            for (k = 0; k < 3; k++) clrs__arg_long(&a, g->in[k]);
-            for (k = 0; k < 3; k++) clrs__arg_long(&a, 0);
-            clrs__arg_int(&a, g->mode);
-            arg_real(&a, fp64, 0.0);
-            clrs__arg_long(&a, total);
-            st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
-        }
+        st = launch_pad(&c, g, 0, gs, gc, 0, 0.0, total);
     } else if (st == CLRS_OK && gin) {
         if ((st = clrs__cl_kernel(&c, "clrs_ndi_zero", &a)) == CLRS_OK) {
             clrs__arg_mem(&a, gc);
@@ -355,28 +351,9 @@ clrs_status clrs__cl_ndi_backward(clrs_context *ctx, const clrs__ndi_geom *g, co
             st = clrs__cl_run(&c, &a, 3, global, local[0] > 1 ? local : NULL);
         }
     }
-    for (k = nax - 1; k >= 0 && st == CLRS_OK && gin && g->filtered; k--) { /* the prefilter transposed */
-        const int64_t lines = total / d[ax[k]];
-        size_t lsz = round_up((size_t)lines, wg);
-        if (d[ax[k]] <= 1) continue;
-        if ((st = clrs__cl_kernel(&c, "clrs_ndi_filter", &a)) != CLRS_OK) break;
-        clrs__arg_mem(&a, gc);
-        for (int e = 0; e < 5; e++) clrs__arg_long(&a, d[e]);
-        clrs__arg_int(&a, ax[k]);
-        clrs__arg_int(&a, g->order);
-        clrs__arg_int(&a, g->mode);
-        clrs__arg_int(&a, 1);
-        clrs__arg_long(&a, lines);
-        st = clrs__cl_run(&c, &a, 1, &lsz, &wg);
-    }
-    if (st == CLRS_OK && gin && g->op == CLRS__NDI_FILTER &&
-        (st = clrs__cl_kernel(&c, "clrs_ndi_store", &a)) == CLRS_OK) {
-        clrs__arg_mem(&a, gc);
-        clrs__arg_tensor(&a, &c.bufs[2], is);
-        clrs__arg_long(&a, g->B1);
-        for (k = 2; k < 5; k++) clrs__arg_long(&a, d[k]);
-        clrs__arg_long(&a, total);
-        st = clrs__cl_run(&c, &a, 1, &gsz, &wg);
+    if (st == CLRS_OK && gin && g->filtered) st = launch_filters(&c, g, gc, d, 1); /* the prefilter transposed */
+    if (st == CLRS_OK && gin && g->op == CLRS__NDI_FILTER) {
+        st = launch_store(&c, g, gc, 2, is, d);
     } else if (st == CLRS_OK && gin && g->op != CLRS__NDI_FILTER &&
                (st = clrs__cl_kernel(&c, "clrs_ndi_unpad", &a)) == CLRS_OK) {
         const int64_t n = g->B0 * g->B1 * g->in[0] * g->in[1] * g->in[2];

@@ -267,6 +267,17 @@ double clrs__ndi_cast(double v, clrs_dtype dtype);
 clrs_status clrs__ndi_check_coef(const char *op, const clrs__ndi_geom *g);
 /* 1 when the output has no points (a zero-size point axis): the loops over points must not
  * run at all, since the other point axes may be huge (fuzz finding). */
+/* The prefiltered axes of the five-axis coefficient array (B0, B1, spatial...) in the order the
+ * forward filters them: the one axis of spline_filter1d, else every real spatial axis. */
+static inline int clrs__ndi_filter_axes(const clrs__ndi_geom *g, int ax[3])
+{
+    int n = 0, a;
+    if (g->filter_axis >= 0) ax[n++] = g->filter_axis;
+    else
+        for (a = 0; a < 3; a++)
+            if (g->real[a]) ax[n++] = 2 + a;
+    return n;
+}
 static inline int clrs__ndi_no_points(const clrs__ndi_geom *g)
 {
     return g->out[0] == 0 || g->out[1] == 0 || g->out[2] == 0;
