@@ -350,6 +350,41 @@ static dnnl_primitive_desc_t bwd_pd(const clrs__conv_geom *g, const dnnl_memory_
     return pd;
 }
 
+/* One phase's weights for group grp, dense (C_out/g, C_in/g, J...): tap t along axis i is
+ * w[r_i + s_i (J_i - 1 - t)] (the flipped sub-kernel). Nested loops, no divisions: for the
+ * benchmark's 32K weights the per-element index arithmetic took 0.6 ms. */
+static float *phase_weights(const clrs__conv_geom *g, const clrs__view *weight, int64_t grp, const int64_t *r,
+                            const int64_t *s, const int64_t *J, float *dst)
+{
+    const int nsd = g->nsd;
+    const float *w = (const float *)weight->host;
+    int64_t ws[5], st[3] = {0, 0, 0}, jj[3] = {1, 1, 1}, k0[3] = {0, 0, 0}, co, ci, t0, t1, t2;
+    int i;
+    clrs__conv_strides(weight, ws);
+    for (i = 0; i < nsd; i++) {
+        const int a = 3 - nsd + i;
+        jj[a] = J[i], st[a] = -s[i] * ws[2 + a], k0[a] = (r[i] + s[i] * (J[i] - 1)) * ws[2 + a];
+    }
+    for (co = 0; co < g->Cout_g; co++)
+        for (ci = 0; ci < g->Cin_g; ci++) {
+            const float *b = w + (grp * g->Cin_g + ci) * ws[0] + co * ws[1] + k0[0] + k0[1] + k0[2];
+            for (t0 = 0; t0 < jj[0]; t0++)
+                for (t1 = 0; t1 < jj[1]; t1++)
+                    for (t2 = 0; t2 < jj[2]; t2++) *dst++ = b[t0 * st[0] + t1 * st[1] + t2 * st[2]];
+        }
+    return dst;
+}
+
+/* $CLRS_DNNL_SUBPIXEL: 0 the deconvolution primitive; "phases" one convolution per output
+ * phase; otherwise (unset, 1) the fused form where it applies, else the phases. */
+static int subpixel_mode(void)
+{
+    const char *env = getenv("CLRS_DNNL_SUBPIXEL");
+    if (env && !strcmp(env, "0")) return 0;
+    if (env && !strcmp(env, "phases")) return 2;
+    return 1;
+}
+
 static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 /* The forward of a strided, undilated transposed convolution as s_0 x s_1 (x s_2) ordinary
@@ -372,15 +407,12 @@ static int subpixel_forward(const clrs__conv_geom *g, const clrs__view *input, c
     enum { MAXS = 8 };
     const int nsd = g->nsd;
     int64_t s[3] = {1, 1, 1}, J[3][MAXS], q0[3][MAXS], Q[3][MAXS], pl[3][MAXS], pr[3][MAXS];
-    int64_t os[5], ws[5];
+    int64_t os[5];
     int i, nph = 1, ph, ok = 1;
     dnnl_memory_t staged = NULL; /* the input in the first phase's layout, reordered once */
     dnnl_memory_desc_t staged_copy; /* (a copy: a pd that is not cached goes with its phase) */
     const dnnl_memory_desc_t *staged_md = NULL;
-    const char *env = getenv("CLRS_DNNL_SUBPIXEL");
-    if (!env || strcmp(env, "1")) return 0; /* opt-in until measured on a quiet machine */
     clrs__conv_strides(out, os);
-    clrs__conv_strides(weight, ws);
     for (i = 0; i < nsd; i++) {
         const int a = 3 - nsd + i;
         int64_t r;
@@ -398,7 +430,7 @@ static int subpixel_forward(const clrs__conv_geom *g, const clrs__view *input, c
     }
     if (nph == 1) return 0;
     for (ph = 0; ph < nph && ok; ph++) {
-        int64_t r[3] = {0, 0, 0}, rest = ph, nw, e, off = 0;
+        int64_t r[3] = {0, 0, 0}, rest = ph, nw, off = 0;
         dnnl_dims_t wd, wst, dd, dst_strides, one, cpl, cpr;
         dnnl_memory_desc_t xa, wa, ya, wmd, ymd, bdense;
         dnnl_convolution_desc_t cd;
@@ -414,21 +446,11 @@ static int subpixel_forward(const clrs__conv_geom *g, const clrs__view *input, c
         nw = 1;
         for (i = nd - 1; i >= 0; i--) wst[i] = nw, nw *= wd[i];
         if (!(wbuf = malloc(sizeof(float) * (size_t)nw))) return 0;
-        for (e = 0; e < nw; e++) { /* e = ((grp * Cout_g + co) * Cin_g + ci) * taps + t */
-            int64_t t = e, k[3] = {0, 0, 0}, taps = 1, src;
-            for (i = nsd - 1; i >= 0; i--) {
-                const int64_t ti = t % J[i][r[i]];
-                t /= J[i][r[i]];
-                k[i] = r[i] + s[i] * (J[i][r[i]] - 1 - ti);
-                taps *= J[i][r[i]];
-            }
-            {
-                const int64_t ci = t % g->Cin_g, co = (t / g->Cin_g) % g->Cout_g, grp = t / (g->Cin_g * g->Cout_g);
-                src = (grp * g->Cin_g + ci) * ws[0] + co * ws[1];
-                for (i = 0; i < nsd; i++) src += k[i] * ws[2 + 3 - nsd + i];
-            }
-            (void)taps;
-            wbuf[e] = ((const float *)weight->host)[src];
+        {
+            int64_t rr[3], jr[3], grp;
+            float *w = wbuf;
+            for (i = 0; i < nsd; i++) rr[i] = r[i], jr[i] = J[i][r[i]];
+            for (grp = 0; grp < g->G; grp++) w = phase_weights(g, weight, grp, rr, s, jr, w);
         }
         /* the phase's outputs: every s-th element of the caller's output from its first */
         dd[0] = g->N, dd[1] = g->Cout, dst_strides[0] = os[0], dst_strides[1] = os[1];
@@ -488,6 +510,230 @@ static int subpixel_forward(const clrs__conv_geom *g, const clrs__view *input, c
     return ok;
 }
 
+/* One output row of the fused form's gather: drow[co sc + x sx] = srow[tx[x] + co] for
+ * co0 <= co < C, x0 <= x < W (tx: the source offset of each output column: its position and
+ * phase block). */
+static void gather_row(const float *srow, const int64_t *tx, float *drow, int64_t C, int64_t W, int64_t sc,
+                       int64_t sx, int64_t co0, int64_t x0)
+{
+    int64_t co, x;
+    if (sc == 1) /* channels innermost on both sides: runs of C */
+        for (x = x0; x < W; x++)
+            for (co = co0; co < C; co++) drow[x * sx + co] = srow[tx[x] + co];
+    else
+        for (co = co0; co < C; co++)
+            for (x = x0; x < W; x++) drow[co * sc + x * sx] = srow[tx[x] + co];
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define CLRS_CT_AVX512 1
+
+/* 16 rows of 16 floats transposed in registers: unpacks, then 4-float and 128-bit lane
+ * shuffles (r[c] ends holding element c of every row). */
+__attribute__((target("avx512f"))) static inline void transpose16(__m512 r[16])
+{
+    __m512 t[16];
+    int i, k;
+    for (i = 0; i < 8; i++)
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]), t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    for (i = 0; i < 4; i++) {
+        r[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+        r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    for (k = 0; k < 4; k++) {
+        t[k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0x88);
+        t[4 + k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0xDD);
+        t[8 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0x88);
+        t[12 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0xDD);
+    }
+    for (k = 0; k < 4; k++) {
+        r[k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0x88);
+        r[8 + k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0xDD);
+        r[4 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0x88);
+        r[12 + k] = _mm512_shuffle_f32x4(t[4 + k], t[12 + k], 0xDD);
+    }
+}
+
+/* gather_row for output columns adjacent in memory (sx = 1: NCHW): per 16 channels x 16
+ * columns, 16 loads of 16 channels, a register transpose, 16 stores of 16 columns; the
+ * channels and columns left over (C, W mod 16) go through gather_row. Data movement only: the
+ * values are those gather_row writes. */
+__attribute__((target("avx512f"))) static void gather_row_avx512(const float *srow, const int64_t *tx, float *drow,
+                                                                  int64_t C, int64_t W, int64_t sc)
+{
+    const int64_t C16 = C - C % 16, W16 = W - W % 16;
+    int64_t co, x, j;
+    for (co = 0; co < C16; co += 16)
+        for (x = 0; x < W16; x += 16) {
+            __m512 r[16];
+            for (j = 0; j < 16; j++) r[j] = _mm512_loadu_ps(srow + tx[x + j] + co);
+            transpose16(r);
+            for (j = 0; j < 16; j++) _mm512_storeu_ps(drow + (co + j) * sc + x, r[j]);
+        }
+    if (W16 < W) gather_row(srow, tx, drow, C16, W, sc, 1, 0, W16);
+    if (C16 < C) gather_row(srow, tx, drow, C, W, sc, 1, C16, 0);
+}
+#endif
+
+/* The sub-pixel forward as ONE convolution (fused phases): when every phase along an axis
+ * has the same tap count J (s divides the kernel size, as in the 4x4 stride-2 case), the
+ * s_0 x s_1 (x s_2) phase convolutions read the same input windows [q - J + 1, q], so they are
+ * one stride-1 convolution with nph x C_out output channels over the union of their q ranges
+ * (a few % more multiply-adds than the phases: 65 instead of 64 rows and columns for the
+ * benchmark's case; each output is still the same sum of the same products). Its output is
+ * channels-last in a buffer of ours, and one parallel pass of ours gathers it into the
+ * caller's tensor (per axis a table of source offsets: the position q - qmin and the phase's
+ * channel block): one convolution and one pass over the output instead of nph of each, the
+ * pass writing whole rows where the phases' reorders each wrote every s-th element (oneDNN's
+ * reorder cannot take this source: its positions overlap across phases).
+ * Channel of phase (r_0, r_1, r_2): grp nph C_out/g + (sum r_i P_i) C_out/g + co,
+ * P_i = prod_{j>i} s_j. 1 when done; 0 when not applicable or a oneDNN call failed (nothing
+ * written then). */
+static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, const clrs__view *weight,
+                         const clrs__view *bias, const clrs__view *out)
+{
+    const int nsd = g->nsd;
+    int64_t s[3], J[3], qmin[3], M[3], PL[3], PR[3], P[3];
+    int64_t os[5], bst = 0, nph = 1, Cp, nw, e, i, sp[3], sn;
+    dnnl_dims_t wd, cdims, bdims, one, cpl, cpr;
+    dnnl_memory_desc_t xmd, xa, wmd, wa, bmd, ymd;
+    dnnl_convolution_desc_t cd;
+    dnnl_primitive_desc_t pd = NULL;
+    binding b[4];
+    float *wbuf = NULL, *bbuf = NULL, *ydata = NULL;
+    int64_t *tab = NULL;
+    int ok, nd = 0, nb = 3;
+    static const dnnl_format_tag_t cl_tag[4] = {dnnl_format_tag_undef, dnnl_acb, dnnl_acdb, dnnl_acdeb};
+    static const dnnl_format_tag_t plain_tag[7] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab, dnnl_abc,
+                                                   dnnl_abcd, dnnl_abcde, dnnl_abcdef};
+    if (g->N <= 0) return 0;
+    clrs__conv_strides(out, os);
+    for (i = 0; i < nsd; i++) {
+        const int ax = 3 - nsd + (int)i;
+        int64_t r, Jr, q0, Qr, qmax = 0;
+        s[i] = g->s[ax];
+        if (g->d[ax] != 1 || s[i] > 8) return 0;
+        nph *= s[i];
+        for (r = 0; r < s[i]; r++) {
+            Jr = r < g->k[ax] ? (g->k[ax] - r + s[i] - 1) / s[i] : 0;
+            q0 = -floor_div(r - g->p[ax], s[i]);
+            Qr = floor_div(g->out[ax] - 1 + g->p[ax] - r, s[i]) - q0 + 1;
+            if (r == 0) J[i] = Jr, qmin[i] = q0, qmax = q0 + Qr;
+            if (Jr != J[i] || Jr <= 0 || Qr <= 0) { if (getenv("XFUSED")) fprintf(stderr, "NF J/Q\n"); return 0; }
+            if (q0 < qmin[i]) qmin[i] = q0;
+            if (q0 + Qr > qmax) qmax = q0 + Qr;
+        }
+        M[i] = qmax - qmin[i];
+        PL[i] = J[i] - 1 - qmin[i];
+        PR[i] = M[i] - 1 - g->in[ax] - PL[i] + J[i];
+        if (PL[i] < 0 || PR[i] < 0) { if (getenv("XFUSED")) fprintf(stderr, "NF pad %d %d\n", (int)PL[i], (int)PR[i]); return 0; }
+    }
+    if (nph == 1) { if (getenv("XFUSED")) fprintf(stderr, "NF nph\n"); return 0;}
+    for (i = nsd - 1, sn = 1; i >= 0; i--) P[i] = sn, sn *= s[i];
+    Cp = g->G * nph * g->Cout_g;
+    /* the stacked weights, (G,) nph C_out/g, C_in/g, J..., dense */
+    if (g->G > 1) wd[nd++] = g->G;
+    wd[nd++] = nph * g->Cout_g, wd[nd++] = g->Cin_g;
+    for (i = 0; i < nsd; i++) wd[nd++] = J[i];
+    for (nw = 1, i = 0; i < nd; i++) nw *= wd[i];
+    if (!(wbuf = malloc(sizeof(float) * (size_t)nw)) || !(bbuf = malloc(sizeof(float) * (size_t)Cp))) goto fail;
+    {
+        int64_t grp, ph, rest, u[3];
+        float *w = wbuf;
+        for (grp = 0; grp < g->G; grp++)
+            for (ph = 0; ph < nph; ph++) {
+                for (rest = ph, i = nsd - 1; i >= 0; i--) u[i] = rest % s[i], rest /= s[i];
+                w = phase_weights(g, weight, grp, u, s, J, w);
+            }
+    }
+    if (bias) bst = bias->strides[0];
+    for (e = 0; e < Cp; e++) {
+        const int64_t co = e % g->Cout_g, grp = e / (g->Cout_g * nph);
+        bbuf[e] = bias ? ((const float *)bias->host)[(grp * g->Cout_g + co) * bst] : 0.0f;
+    }
+    /* the convolution: src any, weights any, bias dense, dst channels-last (its strides are
+       the reorder's source below) */
+    cdims[0] = g->N, cdims[1] = Cp, bdims[0] = Cp;
+    for (i = 0; i < nsd; i++) cdims[2 + i] = M[i], one[i] = 1, cpl[i] = PL[i], cpr[i] = PR[i];
+    ok = image_md(input, &xmd) &&
+         dnnl_memory_desc_init_by_tag(&wmd, nd, wd, dnnl_f32, plain_tag[nd]) == dnnl_success &&
+         dnnl_memory_desc_init_by_tag(&bmd, 1, bdims, dnnl_f32, dnnl_a) == dnnl_success &&
+         dnnl_memory_desc_init_by_tag(&ymd, nsd + 2, cdims, dnnl_f32, cl_tag[nsd]) == dnnl_success;
+    if (!ok) goto fail;
+    any_md(&xmd, &xa), any_md(&wmd, &wa);
+    memset(&cd, 0, sizeof cd);
+    ok = dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &xa, &wa, &bmd,
+                                            &ymd, one, cpl, cpr) == dnnl_success &&
+         (pd = op_pd(&cd, NULL)) != NULL && rank(pd) > 0;
+    if (!ok && getenv("XFUSED")) fprintf(stderr, "NF rank %d\n", pd ? rank(pd) : -9);
+    if (!ok) goto fail;
+    {
+        size_t bytes = sizeof(float) * (size_t)g->N * (size_t)Cp;
+        for (i = 0; i < nsd; i++) bytes *= (size_t)M[i];
+        if (!(ydata = malloc(bytes))) goto fail;
+    }
+    memset(b, 0, sizeof b);
+    b[0].arg = DNNL_ARG_SRC, b[0].md = xmd, b[0].ptr = input->host;
+    b[1].arg = DNNL_ARG_WEIGHTS, b[1].md = wmd, b[1].ptr = wbuf;
+    b[2].arg = DNNL_ARG_DST, b[2].md = ymd, b[2].ptr = ydata, b[2].is_output = 1;
+    b[3].arg = DNNL_ARG_BIAS, b[3].md = bmd, b[3].ptr = bbuf, nb = 4;
+    if (!run(pd, b, nb)) goto fail;
+    /* the gather: per output index along each axis, the source offset of its position and
+       phase channel block (the three tables end to end) */
+    {
+        int64_t len = 0, toff[3], c0 = 0, rows, osz[3] = {1, 1, 1};
+        for (i = nsd - 1, sn = Cp; i >= 0; i--) sp[i] = sn, sn *= M[i];
+        for (i = 0; i < nsd; i++) toff[i] = len, len += g->out[3 - nsd + i], osz[3 - nsd + i] = g->out[3 - nsd + i];
+        if (!(tab = malloc(sizeof(int64_t) * (size_t)len))) goto fail;
+        for (i = 0; i < nsd; i++) {
+            const int ax = 3 - nsd + (int)i;
+            int64_t o;
+            for (o = 0; o < g->out[ax]; o++) {
+                const int64_t r = (o + g->p[ax]) % s[i], q = (o + g->p[ax] - r) / s[i];
+                tab[toff[i] + o] = (q - qmin[i]) * sp[i] + r * P[i] * g->Cout_g;
+            }
+        }
+        {
+            const float *src = ydata;
+            float *dst = (float *)(void *)out->host;
+            const int64_t W = osz[2], H = osz[1], D = osz[0], Cg = g->Cout_g, G = g->G, NP = nph;
+            const int64_t *tx = tab + toff[nsd - 1], *ty = nsd >= 2 ? tab + toff[nsd - 2] : &c0,
+                          *tz = nsd >= 3 ? tab + toff[0] : &c0;
+            const int64_t sx = os[4], sy = os[3], sz = os[2], sc = os[1], sN = os[0];
+            int64_t row;
+            int avx512 = 0;
+#ifdef CLRS_CT_AVX512
+            avx512 = sx == 1 && sc != 1 && __builtin_cpu_supports("avx512f"); /* asked before the region */
+#endif
+            rows = g->N * G * D * H;
+#pragma omp parallel for schedule(static)
+            for (row = 0; row < rows; row++) {
+                const int64_t y = row % H, z = (row / H) % D, grp = (row / (H * D)) % G, n = row / (H * D * G);
+                const float *srow = src + n * sn + grp * NP * Cg + tz[nsd >= 3 ? z : 0] + ty[nsd >= 2 ? y : 0];
+                float *drow = dst + n * sN + grp * Cg * sc + z * sz + y * sy;
+#ifdef CLRS_CT_AVX512
+                if (avx512) {
+                    gather_row_avx512(srow, tx, drow, Cg, W, sc);
+                    continue;
+                }
+#endif
+                gather_row(srow, tx, drow, Cg, W, sc, sx, 0, 0);
+            }
+        }
+    }
+    pd_release(pd);
+    free(tab), free(ydata), free(wbuf), free(bbuf);
+    if (getenv("XFUSED")) fprintf(stderr, "FUSED nsd %d\n", nsd);
+    return 1;
+fail:
+    pd_release(pd);
+    free(tab), free(ydata), free(wbuf), free(bbuf);
+    return 0;
+}
+
 /* Forward: 1 when done by oneDNN, 0 when the caller must run its own path. */
 int clrs__dnnl_conv_transpose(const clrs__conv_geom *g, const clrs__view *input, const clrs__view *weight,
                               const clrs__view *bias, const clrs__view *out)
@@ -507,7 +753,11 @@ int clrs__dnnl_conv_transpose(const clrs__conv_geom *g, const clrs__view *input,
         if (!image_md(bias, &bmd)) return 0;
         b[3].arg = DNNL_ARG_BIAS, b[3].md = bmd, b[3].ptr = bias->host, nb = 4;
     }
-    if (subpixel_forward(g, input, weight, bias, out)) return 1;
+    {
+        const int mode = subpixel_mode();
+        if (mode == 1 && fused_forward(g, input, weight, bias, out)) return 1;
+        if (mode && subpixel_forward(g, input, weight, bias, out)) return 1;
+    }
     if (bias) any_md(&bmd, &bdense); /* the kernels read the bias densely, whatever its
                                           strides (oneDNN 2.6): let it be reordered in */
     /* the caller's layouts go to the kernels only when they are dense (a permutation of a
