@@ -622,16 +622,16 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
             q0 = -floor_div(r - g->p[ax], s[i]);
             Qr = floor_div(g->out[ax] - 1 + g->p[ax] - r, s[i]) - q0 + 1;
             if (r == 0) J[i] = Jr, qmin[i] = q0, qmax = q0 + Qr;
-            if (Jr != J[i] || Jr <= 0 || Qr <= 0) { if (getenv("XFUSED")) fprintf(stderr, "NF J/Q\n"); return 0; }
+            if (Jr != J[i] || Jr <= 0 || Qr <= 0) return 0;
             if (q0 < qmin[i]) qmin[i] = q0;
             if (q0 + Qr > qmax) qmax = q0 + Qr;
         }
         M[i] = qmax - qmin[i];
         PL[i] = J[i] - 1 - qmin[i];
         PR[i] = M[i] - 1 - g->in[ax] - PL[i] + J[i];
-        if (PL[i] < 0 || PR[i] < 0) { if (getenv("XFUSED")) fprintf(stderr, "NF pad %d %d\n", (int)PL[i], (int)PR[i]); return 0; }
+        if (PL[i] < 0 || PR[i] < 0) return 0;
     }
-    if (nph == 1) { if (getenv("XFUSED")) fprintf(stderr, "NF nph\n"); return 0;}
+    if (nph == 1) return 0;
     for (i = nsd - 1, sn = 1; i >= 0; i--) P[i] = sn, sn *= s[i];
     Cp = g->G * nph * g->Cout_g;
     /* the stacked weights, (G,) nph C_out/g, C_in/g, J..., dense */
@@ -668,7 +668,6 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
     ok = dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &xa, &wa, &bmd,
                                             &ymd, one, cpl, cpr) == dnnl_success &&
          (pd = op_pd(&cd, NULL)) != NULL && rank(pd) > 0;
-    if (!ok && getenv("XFUSED")) fprintf(stderr, "NF rank %d\n", pd ? rank(pd) : -9);
     if (!ok) goto fail;
     {
         size_t bytes = sizeof(float) * (size_t)g->N * (size_t)Cp;
@@ -726,7 +725,6 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
     }
     pd_release(pd);
     free(tab), free(ydata), free(wbuf), free(bbuf);
-    if (getenv("XFUSED")) fprintf(stderr, "FUSED nsd %d\n", nsd);
     return 1;
 fail:
     pd_release(pd);
