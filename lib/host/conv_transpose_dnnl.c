@@ -1,5 +1,7 @@
-/* host/conv_transpose_dnnl.c — conv_transpose on the host through oneDNN's deconvolution
- * primitives (forward, backward data, backward weights), float32 only.
+/* host/conv_transpose_dnnl.c — conv_transpose on the host through oneDNN, float32 only: a
+ * strided forward as sub-pixel convolutions (one over all output phases, or one per phase)
+ * with our gather into the caller's tensor; otherwise oneDNN's deconvolution primitives
+ * (forward, backward data, backward weights).
  *
  * The caller's tensors are described to oneDNN with their own strides (NCHW, channels-last,
  * any view), the weight (C_in, C_out/g, k...) as oneDNN's (G,) C_out/g, C_in/g, k... with
@@ -7,9 +9,9 @@
  * image layouts, and on oneDNN's own ("any", its blocked layouts, the tensors reordered in and
  * out); the direct JIT kernel wins over the GEMM-based one (what plain NCHW gets, 2-3x slower
  * here), the caller's layout on a tie (channels-last has direct kernels). Weights are always
- * "any" (small; a reorder at most). oneDNN caches created primitives itself, so a repeated
- * shape costs no JIT. Anything oneDNN refuses or has only reference loops for returns 0 and
- * the caller runs its CBLAS path. */
+ * "any" (small; a reorder at most). Primitive descriptors and primitives are cached here, so a
+ * repeated shape costs no JIT. Anything oneDNN refuses or has only reference loops for returns
+ * 0 and the caller runs its CBLAS path. */
 #include "host/host.h"
 
 #ifdef HAVE_DNNL
@@ -395,10 +397,10 @@ static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a +
  * o = s q0 + r - p on. oneDNN's forward convolutions are its fastest kernels; its
  * deconvolution forward is its convolution backward-data kernel: for the benchmark's 4x4
  * stride-2 case DNNL_VERBOSE gave 4 x 1.75 ms of convolutions + 5 x 0.65 ms of reorders
- * against 26 ms + 1.5 ms, but the wall clock on the shared 2-core VM could not confirm it (more
- * parallel regions, each waiting for a descheduled thread), so it runs only with
- * $CLRS_DNNL_SUBPIXEL=1 for now (tests/test_conv_transpose.c checks it against the default).
- * Phases that would need negative padding, or have no taps, keep the deconvolution. Each
+ * against 26 ms + 1.5 ms (a lead's A/B on the loaded VM: 8.1 against 15.9 ms wall). It runs
+ * where fused_forward below does not apply (the stride does not divide the kernel), or alone
+ * with $CLRS_DNNL_SUBPIXEL=phases (tests/test_conv_transpose.c checks both forms against the
+ * deconvolution). Phases that would need negative padding, or have no taps, keep the deconvolution. Each
  * phase's output goes straight into the strided view of the caller's output (reordered out by
  * run()). 1 when done; 0 when not applicable or a phase failed (the caller recomputes all). */
 static int subpixel_forward(const clrs__conv_geom *g, const clrs__view *input, const clrs__view *weight,
