@@ -612,6 +612,8 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
     binding b[4];
     float *wbuf = NULL, *bbuf = NULL, *ydata = NULL;
     int64_t *tab = NULL;
+    dnnl_memory_t wstaged = NULL; /* the weights reordered once (the kernel's layout) */
+    dnnl_memory_desc_t wstaged_md;
     int ok, nd = 0;
     static const dnnl_format_tag_t cl_tag[4] = {dnnl_format_tag_undef, dnnl_acb, dnnl_acdb, dnnl_acdeb};
     static const dnnl_format_tag_t plain_tag[7] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab, dnnl_abc,
@@ -702,6 +704,27 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
         memset(b, 0, sizeof b);
         b[0].arg = DNNL_ARG_SRC, b[0].md = xmd, b[0].ptr = xin.host;
         b[1].arg = DNNL_ARG_WEIGHTS, b[1].md = wmd, b[1].ptr = wbuf;
+        {   /* the weights in the kernel's layout once for all chunks */
+            const dnnl_memory_desc_t *want = prim_md(pd, DNNL_ARG_WEIGHTS);
+            if (!wstaged && want && !dnnl_memory_desc_equal(want, &wmd)) {
+                dnnl_memory_t user = NULL;
+                dnnl_stream_t st = NULL;
+                wstaged_md = *want;
+                if (dnnl_memory_create(&user, &wmd, engine, wbuf) != dnnl_success ||
+                    dnnl_memory_create(&wstaged, &wstaged_md, engine, DNNL_MEMORY_ALLOCATE) != dnnl_success ||
+                    dnnl_stream_create(&st, engine, dnnl_stream_default_flags) != dnnl_success ||
+                    !reorder(user, wstaged, st) || dnnl_stream_wait(st) != dnnl_success) {
+                    if (wstaged) dnnl_memory_destroy(wstaged);
+                    wstaged = NULL;
+                }
+                if (st) dnnl_stream_destroy(st);
+                if (user) dnnl_memory_destroy(user);
+            }
+            if (wstaged && want && dnnl_memory_desc_equal(want, &wstaged_md)) {
+                void *h = NULL;
+                if (dnnl_memory_get_data_handle(wstaged, &h) == dnnl_success) b[1].md = wstaged_md, b[1].ptr = h;
+            }
+        }
         b[2].arg = DNNL_ARG_DST, b[2].md = ymd, b[2].ptr = ydata, b[2].is_output = 1;
         b[3].arg = DNNL_ARG_BIAS, b[3].md = bmd, b[3].ptr = bbuf;
         ok = run(pd, b, 4);
@@ -736,10 +759,12 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
             }
         }
     }
+    if (wstaged) dnnl_memory_destroy(wstaged);
     free(tab), free(ydata), free(wbuf), free(bbuf);
     return 1;
 fail:
     pd_release(pd);
+    if (wstaged) dnnl_memory_destroy(wstaged);
     free(tab), free(ydata), free(wbuf), free(bbuf);
     return 0;
 }
