@@ -452,7 +452,7 @@ START_TEST(subpixel_forward)
 {
     th_backend *be;
     uint64_t rng;
-    int trial, compared = 0;
+    int trial, compared = 0, m;
     double worst = 0;
     static const char *const modes[2] = {"phases", "1"};
     TH_SKIP_MISSING_BACKEND();
@@ -512,10 +512,12 @@ START_TEST(subpixel_forward)
         free(v0);
         th_tensor_free(&x), th_tensor_free(&w), th_tensor_free(&b), th_tensor_free(&y0), th_tensor_free(&y1);
     }
-    { /* the fused form a few batch entries at a time (each entry's convolution output, 4 x 16
-         channels x 90^2 floats, is 2 MB: one entry per chunk), the benchmark's 4x4 stride 2 */
+    for (m = 0; m < 2; m++) {
+        /* the fused form on a few batch entries, the benchmark's 4x4 stride 2: 3 entries go in
+           two chunks (each entry's convolution output, 4 x 16 channels x 90^2 floats, is 2 MB);
+           5 entries, with 2 or more threads, one entry per thread in one parallel region */
         clrs_conv_transpose_params p = CLRS_CONV_TRANSPOSE_PARAMS_INIT;
-        const int64_t xs[4] = {3, 8, 89, 89}, ws[4] = {8, 16, 4, 4}, bs[1] = {16};
+        const int64_t xs[4] = {m ? 5 : 3, 8, 89, 89}, ws[4] = {8, 16, 4, 4}, bs[1] = {16};
         int64_t ys[4], i, n;
         th_tensor x, w, b, y0, y1;
         double *v0, e;
@@ -537,7 +539,7 @@ START_TEST(subpixel_forward)
         ck_assert_msg(clrs_conv_transpose(be->ctx, &p, &x.t, &w.t, &b.t, &y1.t) == CLRS_OK, "%s", clrs_error_message());
         v0 = read_all(&y0);
         e = rel_err(&y1, v0);
-        ck_assert_msg(e <= 1e-5, "3 x 8 x 89^2, 4x4 stride 2: sub-pixel vs deconvolution rel %g", e);
+        ck_assert_msg(e <= 1e-5, "%d x 8 x 89^2, 4x4 stride 2: sub-pixel vs deconvolution rel %g", (int)xs[0], e);
         if (e > worst) worst = e;
         compared++;
         free(v0);

@@ -580,6 +580,199 @@ __attribute__((target("avx512f"))) static void gather_row_avx512(const float *sr
 }
 #endif
 
+/* Where the fused form's gather reads and writes: the convolution output (channels-last,
+ * sn floats per batch entry) and the caller's output (strides sN, sc, sz, sy, sx). */
+typedef struct {
+    int64_t W, H, D, Cg, G, NP, sn, sN, sc, sz, sy, sx;
+    const int64_t *tx, *ty, *tz; /* per output index: source offset (ty, tz: one 0 entry when absent) */
+    int avx512;
+} gather_geo;
+
+/* Rows row0 <= row < row1 of the gather, a row being (n, grp, z, y) with n counted from src / dst. */
+static void gather_rows(const gather_geo *q, const float *src, float *dst, int64_t row0, int64_t row1)
+{
+    int64_t row;
+    for (row = row0; row < row1; row++) {
+        const int64_t y = row % q->H, z = (row / q->H) % q->D, grp = (row / (q->H * q->D)) % q->G,
+                      n = row / (q->H * q->D * q->G);
+        const float *srow = src + n * q->sn + grp * q->NP * q->Cg + q->tz[q->D > 1 ? z : 0] + q->ty[q->H > 1 ? y : 0];
+        float *drow = dst + n * q->sN + grp * q->Cg * q->sc + z * q->sz + y * q->sy;
+#ifdef CLRS_CT_AVX512
+        if (q->avx512) {
+            gather_row_avx512(srow, q->tx, drow, q->Cg, q->W, q->sc);
+            continue;
+        }
+#endif
+        gather_row(srow, q->tx, drow, q->Cg, q->W, q->sc, q->sx, 0, 0);
+    }
+}
+
+#ifdef _OPENMP
+#include <omp.h>
+
+typedef struct {
+    const void *desc;                 /* an operation descriptor, or NULL for a reorder */
+    const dnnl_memory_desc_t *from, *to;
+} user_arg;
+
+/* A pd with a user-managed scratchpad (every thread passes its own), cached under its own key. */
+static dnnl_status_t make_user(dnnl_primitive_desc_t *pd, const void *arg)
+{
+    const user_arg *a = arg;
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_status_t st = dnnl_primitive_attr_create(&attr);
+    if (st == dnnl_success) st = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
+    if (st == dnnl_success)
+        st = a->desc ? dnnl_primitive_desc_create(pd, a->desc, attr, engine, NULL)
+                     : dnnl_reorder_primitive_desc_create(pd, a->from, engine, a->to, engine, attr);
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    return st;
+}
+
+static dnnl_primitive_desc_t user_pd(const dnnl_convolution_desc_t *d, const dnnl_memory_desc_t *from,
+                                     const dnnl_memory_desc_t *to)
+{
+    unsigned char key[KEY_MAX];
+    size_t len;
+    user_arg a;
+    a.desc = d, a.from = from, a.to = to;
+    if (d) {
+        key[0] = 'u';
+        memcpy(key + 1, d, sizeof *d);
+        len = 1 + sizeof *d;
+    } else {
+        key[0] = 'U';
+        memcpy(key + 1, from, sizeof *from);
+        memcpy(key + 1 + sizeof *from, to, sizeof *to);
+        len = 1 + 2 * sizeof *from;
+    }
+    return pd_get(key, len, make_user, &a);
+}
+
+static size_t scratch_bytes(const_dnnl_primitive_desc_t pd)
+{
+    const dnnl_memory_desc_t *m = pd ? dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0) : NULL;
+    return m ? dnnl_memory_desc_get_size(m) : 0;
+}
+
+/* The fused form one batch entry at a time per thread, all in ONE parallel region: each thread
+ * takes the next entry (dynamic), converts it to the convolution's layout, runs the convolution
+ * on it and gathers it, with oneDNN running single-threaded inside the region and a scratchpad
+ * per thread. The chunked form below runs 3 parallel regions per chunk (24 for the benchmark),
+ * each waiting for the slowest thread: on a loaded machine a descheduled thread stalls every
+ * one of them; here a thread that falls behind holds one entry. 1 when done; 0 when not set up
+ * (nothing written) or a oneDNN call failed (the caller recomputes everything). */
+static int by_entries(const clrs__conv_geom *g, const clrs__view *input, const clrs__view *out,
+                      const gather_geo *gq, int nsd, const int64_t *M, const int64_t *PL, const int64_t *PR,
+                      int64_t Cp, int nd, const dnnl_dim_t *wd, float *wbuf, float *bbuf)
+{
+    static const dnnl_format_tag_t cl_tag[4] = {dnnl_format_tag_undef, dnnl_acb, dnnl_acdb, dnnl_acdeb};
+    static const dnnl_format_tag_t plain_tag[7] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab, dnnl_abc,
+                                                   dnnl_abcd, dnnl_abcde, dnnl_abcdef};
+    clrs__view x1 = *input;
+    dnnl_dims_t cdims, bdims, one, cpl, cpr;
+    dnnl_memory_desc_t xmd, xa, wmd, wa, bmd, ymd, srcmd, wuse;
+    dnnl_convolution_desc_t cd;
+    dnnl_primitive_desc_t cpd = NULL, rpd = NULL;
+    dnnl_primitive_t cprim = NULL, rprim = NULL;
+    dnnl_memory_t wstaged = NULL;
+    size_t cscr, rscr;
+    void *wptr = wbuf;
+    int cown = 0, rown = 0, ok, failed = 0, i;
+    x1.shape[0] = 1;
+    cdims[0] = 1, cdims[1] = Cp, bdims[0] = Cp;
+    for (i = 0; i < nsd; i++) cdims[2 + i] = M[i], one[i] = 1, cpl[i] = PL[i], cpr[i] = PR[i];
+    ok = image_md(&x1, &xmd) && dnnl_memory_desc_init_by_tag(&wmd, nd, wd, dnnl_f32, plain_tag[nd]) == dnnl_success &&
+         dnnl_memory_desc_init_by_tag(&bmd, 1, bdims, dnnl_f32, dnnl_a) == dnnl_success &&
+         dnnl_memory_desc_init_by_tag(&ymd, nsd + 2, cdims, dnnl_f32, cl_tag[nsd]) == dnnl_success;
+    if (!ok) return 0;
+    any_md(&xmd, &xa), any_md(&wmd, &wa);
+    memset(&cd, 0, sizeof cd);
+    ok = dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &xa, &wa, &bmd, &ymd,
+                                            one, cpl, cpr) == dnnl_success &&
+         (cpd = user_pd(&cd, NULL, NULL)) != NULL && rank(cpd) > 0 && prim_md(cpd, DNNL_ARG_SRC) &&
+         prim_md(cpd, DNNL_ARG_WEIGHTS) && prim_md(cpd, DNNL_ARG_DST) &&
+         dnnl_memory_desc_equal(prim_md(cpd, DNNL_ARG_DST), &ymd);
+    if (ok) {
+        srcmd = *prim_md(cpd, DNNL_ARG_SRC);
+        wuse = *prim_md(cpd, DNNL_ARG_WEIGHTS);
+        if (!dnnl_memory_desc_equal(&srcmd, &xmd)) ok = (rpd = user_pd(NULL, &xmd, &srcmd)) != NULL;
+    }
+    if (ok && !dnnl_memory_desc_equal(&wuse, &wmd)) { /* the weights in the kernel's layout, once */
+        dnnl_memory_t user = NULL;
+        dnnl_stream_t st = NULL;
+        ok = dnnl_memory_create(&user, &wmd, engine, wbuf) == dnnl_success &&
+             dnnl_memory_create(&wstaged, &wuse, engine, DNNL_MEMORY_ALLOCATE) == dnnl_success &&
+             dnnl_stream_create(&st, engine, dnnl_stream_default_flags) == dnnl_success && reorder(user, wstaged, st) &&
+             dnnl_stream_wait(st) == dnnl_success && dnnl_memory_get_data_handle(wstaged, &wptr) == dnnl_success;
+        if (st) dnnl_stream_destroy(st);
+        if (user) dnnl_memory_destroy(user);
+    } else if (ok)
+        wuse = wmd;
+    ok = ok && (cprim = prim_get(cpd, &cown)) != NULL && (!rpd || (rprim = prim_get(rpd, &rown)) != NULL);
+    cscr = scratch_bytes(cpd), rscr = scratch_bytes(rpd);
+    if (ok) {
+#pragma omp parallel reduction(| : failed)
+        {
+            dnnl_stream_t st = NULL;
+            dnnl_memory_t mx = NULL, ms = NULL, mw = NULL, mb = NULL, my = NULL, mcs = NULL, mrs = NULL;
+            dnnl_memory_desc_t cs_md, rs_md;
+            float *yb = malloc(sizeof(float) * (size_t)gq->sn);
+            int bad = !yb;
+            int64_t n;
+            if (cscr) cs_md = *dnnl_primitive_desc_query_md(cpd, dnnl_query_scratchpad_md, 0);
+            if (rscr) rs_md = *dnnl_primitive_desc_query_md(rpd, dnnl_query_scratchpad_md, 0);
+            bad = bad || dnnl_stream_create(&st, engine, dnnl_stream_default_flags) != dnnl_success ||
+                  dnnl_memory_create(&mx, &xmd, engine, input->host) != dnnl_success ||
+                  (rprim && dnnl_memory_create(&ms, &srcmd, engine, DNNL_MEMORY_ALLOCATE) != dnnl_success) ||
+                  dnnl_memory_create(&mw, &wuse, engine, wptr) != dnnl_success ||
+                  dnnl_memory_create(&mb, &bmd, engine, bbuf) != dnnl_success ||
+                  dnnl_memory_create(&my, &ymd, engine, yb) != dnnl_success ||
+                  (cscr && dnnl_memory_create(&mcs, &cs_md, engine, DNNL_MEMORY_ALLOCATE) != dnnl_success) ||
+                  (rscr && dnnl_memory_create(&mrs, &rs_md, engine, DNNL_MEMORY_ALLOCATE) != dnnl_success);
+#pragma omp for schedule(dynamic, 1)
+            for (n = 0; n < g->N; n++) {
+                dnnl_exec_arg_t ra[3], ca[5];
+                int nr = 0, nc = 0;
+                if (bad) continue;
+                bad = dnnl_memory_set_data_handle(mx, input->host + (size_t)(n * input->strides[0]) * input->esize) !=
+                      dnnl_success;
+                if (!bad && rprim) {
+                    ra[nr].arg = DNNL_ARG_FROM, ra[nr++].memory = mx;
+                    ra[nr].arg = DNNL_ARG_TO, ra[nr++].memory = ms;
+                    if (mrs) ra[nr].arg = DNNL_ARG_SCRATCHPAD, ra[nr++].memory = mrs;
+                    bad = dnnl_primitive_execute(rprim, st, nr, ra) != dnnl_success;
+                }
+                ca[nc].arg = DNNL_ARG_SRC, ca[nc++].memory = rprim ? ms : mx;
+                ca[nc].arg = DNNL_ARG_WEIGHTS, ca[nc++].memory = mw;
+                ca[nc].arg = DNNL_ARG_BIAS, ca[nc++].memory = mb;
+                ca[nc].arg = DNNL_ARG_DST, ca[nc++].memory = my;
+                if (mcs) ca[nc].arg = DNNL_ARG_SCRATCHPAD, ca[nc++].memory = mcs;
+                bad = bad || dnnl_primitive_execute(cprim, st, nc, ca) != dnnl_success ||
+                      dnnl_stream_wait(st) != dnnl_success;
+                if (!bad)
+                    gather_rows(gq, yb, (float *)(void *)out->host + n * gq->sN, 0, gq->G * gq->D * gq->H);
+            }
+            if (mrs) dnnl_memory_destroy(mrs);
+            if (mcs) dnnl_memory_destroy(mcs);
+            if (my) dnnl_memory_destroy(my);
+            if (mb) dnnl_memory_destroy(mb);
+            if (mw) dnnl_memory_destroy(mw);
+            if (ms) dnnl_memory_destroy(ms);
+            if (mx) dnnl_memory_destroy(mx);
+            if (st) dnnl_stream_destroy(st);
+            free(yb);
+            failed |= bad;
+        }
+    }
+    if (cprim && cown) dnnl_primitive_destroy(cprim);
+    if (rprim && rown) dnnl_primitive_destroy(rprim);
+    if (wstaged) dnnl_memory_destroy(wstaged);
+    pd_release(cpd), pd_release(rpd);
+    return ok && !failed;
+}
+#endif
+
 #define CHUNK_BYTES ((size_t)4 << 20)
 
 /* The sub-pixel forward as ONE convolution (fused phases): when every phase along an axis
@@ -593,9 +786,11 @@ __attribute__((target("avx512f"))) static void gather_row_avx512(const float *sr
  * block; AVX-512 register transposes for NCHW outputs): one convolution and one pass instead
  * of nph of each, the pass writing whole rows where the phases' reorders each wrote every s-th
  * element (oneDNN's reorder cannot take this source: its positions overlap across phases).
- * Batch entries go CHUNK_BYTES of convolution output at a time (one entry for the benchmark),
- * so that the gather reads it from the caches, not memory (process CPU time 16-18 -> 14-15 ms
- * per call for the benchmark, on the loaded VM).
+ * With at least two batch entries per thread, each thread takes whole entries in one parallel
+ * region (by_entries); otherwise the entries go CHUNK_BYTES of convolution output at a time
+ * (one entry for the benchmark), every step parallel, so that the gather reads the output from
+ * the caches, not memory (process CPU time 16-18 -> 14-15 ms per call for the benchmark, on
+ * the loaded VM).
  * Channel of phase (r_0, r_1, r_2): grp nph C_out/g + (sum r_i P_i) C_out/g + co,
  * P_i = prod_{j>i} s_j. 1 when done; 0 when not applicable or a oneDNN call failed (the caller
  * then computes everything again). */
@@ -612,6 +807,7 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
     binding b[4];
     float *wbuf = NULL, *bbuf = NULL, *ydata = NULL;
     int64_t *tab = NULL;
+    gather_geo gq;
     dnnl_memory_t wstaged = NULL; /* the weights reordered once (the kernel's layout) */
     dnnl_memory_desc_t wstaged_md;
     int ok, nd = 0;
@@ -676,6 +872,20 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
             tab[toff[i] + o] = (q - qmin[i]) * sp[i] + r * P[i] * g->Cout_g;
         }
     }
+    gq.W = osz[2], gq.H = osz[1], gq.D = osz[0], gq.Cg = g->Cout_g, gq.G = g->G, gq.NP = nph, gq.sn = sn;
+    gq.sN = os[0], gq.sc = os[1], gq.sz = os[2], gq.sy = os[3], gq.sx = os[4];
+    gq.tx = tab + toff[nsd - 1], gq.ty = nsd >= 2 ? tab + toff[nsd - 2] : &c0, gq.tz = nsd >= 3 ? tab + toff[0] : &c0;
+    gq.avx512 = 0;
+#ifdef CLRS_CT_AVX512
+    gq.avx512 = gq.sx == 1 && gq.sc != 1 && __builtin_cpu_supports("avx512f"); /* asked before any region */
+#endif
+#ifdef _OPENMP
+    if (omp_get_max_threads() > 1 && g->N >= 2 * (int64_t)omp_get_max_threads() && !omp_in_parallel() &&
+        by_entries(g, input, out, &gq, nsd, M, PL, PR, Cp, nd, wd, wbuf, bbuf)) {
+        free(tab), free(wbuf), free(bbuf);
+        return 1;
+    }
+#endif
     /* batch entries a chunk at a time (the convolution's output, sn floats each, in about
        CHUNK_BYTES), so that the gather reads it from the caches */
     nbk = (int64_t)(CHUNK_BYTES / (sizeof(float) * (size_t)sn));
@@ -732,31 +942,11 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
         pd = NULL;
         if (!ok) goto fail; /* (chunks before this one are written: the caller recomputes all) */
         {
-            const float *src = ydata;
             float *dst = (float *)(void *)out->host + n0 * os[0];
-            const int64_t W = osz[2], H = osz[1], D = osz[0], Cg = g->Cout_g, G = g->G, NP = nph;
-            const int64_t *tx = tab + toff[nsd - 1], *ty = nsd >= 2 ? tab + toff[nsd - 2] : &c0,
-                          *tz = nsd >= 3 ? tab + toff[0] : &c0;
-            const int64_t sx = os[4], sy = os[3], sz = os[2], sc = os[1], sN = os[0];
-            const int64_t rows = nb_k * G * D * H;
+            const int64_t rows = nb_k * gq.G * gq.D * gq.H;
             int64_t row;
-            int avx512 = 0;
-#ifdef CLRS_CT_AVX512
-            avx512 = sx == 1 && sc != 1 && __builtin_cpu_supports("avx512f"); /* asked before the region */
-#endif
 #pragma omp parallel for schedule(static)
-            for (row = 0; row < rows; row++) {
-                const int64_t y = row % H, z = (row / H) % D, grp = (row / (H * D)) % G, n = row / (H * D * G);
-                const float *srow = src + n * sn + grp * NP * Cg + tz[nsd >= 3 ? z : 0] + ty[nsd >= 2 ? y : 0];
-                float *drow = dst + n * sN + grp * Cg * sc + z * sz + y * sy;
-#ifdef CLRS_CT_AVX512
-                if (avx512) {
-                    gather_row_avx512(srow, tx, drow, Cg, W, sc);
-                    continue;
-                }
-#endif
-                gather_row(srow, tx, drow, Cg, W, sc, sx, 0, 0);
-            }
+            for (row = 0; row < rows; row++) gather_rows(&gq, ydata, dst, row, row + 1);
         }
     }
     if (wstaged) dnnl_memory_destroy(wstaged);
