@@ -666,6 +666,60 @@ START_TEST(area_block_vs_rows)
 }
 END_TEST
 
+/* The host row engine's fast forms of the horizontal sums (host/interpolate_rows.h
+ * rows_h_reg: tap-major loops over a regular run of outputs) against its per-output loop
+ * (CLRS_HOST_NO_REGULAR), on random separable modes (antialias and lanczos included), sizes,
+ * directions, dtypes and layouts: bit-identical (the same products added in the same order). */
+START_TEST(host_rows_fast_vs_plain)
+{
+    TH_SKIP_MISSING_BACKEND();
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng = th_seed("host_rows_fast_vs_plain");
+    int trial, trials = th_quick() ? 30 : 150, ran = 0;
+    if (_i != 0) return; /* a host path */
+    for (trial = 0; trial < trials; trial++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        clrs_dtype dt = (clrs_dtype)(th_rand(&rng) % 4);
+        int nsd = 1 + (int)(th_rand(&rng) % 3), ndim, d, backward = (int)(th_rand(&rng) % 2);
+        int kind = (int)(th_rand(&rng) % 5);
+        int64_t in[5] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 3)}, out[5];
+        th_tensor a, b, ref;
+        int64_t n, i;
+        double *va, *vr;
+        if (kind >= 2) nsd = 2; /* antialias and lanczos: 2-D */
+        ndim = nsd + 2;
+        p.mode = kind == 0 || kind == 2 ? CLRS_LINEAR : kind == 4 ? CLRS_LANCZOS : CLRS_CUBIC;
+        p.antialias = kind >= 2;
+        if (!p.antialias) p.align_corners = (int)(th_rand(&rng) % 3) - 1;
+        for (d = 0; d < nsd; d++) {
+            in[2 + d] = 1 + (int64_t)(th_rand(&rng) % 70);
+            p.scale_factor[d] = th_rand(&rng) % 2 ? 0.2 + (double)(th_rand(&rng) % 8) / 10.0
+                                                   : 1.0 + (double)(th_rand(&rng) % 30) / 10.0;
+        }
+        if (clrs_interpolate_shape(&p, ndim, in, out) != CLRS_OK) continue;
+        random_layout(&a, &rng, dt, ndim, backward ? out : in);
+        random_layout(&b, &rng, dt, ndim, backward ? in : out);
+        th_tensor_alloc(&ref, dt, ndim, backward ? in : out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, th_uniform(&rng) * 2.0 - 1.0);
+        ck_assert_msg((backward ? clrs_interpolate_backward(host, &p, &a.t, &b.t) : clrs_interpolate(host, &p, &a.t, &b.t)) == CLRS_OK,
+                      "trial %d: %s", trial, clrs_error_message());
+        setenv("CLRS_HOST_NO_REGULAR", "1", 1);
+        ck_assert_int_eq(backward ? clrs_interpolate_backward(host, &p, &a.t, &ref.t) : clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        unsetenv("CLRS_HOST_NO_REGULAR");
+        n = th_numel(&ref.t);
+        va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
+        for (i = 0; i < n; i++) va[i] = th_get(&b.t, i), vr[i] = th_get(&ref.t, i);
+        ck_assert_msg(exact_mismatches(va, vr, n) == 0, "trial %d (mode %d aa %d %dd %s, dtype %d): fast rows differ from the plain rows",
+                      trial, p.mode, p.antialias, nsd, backward ? "backward" : "forward", (int)dt);
+        ran++;
+        free(va), free(vr);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    printf("host_rows_fast_vs_plain: %d random separable cases bit-identical to the plain rows\n", ran);
+}
+END_TEST
+
 static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden_f32_f64, 0, n);
@@ -679,6 +733,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);
     tcase_add_loop_test(tc, area_block_vs_rows, 0, n);
+    tcase_add_loop_test(tc, host_rows_fast_vs_plain, 0, n);
 }
 
 int main(void) { return th_run("interpolate", setup, teardown, add_tests); }

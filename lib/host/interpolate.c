@@ -9,6 +9,7 @@
  * sum each box with the weights factored out (interpolate_rows.h, rows_pick, rows_block). */
 #include "host/host.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -31,6 +32,12 @@ typedef struct {
     int64_t *offx;
     void *wx;
     int fixed2;              /* constant tap count on axis 2, or 0 */
+    /* axis 2's regular interior (host/interpolate_rows.h rows_h_reg): for o in [hr_lo, hr_hi)
+     * of a unit-stride row (CB 1), hr_k >= 2 consecutive taps from source element
+     * hr_base + hr_step * o; weights tap-major, hr_w[t * (hr_hi - hr_lo) + o - hr_lo] */
+    int64_t hr_lo, hr_hi, hr_step, hr_base;
+    int hr_k;
+    void *hr_w;
     int box4;                /* fixed2 4, each element's taps four consecutive source elements */
     int dst_contiguous;      /* the destination row is row_len consecutive elements */
     int pick;                /* every axis unit and the destination row contiguous: rows_pick */
@@ -148,6 +155,54 @@ static int64_t block_taps(const clrs__interp_plan *plan, int a, int64_t n)
     return k;
 }
 
+/* Finds the longest run of axis-2 outputs whose taps are regular (rows_job hr_*): the same
+ * count k >= 2, consecutive source elements, first tap advancing by a constant step (2 for
+ * a 2x-up backward, 4 for a 4x-down antialias), and lays its weights out tap-major so that
+ * rows_h_reg's loops run along the outputs. Returns 0 when out of memory (nothing found is
+ * not an error: hr_hi == hr_lo). */
+static int regular_taps(rows_job *r, size_t esize)
+{
+    const int64_t L = (int64_t)r->row_len, k = r->k[2];
+    int64_t o, lo = -1, step = 0, best_lo = 0, best_hi = 0, best_step = 0, n, t;
+    int32_t best_k = 0;
+    r->hr_lo = r->hr_hi = 0, r->hr_w = NULL;
+    if (r->CB != 1 || r->ss[4] != 1 || k < 2 || getenv("CLRS_HOST_NO_REGULAR") != NULL) return 1;
+    /* runs of outputs with the same count (>= 2) of consecutive taps; a run ends where the
+     * count or the step changes (and the next may start at its last output) */
+    for (o = 0; o <= L; o++) {
+        int good = o < L && r->cntx[o] >= 2;
+        for (t = 1; good && t < r->cntx[o]; t++) good = r->offx[o * k + t] == r->offx[o * k] + t;
+        if (good && lo >= 0 && o > lo) {
+            const int64_t d = r->offx[o * k] - r->offx[(o - 1) * k];
+            if (r->cntx[o] != r->cntx[lo]) {
+                if (o - lo > best_hi - best_lo) best_lo = lo, best_hi = o, best_step = step, best_k = r->cntx[lo];
+                lo = o;
+            } else if (o == lo + 1) {
+                step = d;
+            } else if (d != step) {
+                if (o - lo > best_hi - best_lo) best_lo = lo, best_hi = o, best_step = step, best_k = r->cntx[lo];
+                lo = o - 1, step = d;
+            }
+        }
+        if (!good) {
+            if (lo >= 0 && o - lo > best_hi - best_lo) best_lo = lo, best_hi = o, best_step = step, best_k = r->cntx[lo];
+            lo = -1;
+        } else if (lo < 0) {
+            lo = o;
+        }
+    }
+    n = best_hi - best_lo;
+    if (n < 8) return 1;
+    if (!(r->hr_w = malloc(esize * (size_t)(n * best_k)))) return 0;
+    for (o = best_lo; o < best_hi; o++)
+        for (t = 0; t < best_k; t++)
+            memcpy((char *)r->hr_w + esize * (size_t)(t * n + o - best_lo),
+                   (const char *)r->wx + esize * (size_t)(o * k + t), esize);
+    r->hr_lo = best_lo, r->hr_hi = best_hi, r->hr_k = best_k, r->hr_step = best_step;
+    r->hr_base = r->offx[best_lo * k] - best_step * best_lo;
+    return 1;
+}
+
 /* Runs the plan through the row engine; returns 0 (nothing written) when it does not fit. */
 static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, const clrs__view *dst,
                        const int64_t *ss, const int64_t *ds)
@@ -207,6 +262,10 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
             }
         }
     }
+    if (!regular_taps(&r, esize)) {
+        free(r.cntx), free(r.offx), free(r.wx), free(scratch);
+        return 0;
+    }
     r.box4 = r.fixed2 == 4 && r.CB == 1 && ss[4] == 1;
     for (o = 0; o < r.O2 && r.box4; o++)
         for (t = 1; t < 4; t++) r.box4 = r.box4 && r.offx[o * 4 + t] == r.offx[o * 4] + t;
@@ -257,7 +316,7 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
         }
     }
     free(scratch);
-    free(r.cntx), free(r.offx), free(r.wx);
+    free(r.cntx), free(r.offx), free(r.wx), free(r.hr_w);
     return 1;
 }
 

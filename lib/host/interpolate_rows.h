@@ -19,30 +19,30 @@
 #define RW_CAT(a, b) RW_CAT_(a, b)
 #define RW_FN(name) RW_CAT(name, RW_SFX)
 
-/* h[0 .. row_len) = the axis-2 sums of the source row starting at element `base`. */
-static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_ACC *h)
+/* h[o] for o in [o_begin, o_end): the axis-2 sums of the source row at p, per output through
+ * its offset table. */
+static void RW_FN(rows_h_range)(const rows_job *r, const RW_ST *p, RW_ACC *h, int64_t o_begin, int64_t L)
 {
     const RW_ACC *w = (const RW_ACC *)r->wx;
     const int32_t *cnt = r->cntx;
-    const int64_t *off = r->offx, L = (int64_t)r->row_len, k = r->k[2];
-    const RW_ST *p = s + base;
+    const int64_t *off = r->offx, k = r->k[2];
     int64_t o, t;
     switch (r->fixed2) {
     case 1:
         if (r->unit[2]) {
-            for (o = 0; o < L; o++) h[o] = (RW_ACC)RW_LOAD(p, off[o]);
+            for (o = o_begin; o < L; o++) h[o] = (RW_ACC)RW_LOAD(p, off[o]);
         } else {
-            for (o = 0; o < L; o++) h[o] = w[o] * (RW_ACC)RW_LOAD(p, off[o]);
+            for (o = o_begin; o < L; o++) h[o] = w[o] * (RW_ACC)RW_LOAD(p, off[o]);
         }
         return;
     case 2:
-        for (o = 0; o < L; o++)
+        for (o = o_begin; o < L; o++)
             h[o] = w[2 * o] * (RW_ACC)RW_LOAD(p, off[2 * o]) +
                    w[2 * o + 1] * (RW_ACC)RW_LOAD(p, off[2 * o + 1]);
         return;
     case 4:
         if (r->box4) { /* four consecutive source elements per output (area 4x down) */
-            for (o = 0; o < L; o++) {
+            for (o = o_begin; o < L; o++) {
                 const RW_ACC *wo = w + 4 * o;
                 const RW_ST *q = p + off[4 * o];
                 h[o] = wo[0] * (RW_ACC)RW_LOAD(q, 0) + wo[1] * (RW_ACC)RW_LOAD(q, 1) +
@@ -50,7 +50,7 @@ static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_AC
             }
             return;
         }
-        for (o = 0; o < L; o++) {
+        for (o = o_begin; o < L; o++) {
             const RW_ACC *wo = w + 4 * o;
             const int64_t *fo = off + 4 * o;
             h[o] = wo[0] * (RW_ACC)RW_LOAD(p, fo[0]) + wo[1] * (RW_ACC)RW_LOAD(p, fo[1]) +
@@ -58,7 +58,7 @@ static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_AC
         }
         return;
     default:
-        for (o = 0; o < L; o++) {
+        for (o = o_begin; o < L; o++) {
             const int64_t n = cnt[o];
             const RW_ACC *wo = w + o * k;
             const int64_t *fo = off + o * k;
@@ -73,6 +73,69 @@ static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_AC
         }
         return;
     }
+}
+
+/* The regular interior of axis 2 (rows_job hr_*; host/interpolate.c regular_taps): output o
+ * in [0, n) (counted from hr_lo) sums w[t * n + o] * x[STEP * o + t] over t < k, in tap order,
+ * x = the source row from its first tap. Loops run along the outputs, four taps at a time
+ * ((((acc + p_t) + p_t+1) + p_t+2) + p_t+3: the order of the per-output loop), so each is a
+ * vector loop over strided loads; the same arithmetic as rows_h_range, bit for bit. */
+#define RW_HREG(STEP)                                                                              \
+    for (t = 0; t < k;) {                                                                          \
+        const RW_ACC *a = w + t * n, *b = a + n, *c = b + n, *e = c + n;                           \
+        const RW_ST *y = x + t;                                                                    \
+        if (k - t >= 4) {                                                                          \
+            if (t == 0) {                                                                          \
+                _Pragma("omp simd") for (o = 0; o < n; o++) h[o] =                                 \
+                    a[o] * (RW_ACC)RW_LOAD(y, STEP * o) + b[o] * (RW_ACC)RW_LOAD(y, STEP * o + 1) + \
+                    c[o] * (RW_ACC)RW_LOAD(y, STEP * o + 2) + e[o] * (RW_ACC)RW_LOAD(y, STEP * o + 3); \
+            } else {                                                                               \
+                _Pragma("omp simd") for (o = 0; o < n; o++) h[o] = h[o] +                          \
+                    a[o] * (RW_ACC)RW_LOAD(y, STEP * o) + b[o] * (RW_ACC)RW_LOAD(y, STEP * o + 1) + \
+                    c[o] * (RW_ACC)RW_LOAD(y, STEP * o + 2) + e[o] * (RW_ACC)RW_LOAD(y, STEP * o + 3); \
+            }                                                                                      \
+            t += 4;                                                                                \
+        } else if (k - t >= 2) {                                                                   \
+            if (t == 0) {                                                                          \
+                _Pragma("omp simd") for (o = 0; o < n; o++) h[o] =                                 \
+                    a[o] * (RW_ACC)RW_LOAD(y, STEP * o) + b[o] * (RW_ACC)RW_LOAD(y, STEP * o + 1); \
+            } else {                                                                               \
+                _Pragma("omp simd") for (o = 0; o < n; o++) h[o] = h[o] +                          \
+                    a[o] * (RW_ACC)RW_LOAD(y, STEP * o) + b[o] * (RW_ACC)RW_LOAD(y, STEP * o + 1); \
+            }                                                                                      \
+            t += 2;                                                                                \
+        } else {                                                                                   \
+            _Pragma("omp simd") for (o = 0; o < n; o++) h[o] = h[o] + a[o] * (RW_ACC)RW_LOAD(y, STEP * o); \
+            t += 1;                                                                                \
+        }                                                                                          \
+    }
+
+static void RW_FN(rows_h_reg)(const rows_job *r, const RW_ST *p, RW_ACC *h)
+{
+    const RW_ACC *w = (const RW_ACC *)r->hr_w;
+    const int64_t n = r->hr_hi - r->hr_lo, k = r->hr_k, step = r->hr_step;
+    const RW_ST *x = p + r->hr_base + step * r->hr_lo;
+    int64_t o, t;
+    h += r->hr_lo;
+    switch (step) {
+    case 2: RW_HREG(2) return;
+    case 4: RW_HREG(4) return;
+    default: RW_HREG(step) return;
+    }
+}
+#undef RW_HREG
+
+/* h[0 .. row_len) = the axis-2 sums of the source row starting at element `base`. */
+static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_ACC *h)
+{
+    const RW_ST *p = s + base;
+    if (r->hr_hi > r->hr_lo) {
+        RW_FN(rows_h_range)(r, p, h, 0, r->hr_lo);
+        RW_FN(rows_h_reg)(r, p, h);
+        RW_FN(rows_h_range)(r, p, h, r->hr_hi, (int64_t)r->row_len);
+        return;
+    }
+    RW_FN(rows_h_range)(r, p, h, 0, (int64_t)r->row_len);
 }
 
 /* out[j] = sum over t < n of w[t] * h[t][j], in tap order (n >= 1). */
