@@ -666,9 +666,9 @@ START_TEST(area_block_vs_rows)
 }
 END_TEST
 
-/* The host row engine's fast forms of the horizontal sums (host/interpolate_rows.h
- * rows_h_reg: tap-major loops over a regular run of outputs) against its per-output loop
- * (CLRS_HOST_NO_REGULAR), on random separable modes (antialias and lanczos included), sizes,
+/* The host row engine's fast forms (host/interpolate_rows.h rows_h_reg: tap-major loops over
+ * a regular run of outputs; the AVX-512 instance) against its per-output loop in the default
+ * build (CLRS_HOST_NO_REGULAR, CLRS_HOST_NO_AVX512), on random separable modes (antialias and lanczos included), sizes,
  * directions, dtypes and layouts: bit-identical (the same products added in the same order). */
 START_TEST(host_rows_fast_vs_plain)
 {
@@ -702,11 +702,16 @@ START_TEST(host_rows_fast_vs_plain)
         th_tensor_alloc(&ref, dt, ndim, backward ? in : out);
         n = th_numel(&a.t);
         for (i = 0; i < n; i++) th_set(&a.t, i, th_uniform(&rng) * 2.0 - 1.0);
+        /* the fast forms in turn: tap-major only, AVX-512 only (where the CPU has it), both */
+        if (trial % 3 == 0) setenv("CLRS_HOST_NO_AVX512", "1", 1);
+        if (trial % 3 == 1) setenv("CLRS_HOST_NO_REGULAR", "1", 1);
         ck_assert_msg((backward ? clrs_interpolate_backward(host, &p, &a.t, &b.t) : clrs_interpolate(host, &p, &a.t, &b.t)) == CLRS_OK,
                       "trial %d: %s", trial, clrs_error_message());
         setenv("CLRS_HOST_NO_REGULAR", "1", 1);
+        setenv("CLRS_HOST_NO_AVX512", "1", 1);
         ck_assert_int_eq(backward ? clrs_interpolate_backward(host, &p, &a.t, &ref.t) : clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
         unsetenv("CLRS_HOST_NO_REGULAR");
+        unsetenv("CLRS_HOST_NO_AVX512");
         n = th_numel(&ref.t);
         va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
         for (i = 0; i < n; i++) va[i] = th_get(&b.t, i), vr[i] = th_get(&ref.t, i);

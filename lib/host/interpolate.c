@@ -77,6 +77,50 @@ typedef struct {
 #undef RW_LOAD
 #undef RW_STORE
 #undef RW_DIRECT
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(CLRS_HOST_NO_AVX512_BUILD)
+/* f32 and f64 once more for AVX-512 (16 / 8 lanes where the default build has SSE2's 4 / 2):
+ * the same C, so the same operations per element (contraction stays off: no fused
+ * multiply-add), chosen at run time where the CPU has AVX-512 (rows_avx512) */
+#define CLRS_HOST_AVX512 1
+#define RW_ATTR __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq")))
+#define RW_SFX f32_avx512
+#define RW_ST float
+#define RW_ACC float
+#define RW_LOAD CLRS_H_LOAD_f32
+#define RW_STORE CLRS_H_STORE_f32
+#define RW_DIRECT 1
+#include "host/interpolate_rows.h"
+#undef RW_SFX
+#undef RW_ST
+#undef RW_ACC
+#undef RW_LOAD
+#undef RW_STORE
+#undef RW_DIRECT
+#define RW_SFX f64_avx512
+#define RW_ST double
+#define RW_ACC double
+#define RW_LOAD CLRS_H_LOAD_f64
+#define RW_STORE CLRS_H_STORE_f64
+#define RW_DIRECT 1
+#include "host/interpolate_rows.h"
+#undef RW_SFX
+#undef RW_ST
+#undef RW_ACC
+#undef RW_LOAD
+#undef RW_STORE
+#undef RW_DIRECT
+#undef RW_ATTR
+
+/* Whether the row engine's f32 / f64 sums run their AVX-512 instance (CLRS_HOST_NO_AVX512:
+ * never, for comparisons). */
+static int rows_avx512(void)
+{
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+           getenv("CLRS_HOST_NO_AVX512") == NULL;
+}
+#endif
+
 #define RW_SFX f16
 #define RW_ST clrs_f16_t
 #define RW_ACC float
@@ -211,6 +255,7 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     const size_t esize = plan->dbl ? sizeof(double) : sizeof(float);
     rows_job r;
     int64_t a, o, t, rows, nthreads = 1;
+    int avx512 = 0;
     size_t data, per_thread; /* per thread: slots + two rows (data bytes), keys, row pointers */
     char *scratch;
 
@@ -266,6 +311,9 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
         free(r.cntx), free(r.offx), free(r.wx), free(scratch);
         return 0;
     }
+#ifdef CLRS_HOST_AVX512
+    avx512 = rows_avx512();
+#endif
     r.box4 = r.fixed2 == 4 && r.CB == 1 && ss[4] == 1;
     for (o = 0; o < r.O2 && r.box4; o++)
         for (t = 1; t < 4; t++) r.box4 = r.box4 && r.offx[o * 4 + t] == r.offx[o * 4] + t;
@@ -306,6 +354,16 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
                 }
                 continue;
             }
+#ifdef CLRS_HOST_AVX512
+            if (avx512 && dst->dtype == CLRS_F32) {
+                rows_run_f32_avx512(&r, src->host, dst->host, begin, end, (float *)mine, k, hs);
+                continue;
+            }
+            if (avx512 && dst->dtype == CLRS_F64) {
+                rows_run_f64_avx512(&r, src->host, dst->host, begin, end, (double *)mine, k, hs);
+                continue;
+            }
+#endif
             switch (dst->dtype) {
             case CLRS_F32: rows_run_f32(&r, src->host, dst->host, begin, end, (float *)mine, k, hs); break;
             case CLRS_F64: rows_run_f64(&r, src->host, dst->host, begin, end, (double *)mine, k, hs); break;

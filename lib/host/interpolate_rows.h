@@ -3,6 +3,8 @@
  * A template: host/interpolate.c includes it once per dtype with RW_SFX, RW_ST (storage),
  * RW_ACC (arithmetic), RW_LOAD(p, i), RW_STORE(p, i, v) and RW_DIRECT (1 when RW_ST is RW_ACC,
  * so results may be written straight into the destination) defined; never on its own.
+ * RW_ATTR, when defined, precedes every function (host/interpolate.c: a second f32 / f64
+ * instance compiled for AVX-512, chosen at run time).
  *
  * The arithmetic is the gather body's (resample_math_body.h), reordered only where that is
  * exact: dst = sum_t0 w0 * (sum_t1 w1 * (sum_t2 w2 * src)), each sum in tap order, no fused
@@ -18,10 +20,14 @@
 #define RW_CAT_(a, b) a##_##b
 #define RW_CAT(a, b) RW_CAT_(a, b)
 #define RW_FN(name) RW_CAT(name, RW_SFX)
+#ifndef RW_ATTR
+#define RW_ATTR
+#define RW_ATTR_DEFAULTED
+#endif
 
 /* h[o] for o in [o_begin, o_end): the axis-2 sums of the source row at p, per output through
  * its offset table. */
-static void RW_FN(rows_h_range)(const rows_job *r, const RW_ST *p, RW_ACC *h, int64_t o_begin, int64_t L)
+RW_ATTR static void RW_FN(rows_h_range)(const rows_job *r, const RW_ST *p, RW_ACC *h, int64_t o_begin, int64_t L)
 {
     const RW_ACC *w = (const RW_ACC *)r->wx;
     const int32_t *cnt = r->cntx;
@@ -110,7 +116,7 @@ static void RW_FN(rows_h_range)(const rows_job *r, const RW_ST *p, RW_ACC *h, in
         }                                                                                          \
     }
 
-static void RW_FN(rows_h_reg)(const rows_job *r, const RW_ST *p, RW_ACC *h)
+RW_ATTR static void RW_FN(rows_h_reg)(const rows_job *r, const RW_ST *p, RW_ACC *h)
 {
     const RW_ACC *w = (const RW_ACC *)r->hr_w;
     const int64_t n = r->hr_hi - r->hr_lo, k = r->hr_k, step = r->hr_step;
@@ -126,7 +132,7 @@ static void RW_FN(rows_h_reg)(const rows_job *r, const RW_ST *p, RW_ACC *h)
 #undef RW_HREG
 
 /* h[0 .. row_len) = the axis-2 sums of the source row starting at element `base`. */
-static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_ACC *h)
+RW_ATTR static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_ACC *h)
 {
     const RW_ST *p = s + base;
     if (r->hr_hi > r->hr_lo) {
@@ -139,7 +145,7 @@ static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_AC
 }
 
 /* out[j] = sum over t < n of w[t] * h[t][j], in tap order (n >= 1). */
-static void RW_FN(rows_sum)(RW_ACC *out, const RW_ACC *const *h, const RW_ACC *w, int n, size_t L)
+RW_ATTR static void RW_FN(rows_sum)(RW_ACC *out, const RW_ACC *const *h, const RW_ACC *w, int n, size_t L)
 {
     size_t j;
     int t;
@@ -174,7 +180,7 @@ static void RW_FN(rows_sum)(RW_ACC *out, const RW_ACC *const *h, const RW_ACC *w
  * into the destination, and a row that reads the same source row as the one before it is a
  * memcpy of that finished row (2x up: every second row). An exact 2x pick of a unit-stride
  * row (element o from o / 2) runs as a duplicating loop with no offset table. */
-static void RW_FN(rows_pick)(const rows_job *r, const void *src, void *dst, int64_t row_begin, int64_t row_end)
+RW_ATTR static void RW_FN(rows_pick)(const rows_job *r, const void *src, void *dst, int64_t row_begin, int64_t row_end)
 {
     const RW_ST *s = (const RW_ST *)src;
     RW_ST *d = (RW_ST *)dst, *prev = NULL;
@@ -214,7 +220,7 @@ static void RW_FN(rows_pick)(const rows_job *r, const void *src, void *dst, int6
  * by row and divides: the same terms, another order). Summing the k1 rows first (one vertical
  * pass over the k1 rows, then sums of k2 along the stored row) was tried and measured 2-3x
  * slower on the development VM. */
-static void RW_FN(rows_block)(const rows_job *r, const void *src, void *dst, int64_t row_begin,
+RW_ATTR static void RW_FN(rows_block)(const rows_job *r, const void *src, void *dst, int64_t row_begin,
                               int64_t row_end, RW_ACC *acc)
 {
     const RW_ST *s = (const RW_ST *)src;
@@ -287,7 +293,7 @@ static void RW_FN(rows_block)(const rows_job *r, const void *src, void *dst, int
 }
 
 /* Destination rows [row_begin, row_end): row = (plane, o0, o1). */
-static void RW_FN(rows_run)(const rows_job *r, const void *src, void *dst, int64_t row_begin,
+RW_ATTR static void RW_FN(rows_run)(const rows_job *r, const void *src, void *dst, int64_t row_begin,
                             int64_t row_end, RW_ACC *scratch, int64_t *keys, const RW_ACC **hs)
 {
     const RW_ST *s = (const RW_ST *)src;
@@ -380,5 +386,9 @@ static void RW_FN(rows_run)(const rows_job *r, const void *src, void *dst, int64
 }
 
 #undef RW_FN
+#ifdef RW_ATTR_DEFAULTED
+#undef RW_ATTR
+#undef RW_ATTR_DEFAULTED
+#endif
 #undef RW_CAT
 #undef RW_CAT_
