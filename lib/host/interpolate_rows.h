@@ -116,28 +116,85 @@ RW_ATTR static void RW_FN(rows_h_range)(const rows_job *r, const RW_ST *p, RW_AC
         }                                                                                          \
     }
 
-RW_ATTR static void RW_FN(rows_h_reg)(const rows_job *r, const RW_ST *p, RW_ACC *h)
+/* The split form, four (or two, or one) taps at a time: output o adds w_t * P_t[o], P_t the
+ * phase t % S of the split row from element t / S (contiguous loads), w_t the run's uniform
+ * weight of tap t; in tap order, as the per-output loop. */
+#define RW_HSPLIT()                                                                                \
+    for (t = 0; t < k;) {                                                                          \
+        const RW_ACC *pa = xt + (t % S) * xm + t / S, *pb = xt + ((t + 1) % S) * xm + (t + 1) / S;  \
+        const RW_ACC *pc = xt + ((t + 2) % S) * xm + (t + 2) / S, *pe = xt + ((t + 3) % S) * xm + (t + 3) / S; \
+        if (k - t >= 4) {                                                                          \
+            const RW_ACC wa = w[t * n], wb = w[(t + 1) * n], wc = w[(t + 2) * n], we = w[(t + 3) * n]; \
+            if (t == 0) {                                                                          \
+                _Pragma("omp simd") for (o = 0; o < n; o++) h[o] =                                 \
+                    wa * pa[o] + wb * pb[o] + wc * pc[o] + we * pe[o];                             \
+            } else {                                                                               \
+                _Pragma("omp simd") for (o = 0; o < n; o++) h[o] = h[o] +                          \
+                    wa * pa[o] + wb * pb[o] + wc * pc[o] + we * pe[o];                             \
+            }                                                                                      \
+            t += 4;                                                                                \
+        } else if (k - t >= 2) {                                                                   \
+            const RW_ACC wa = w[t * n], wb = w[(t + 1) * n];                                       \
+            if (t == 0) {                                                                          \
+                _Pragma("omp simd") for (o = 0; o < n; o++) h[o] = wa * pa[o] + wb * pb[o];        \
+            } else {                                                                               \
+                _Pragma("omp simd") for (o = 0; o < n; o++) h[o] = h[o] + wa * pa[o] + wb * pb[o]; \
+            }                                                                                      \
+            t += 2;                                                                                \
+        } else {                                                                                   \
+            const RW_ACC wa = w[t * n];                                                            \
+            _Pragma("omp simd") for (o = 0; o < n; o++) h[o] = h[o] + wa * pa[o];                  \
+            t += 1;                                                                                \
+        }                                                                                          \
+    }
+
+/* The source row split by phase: xt[r * xm + j] = x[S * j + r] for every element the run's
+ * taps read (x[0 .. S * (n - 1) + k - 1]), so that tap t of output o, x[S * o + t], is
+ * xt[(t % S) * xm + t / S + o]: contiguous along o. */
+#define RW_SPLIT(SC)                                                                               \
+    do {                                                                                           \
+        const int64_t last = SC * (n - 1) + k - 1, full = (last + 1) / SC;                         \
+        int64_t j, q;                                                                              \
+        for (q = 0; q < SC; q++) {                                                                 \
+            RW_ACC *xq = xt + q * xm;                                                              \
+            _Pragma("omp simd") for (j = 0; j < full; j++) xq[j] = (RW_ACC)RW_LOAD(x, SC * j + q); \
+            if (SC * full + q <= last) xq[full] = (RW_ACC)RW_LOAD(x, SC * full + q);               \
+        }                                                                                          \
+    } while (0)
+
+RW_ATTR static void RW_FN(rows_h_reg)(const rows_job *r, const RW_ST *p, RW_ACC *h, RW_ACC *xt)
 {
     const RW_ACC *w = (const RW_ACC *)r->hr_w;
-    const int64_t n = r->hr_hi - r->hr_lo, k = r->hr_k, step = r->hr_step;
+    const int64_t n = r->hr_hi - r->hr_lo, k = r->hr_k, step = r->hr_step, xm = r->hr_xm;
     const RW_ST *x = p + r->hr_base + step * r->hr_lo;
     int64_t o, t;
     h += r->hr_lo;
+    if (r->hr_split) {
+        const int64_t S = r->hr_split;
+        switch (S) {
+        case 4: RW_SPLIT(4); break;
+        default: RW_SPLIT(S); break;
+        }
+        RW_HSPLIT()
+        return;
+    }
     switch (step) {
     case 2: RW_HREG(2) return;
     case 4: RW_HREG(4) return;
     default: RW_HREG(step) return;
     }
 }
+#undef RW_HSPLIT
+#undef RW_SPLIT
 #undef RW_HREG
 
 /* h[0 .. row_len) = the axis-2 sums of the source row starting at element `base`. */
-RW_ATTR static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_ACC *h)
+RW_ATTR static void RW_FN(rows_h)(const rows_job *r, const RW_ST *s, int64_t base, RW_ACC *h, RW_ACC *xt)
 {
     const RW_ST *p = s + base;
     if (r->hr_hi > r->hr_lo) {
         RW_FN(rows_h_range)(r, p, h, 0, r->hr_lo);
-        RW_FN(rows_h_reg)(r, p, h);
+        RW_FN(rows_h_reg)(r, p, h, xt);
         RW_FN(rows_h_range)(r, p, h, r->hr_hi, (int64_t)r->row_len);
         return;
     }
@@ -294,7 +351,7 @@ RW_ATTR static void RW_FN(rows_block)(const rows_job *r, const void *src, void *
 
 /* Destination rows [row_begin, row_end): row = (plane, o0, o1). */
 RW_ATTR static void RW_FN(rows_run)(const rows_job *r, const void *src, void *dst, int64_t row_begin,
-                            int64_t row_end, RW_ACC *scratch, int64_t *keys, const RW_ACC **hs)
+                            int64_t row_end, RW_ACC *scratch, int64_t *keys, const RW_ACC **hs, RW_ACC *xt)
 {
     const RW_ST *s = (const RW_ST *)src;
     RW_ST *d = (RW_ST *)dst;
@@ -323,7 +380,7 @@ RW_ATTR static void RW_FN(rows_run)(const rows_job *r, const void *src, void *ds
                 const int64_t key = (p * r->S0 + i0) * r->S1 + i1;
                 RW_ACC *h = slots + (size_t)slot * L;
                 if (keys[slot] != key) {
-                    RW_FN(rows_h)(r, s, sbase + i0 * r->ss[2] + i1 * r->ss[3], h);
+                    RW_FN(rows_h)(r, s, sbase + i0 * r->ss[2] + i1 * r->ss[3], h, xt);
                     keys[slot] = key;
                 }
                 hs[t0 * n1 + t1] = h;
