@@ -376,7 +376,8 @@ RW_ATTR static void RW_FN(rows_run)(const rows_job *r, const void *src, void *ds
             const int64_t i0 = r->idx[0][o0 * r->k[0] + t0];
             for (t1 = 0; t1 < n1; t1++) {
                 const int64_t i1 = r->idx[1][o1 * r->k[1] + t1];
-                const int64_t slot = (i0 % r->r0) * r->r1 + (i1 % r->r1);
+                const int64_t slot = r->m0 >= 0 ? (i0 & r->m0) * r->r1 + (i1 & r->m1)
+                                                 : (i0 % r->r0) * r->r1 + (i1 % r->r1);
                 const int64_t key = (p * r->S0 + i0) * r->S1 + i1;
                 RW_ACC *h = slots + (size_t)slot * L;
                 if (keys[slot] != key) {
