@@ -492,7 +492,8 @@ START_TEST(opencl_vs_host_u8)
 }
 END_TEST
 
-/* uint8 on the host: the AVX2 rows against the SSE2 rows (CLRS_U8_NO_AVX2, read per call), byte
+/* uint8 on the host: the AVX2 rows, and in every other trial the AVX-512 H rows too
+ * (CLRS_U8_NO_AVX512 in the others), against the SSE2 rows (CLRS_U8_NO_AVX2, read per call), byte
  * for byte, on random channels-last and other layouts up to 300 pixels wide (whole SIMD blocks,
  * row ends, odd tap counts, odd row counts). On a machine without AVX2 both runs take the same
  * rows; the scalar sums are checked against these by opencl_vs_host_u8 and the goldens. */
@@ -520,7 +521,9 @@ START_TEST(host_u8_avx2_vs_sse2)
         th_tensor_alloc(&ref, CLRS_U8, 4, out);
         n = th_numel(&a.t);
         for (i = 0; i < n; i++) th_set(&a.t, i, (double)(th_rand(&rng) % 4 == 0 ? 255 * (th_rand(&rng) % 2) : th_rand(&rng) % 256));
+        if (trial % 2) setenv("CLRS_U8_NO_AVX512", "1", 1); /* AVX2 and AVX-512 rows in turn */
         ck_assert_msg(clrs_interpolate(host, &p, &a.t, &b.t) == CLRS_OK, "trial %d: %s", trial, clrs_error_message());
+        unsetenv("CLRS_U8_NO_AVX512");
         setenv("CLRS_U8_NO_AVX2", "1", 1);
         ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
         unsetenv("CLRS_U8_NO_AVX2");

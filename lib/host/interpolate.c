@@ -461,7 +461,7 @@ clrs_status clrs__host_interp_gather(const clrs__interp_plan *plan, const clrs__
  * block is a run of destinations with the same taps: the channels of one pixel, or (H pass,
  * planar) a run of columns of one channel. */
 #ifdef CLRS_U8_AVX2
-#define U8_ROW(...) (avx2 ? u8_row_avx2(__VA_ARGS__) : u8_row_sse2(__VA_ARGS__))
+#define U8_ROW(...) (avx2 >= 2 ? u8_row_avx512(__VA_ARGS__) : avx2 ? u8_row_avx2(__VA_ARGS__) : u8_row_sse2(__VA_ARGS__))
 #elif defined(CLRS_U8_SSE2)
 #define U8_ROW u8_row_sse2
 #else
@@ -483,7 +483,7 @@ static int u8_pass_wrow(const int64_t s[4], const int64_t d[4], const int64_t sh
 
 /* Called by every thread of a parallel region (or outside one); its rows are shared out with a
  * worksharing loop whose implicit barrier ends the pass. wt: the repacked table when
- * u8_pass_wrow, else NULL; avx2: the AVX2 rows (asked once, before the region). */
+ * u8_pass_wrow, else NULL; avx2: u8_have_avx2 (asked once, before the region). */
 static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const int64_t d[4],
                     const int64_t shape[4], int axis, const int32_t *tab, const u8_wtab *wt, int avx2)
 {

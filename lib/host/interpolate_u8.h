@@ -235,11 +235,53 @@ __attribute__((target("avx2"))) static void u8_row_avx2(const uint8_t *src, int6
     if (j < nb) u8_row_sse2(src, base + j, step, nb - j, tab, o, out + j);
 }
 
+/* The H pass row of u8_row_avx2 with AVX-512 (BW): 64 columns at a time, each 128-bit quarter
+ * doing the SSE2 loop's work on its 16 (unpacks and packs stay within a quarter, so the bytes
+ * come out in order); the rest of the row through u8_row_avx2. */
+__attribute__((target("avx512f,avx512bw,avx2"))) static void u8_row_avx512(const uint8_t *src, int64_t base,
+                                                                          int64_t step, int64_t nb,
+                                                                          const int32_t *tab, int64_t o,
+                                                                          uint8_t *out)
+{
+    const int64_t n = tab[0], k = tab[1];
+    const int p = tab[2];
+    const int32_t *w = tab + CLRS_U8_HDR + 2 * n + o * k;
+    const int32_t cnt = tab[CLRS_U8_HDR + n + o];
+    const uint8_t *s = src + base + (int64_t)tab[CLRS_U8_HDR + o] * step;
+    const __m512i zero = _mm512_setzero_si512(), init = _mm512_set1_epi32(1 << (p - 1));
+    int64_t j = 0;
+    for (; j + 64 <= nb; j += 64) {
+        __m512i a0 = init, a1 = init, a2 = init, a3 = init;
+        int32_t t = 0;
+        for (; t < cnt; t += 2) { /* an odd count's last pair: the row itself, weight 0 */
+            const __m512i wp = _mm512_set1_epi32(u8_wpair(w[t], t + 1 < cnt ? w[t + 1] : 0));
+            const __m512i r0 = _mm512_loadu_si512((const void *)(s + t * step + j));
+            const __m512i r1 = t + 1 < cnt ? _mm512_loadu_si512((const void *)(s + (t + 1) * step + j)) : r0;
+            const __m512i lo = _mm512_unpacklo_epi8(r0, r1), hi = _mm512_unpackhi_epi8(r0, r1);
+            a0 = _mm512_add_epi32(a0, _mm512_madd_epi16(_mm512_unpacklo_epi8(lo, zero), wp));
+            a1 = _mm512_add_epi32(a1, _mm512_madd_epi16(_mm512_unpackhi_epi8(lo, zero), wp));
+            a2 = _mm512_add_epi32(a2, _mm512_madd_epi16(_mm512_unpacklo_epi8(hi, zero), wp));
+            a3 = _mm512_add_epi32(a3, _mm512_madd_epi16(_mm512_unpackhi_epi8(hi, zero), wp));
+        }
+        {
+            const __m512i v0 = _mm512_packs_epi32(_mm512_srai_epi32(a0, p), _mm512_srai_epi32(a1, p));
+            const __m512i v1 = _mm512_packs_epi32(_mm512_srai_epi32(a2, p), _mm512_srai_epi32(a3, p));
+            _mm512_storeu_si512((void *)(out + j), _mm512_packus_epi16(v0, v1));
+        }
+    }
+    if (j < nb) u8_row_avx2(src, base + j, step, nb - j, tab, o, out + j);
+}
+
 /* Asked once per call, before the parallel region (no cached flag to race on; libgcc / compiler-rt
- * fill the CPU model in a constructor, so no __builtin_cpu_init here). */
+ * fill the CPU model in a constructor, so no __builtin_cpu_init here): 0 SSE2, 1 AVX2, 2 AVX2
+ * and the AVX-512 H rows (CLRS_U8_NO_AVX2: 0; CLRS_U8_NO_AVX512: at most 1). */
 static int u8_have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2") && getenv("CLRS_U8_NO_AVX2") == NULL;
+    if (!__builtin_cpu_supports("avx2") || getenv("CLRS_U8_NO_AVX2") != NULL) return 0;
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                   getenv("CLRS_U8_NO_AVX512") == NULL
+               ? 2
+               : 1;
 }
 #endif
 #endif
