@@ -500,6 +500,21 @@ static void u8_pass(const uint8_t *src, const int64_t s[4], uint8_t *dst, const 
 #ifdef CLRS_U8_SSE2
     if (wt) {
 #ifdef CLRS_U8_AVX2
+        if (avx2 >= 2) { /* rows in fours (the last row again where they run out) */
+            int64_t pr;
+#pragma omp for schedule(dynamic, 2)
+            for (pr = 0; pr < (N * OH + 3) / 4; pr++) {
+                const uint8_t *rows[4];
+                uint8_t *outs[4];
+                int i;
+                for (i = 0; i < 4; i++) {
+                    const int64_t ri = 4 * pr + i < N * OH ? 4 * pr + i : N * OH - 1, ni = ri / OH, yi = ri % OH;
+                    rows[i] = src + ni * s[0] + yi * s[2], outs[i] = dst + ni * d[0] + yi * d[2];
+                }
+                u8_wrow_avx512(rows, outs, C, wt, tab);
+            }
+            return;
+        }
         if (avx2) { /* rows in pairs (a lone last row twice) */
             int64_t pr;
 #pragma omp for schedule(dynamic, 4)

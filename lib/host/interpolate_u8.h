@@ -235,6 +235,77 @@ __attribute__((target("avx2"))) static void u8_row_avx2(const uint8_t *src, int6
     if (j < nb) u8_row_sse2(src, base + j, step, nb - j, tab, o, out + j);
 }
 
+/* Two rows' sums of u8_wrow_avx2's shape (acc0 row a, acc1 row b) rounded, saturated and
+ * stored as destination pixel o of outa and outb: u8_wrow_avx2's last steps. */
+__attribute__((target("avx2"))) static inline void u8_wrow_store2(__m256i acc0, __m256i acc1, __m128i init, int p,
+                                                                  int64_t C, int64_t o, uint8_t *outa, uint8_t *outb)
+{
+    __m128i lo, hi, v0, v1, v;
+    int32_t ra, rb;
+    acc0 = _mm256_hadd_epi32(acc0, acc1);
+    lo = _mm256_castsi256_si128(acc0), hi = _mm256_extracti128_si256(acc0, 1);
+    v0 = _mm_srai_epi32(_mm_add_epi32(_mm_unpacklo_epi64(lo, hi), init), p);
+    v1 = _mm_srai_epi32(_mm_add_epi32(_mm_unpackhi_epi64(lo, hi), init), p);
+    v = _mm_packus_epi16(_mm_packs_epi32(v0, v1), _mm_setzero_si128());
+    ra = _mm_cvtsi128_si32(v), rb = _mm_cvtsi128_si32(_mm_srli_si128(v, 4));
+    if (C == 4) {
+        memcpy(outa + o * 4, &ra, 4);
+        memcpy(outb + o * 4, &rb, 4);
+    } else {
+        memcpy(outa + o * 3, &ra, 3);
+        memcpy(outb + o * 3, &rb, 3);
+    }
+}
+
+/* The W pass row of u8_wrow_avx2 with AVX-512 (BW) for four rows at once (rows past the last
+ * given as the last again): two rows per register, each row's quad in two 128-bit quarters
+ * as u8_wrow_avx2 has it in its two halves, so one shuffle, one madd and one add serve two
+ * rows; the weights loaded once for the four. */
+__attribute__((target("avx512f,avx512bw,avx2"))) static void u8_wrow_avx512(const uint8_t *const row[4],
+                                                                           uint8_t *const out[4], int64_t C,
+                                                                           const u8_wtab *wt, const int32_t *tab)
+{
+#define U8_SH(c, C) (char)(c), -128, (char)((c) + (C)), -128, (char)((c) + 2 * (C)), -128, (char)((c) + 3 * (C)), -128
+    const __m256i sh4 = _mm256_setr_epi8(U8_SH(0, 4), U8_SH(1, 4), U8_SH(2, 4), U8_SH(3, 4));
+    const __m256i sh3 = _mm256_setr_epi8(U8_SH(0, 3), U8_SH(1, 3), U8_SH(2, 3), -128, -128, -128, -128, -128,
+                                         -128, -128, -128);
+#undef U8_SH
+    const __m512i sh = _mm512_broadcast_i64x4(C == 4 ? sh4 : sh3);
+    const __m128i init = _mm_set1_epi32(1 << (wt->p - 1));
+    const int32_t *e = wt->e;
+    int64_t o;
+    for (o = 0; o < wt->n; o++, e += wt->stride) {
+        const uint8_t *s0 = row[0] + e[0], *s1 = row[1] + e[0], *s2 = row[2] + e[0], *s3 = row[3] + e[0];
+        const int32_t nq = e[1];
+        const int64_t q4 = 4 * C;
+        __m512i acc01 = _mm512_setzero_si512(), acc23 = _mm512_setzero_si512();
+        int32_t q;
+        if (nq < 0) {
+            int i;
+            for (i = 0; i < 4; i++) clrs_u8_pass_block(row[i], 0, C, 1, (int)C, tab, o, out[i] + o * C, 1);
+            continue;
+        }
+        for (q = 0; q < nq; q++, s0 += q4, s1 += q4, s2 += q4, s3 += q4) {
+            int64_t wbits;
+            __m512i wq, b01, b23;
+            memcpy(&wbits, e + 2 + 2 * q, sizeof wbits);
+            wq = _mm512_set1_epi64(wbits);
+            b01 = _mm512_inserti64x4(
+                _mm512_castsi256_si512(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s0))),
+                _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s1)), 1);
+            b23 = _mm512_inserti64x4(
+                _mm512_castsi256_si512(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s2))),
+                _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s3)), 1);
+            acc01 = _mm512_add_epi32(acc01, _mm512_madd_epi16(_mm512_shuffle_epi8(b01, sh), wq));
+            acc23 = _mm512_add_epi32(acc23, _mm512_madd_epi16(_mm512_shuffle_epi8(b23, sh), wq));
+        }
+        u8_wrow_store2(_mm512_castsi512_si256(acc01), _mm512_extracti64x4_epi64(acc01, 1), init, wt->p, C, o,
+                       out[0], out[1]);
+        u8_wrow_store2(_mm512_castsi512_si256(acc23), _mm512_extracti64x4_epi64(acc23, 1), init, wt->p, C, o,
+                       out[2], out[3]);
+    }
+}
+
 /* The H pass row of u8_row_avx2 with AVX-512 (BW): 64 columns at a time, each 128-bit quarter
  * doing the SSE2 loop's work on its 16 (unpacks and packs stay within a quarter, so the bytes
  * come out in order); the rest of the row through u8_row_avx2. */
@@ -274,7 +345,7 @@ __attribute__((target("avx512f,avx512bw,avx2"))) static void u8_row_avx512(const
 
 /* Asked once per call, before the parallel region (no cached flag to race on; libgcc / compiler-rt
  * fill the CPU model in a constructor, so no __builtin_cpu_init here): 0 SSE2, 1 AVX2, 2 AVX2
- * and the AVX-512 H rows (CLRS_U8_NO_AVX2: 0; CLRS_U8_NO_AVX512: at most 1). */
+ * and the AVX-512 rows (CLRS_U8_NO_AVX2: 0; CLRS_U8_NO_AVX512: at most 1). */
 static int u8_have_avx2(void)
 {
     if (!__builtin_cpu_supports("avx2") || getenv("CLRS_U8_NO_AVX2") != NULL) return 0;
