@@ -338,6 +338,7 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
     }
     /* per thread after the row pointers: rows_h_reg's split source row (hr_split) */
     per_thread = xt_at + (regular_taps(&r, esize) ? (size_t)r.hr_split * r.hr_xm * esize : 0);
+    per_thread = (per_thread + 63) / 64 * 64; /* every thread's part aligned (its keys are int64) */
     scratch = malloc(per_thread * (size_t)nthreads);
     if (!scratch || (r.hr_hi > r.hr_lo && !r.hr_w)) {
         free(r.cntx), free(r.offx), free(r.wx), free(r.hr_w), free(scratch);
