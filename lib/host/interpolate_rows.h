@@ -171,9 +171,21 @@ RW_ATTR static void RW_FN(rows_h_reg)(const rows_job *r, const RW_ST *p, RW_ACC 
     h += r->hr_lo;
     if (r->hr_split) {
         const int64_t S = r->hr_split;
-        switch (S) {
-        case 4: RW_SPLIT(4); break;
-        default: RW_SPLIT(S); break;
+        if (S == 4) { /* one pass over the row, four phases per load group */
+            const int64_t last = 4 * (n - 1) + k - 1, full = (last + 1) / 4;
+            RW_ACC *x0 = xt, *x1 = xt + xm, *x2 = xt + 2 * xm, *x3 = xt + 3 * xm;
+            int64_t j, q;
+#pragma omp simd
+            for (j = 0; j < full; j++) {
+                x0[j] = (RW_ACC)RW_LOAD(x, 4 * j);
+                x1[j] = (RW_ACC)RW_LOAD(x, 4 * j + 1);
+                x2[j] = (RW_ACC)RW_LOAD(x, 4 * j + 2);
+                x3[j] = (RW_ACC)RW_LOAD(x, 4 * j + 3);
+            }
+            for (q = 0; q < 4; q++)
+                if (4 * full + q <= last) xt[q * xm + full] = (RW_ACC)RW_LOAD(x, 4 * full + q);
+        } else {
+            RW_SPLIT(S);
         }
         RW_HSPLIT()
         return;
@@ -220,9 +232,15 @@ RW_ATTR static void RW_FN(rows_sum)(RW_ACC *out, const RW_ACC *const *h, const R
         for (j = 0; j < L; j++) out[j] = w[0] * h[0][j] + w[1] * h[1][j] + w[2] * h[2][j] + w[3] * h[3][j];
         return;
     default:
+        /* ((out + w_t h_t) + w_t+1 h_t+1) + ...: three taps per pass over out, in tap order */
 #pragma omp simd
         for (j = 0; j < L; j++) out[j] = w[0] * h[0][j];
-        for (t = 1; t < n; t++) {
+        for (t = 1; t + 3 <= n; t += 3) {
+            const RW_ACC wa = w[t], wb = w[t + 1], wc = w[t + 2], *ha = h[t], *hb = h[t + 1], *hc = h[t + 2];
+#pragma omp simd
+            for (j = 0; j < L; j++) out[j] = out[j] + wa * ha[j] + wb * hb[j] + wc * hc[j];
+        }
+        for (; t < n; t++) {
             const RW_ACC wt = w[t], *ht = h[t];
 #pragma omp simd
             for (j = 0; j < L; j++) out[j] += wt * ht[j];
