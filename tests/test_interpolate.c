@@ -683,8 +683,10 @@ END_TEST
 
 /* The host row engine's fast forms (host/interpolate_rows.h rows_h_reg: tap-major loops over
  * a regular run of outputs; the AVX-512 instance) against its per-output loop in the default
- * build (CLRS_HOST_NO_REGULAR, CLRS_HOST_NO_AVX512), on random separable modes (antialias and lanczos included), sizes,
- * directions, dtypes and layouts: bit-identical (the same products added in the same order). */
+ * build (CLRS_HOST_NO_REGULAR, CLRS_HOST_NO_AVX512), and the row engine against the element
+ * loop over the shared gather body (CLRS_HOST_ELEMENT_LOOP), on random separable modes
+ * (antialias and lanczos included), sizes, directions, dtypes and layouts: bit-identical (the
+ * same products added in the same order; a zero's sign aside). */
 START_TEST(host_rows_fast_vs_plain)
 {
     TH_SKIP_MISSING_BACKEND();
@@ -732,11 +734,19 @@ START_TEST(host_rows_fast_vs_plain)
         for (i = 0; i < n; i++) va[i] = th_get(&b.t, i), vr[i] = th_get(&ref.t, i);
         ck_assert_msg(exact_mismatches(va, vr, n) == 0, "trial %d (mode %d aa %d %dd %s, dtype %d): fast rows differ from the plain rows",
                       trial, p.mode, p.antialias, nsd, backward ? "backward" : "forward", (int)dt);
+        /* and the element loop over the shared gather body (the row engine's fused outer sums
+         * included): equal up to the sign of a zero */
+        setenv("CLRS_HOST_ELEMENT_LOOP", "1", 1);
+        ck_assert_int_eq(backward ? clrs_interpolate_backward(host, &p, &a.t, &ref.t) : clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        unsetenv("CLRS_HOST_ELEMENT_LOOP");
+        for (i = 0; i < n; i++) vr[i] = th_get(&ref.t, i);
+        ck_assert_msg(exact_mismatches(va, vr, n) == 0, "trial %d (mode %d aa %d %dd %s, dtype %d): rows differ from the element loop",
+                      trial, p.mode, p.antialias, nsd, backward ? "backward" : "forward", (int)dt);
         ran++;
         free(va), free(vr);
         th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
     }
-    printf("host_rows_fast_vs_plain: %d random separable cases bit-identical to the plain rows\n", ran);
+    printf("host_rows_fast_vs_plain: %d random separable cases bit-identical to the plain rows and the element loop\n", ran);
 }
 END_TEST
 

@@ -9,7 +9,6 @@
  * sum each box with the weights factored out (interpolate_rows.h, rows_pick, rows_block). */
 #include "host/host.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
