@@ -6,7 +6,8 @@
  * where its caches would be too large, a loop over destination elements calling the gather
  * body of resample_math.h, the body the OpenCL kernel runs. Two special row forms skip the
  * engine's cache: picks (nearest) copy storage bits, and integer-factor block means (area)
- * sum each box with the weights factored out (interpolate_rows.h, rows_pick, rows_block). */
+ * sum each box with the weights factored out (interpolate_rows.h, rows_pick, rows_block). On
+ * x86-64 the f32 / f64 rows are compiled a second time for AVX-512 and chosen at run time. */
 #include "host/host.h"
 
 #include <stdlib.h>
@@ -81,7 +82,7 @@ typedef struct {
 #undef RW_LOAD
 #undef RW_STORE
 #undef RW_DIRECT
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(CLRS_HOST_NO_AVX512_BUILD)
+#if defined(__GNUC__) && defined(__x86_64__)
 /* f32 and f64 once more for AVX-512 (16 / 8 lanes where the default build has SSE2's 4 / 2):
  * the same C, so the same operations per element (contraction stays off: no fused
  * multiply-add), chosen at run time where the CPU has AVX-512 (rows_avx512) */

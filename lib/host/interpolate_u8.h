@@ -1,4 +1,5 @@
-/* host/interpolate_u8.h — the host's SSE2 loops for the uint8 passes of interpolate.
+/* host/interpolate_u8.h — the host's SIMD loops (SSE2; AVX2 and AVX-512 BW chosen at run time)
+ * for the uint8 passes of interpolate.
  *
  * Included by host/interpolate.c only. The same sum as clrs_u8_pass_block / clrs_u8_pass_row
  * of resample_math_u8.h ((2^(p-1) + sum w * x) >> p, saturated to [0, 255], in 32-bit
@@ -6,7 +7,8 @@
  * the pair's weights and _mm_madd_epi16 adds both products into one int32 lane (exact: |w| <
  * 2^15 and x <= 255, so neither a product nor the pair's sum leaves int32). Integer sums do not
  * depend on their order, so the outputs are the scalar loops' byte for byte. SSE2 is part of
- * x86-64, so no dispatch is needed; other machines keep the scalar loops. */
+ * x86-64 and needs no dispatch; the AVX2 / AVX-512 rows are compiled with target attributes
+ * and asked for per call (u8_have_avx2); other machines keep the scalar loops. */
 /* Two weights of one destination packed for _mm_madd_epi16: the first in the low half. */
 static inline int32_t u8_wpair(int32_t w0, int32_t w1)
 {
