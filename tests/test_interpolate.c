@@ -457,6 +457,12 @@ START_TEST(opencl_vs_host_u8)
         if (clrs_interpolate_shape(&p, 4, in, out) != CLRS_OK) continue;
         random_layout(&a, &rng, CLRS_U8, 4, in);
         random_layout(&b, &rng, CLRS_U8, 4, out);
+        /* every third trial gapless channels-last on both sides (the W pass's pixel rows), C 3 or 4 */
+        while (trial % 3 == 0 && in[1] >= 3 && in[1] <= 4 && (a.t.strides[1] != 1 || a.t.strides[3] != in[1] || b.t.strides[1] != 1 || b.t.strides[3] != out[1])) {
+            th_tensor_free(&a), th_tensor_free(&b);
+            random_layout(&a, &rng, CLRS_U8, 4, in);
+            random_layout(&b, &rng, CLRS_U8, 4, out);
+        }
         th_tensor_alloc(&ref, CLRS_U8, 4, out);
         n = th_numel(&a.t);
         for (i = 0; i < n; i++) th_set(&a.t, i, (double)(th_rand(&rng) % 4 == 0 ? 255 * (th_rand(&rng) % 2) : th_rand(&rng) % 256));
@@ -492,7 +498,8 @@ START_TEST(opencl_vs_host_u8)
 }
 END_TEST
 
-/* uint8 on the host: the AVX2 rows against the SSE2 rows (CLRS_U8_NO_AVX2, read per call), byte
+/* uint8 on the host: the AVX2 rows, and in every other trial the AVX-512 rows too
+ * (CLRS_U8_NO_AVX512 in the others), against the SSE2 rows (CLRS_U8_NO_AVX2, read per call), byte
  * for byte, on random channels-last and other layouts up to 300 pixels wide (whole SIMD blocks,
  * row ends, odd tap counts, odd row counts). On a machine without AVX2 both runs take the same
  * rows; the scalar sums are checked against these by opencl_vs_host_u8 and the goldens. */
@@ -517,10 +524,18 @@ START_TEST(host_u8_avx2_vs_sse2)
         if (clrs_interpolate_shape(&p, 4, in, out) != CLRS_OK) continue;
         random_layout(&a, &rng, CLRS_U8, 4, in);
         random_layout(&b, &rng, CLRS_U8, 4, out);
+        /* every third trial gapless channels-last on both sides (the W pass's pixel rows), C 3 or 4 */
+        while (trial % 3 == 0 && in[1] >= 3 && in[1] <= 4 && (a.t.strides[1] != 1 || a.t.strides[3] != in[1] || b.t.strides[1] != 1 || b.t.strides[3] != out[1])) {
+            th_tensor_free(&a), th_tensor_free(&b);
+            random_layout(&a, &rng, CLRS_U8, 4, in);
+            random_layout(&b, &rng, CLRS_U8, 4, out);
+        }
         th_tensor_alloc(&ref, CLRS_U8, 4, out);
         n = th_numel(&a.t);
         for (i = 0; i < n; i++) th_set(&a.t, i, (double)(th_rand(&rng) % 4 == 0 ? 255 * (th_rand(&rng) % 2) : th_rand(&rng) % 256));
+        if (trial % 2) setenv("CLRS_U8_NO_AVX512", "1", 1); /* AVX2 and AVX-512 rows in turn */
         ck_assert_msg(clrs_interpolate(host, &p, &a.t, &b.t) == CLRS_OK, "trial %d: %s", trial, clrs_error_message());
+        unsetenv("CLRS_U8_NO_AVX512");
         setenv("CLRS_U8_NO_AVX2", "1", 1);
         ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
         unsetenv("CLRS_U8_NO_AVX2");
@@ -666,6 +681,75 @@ START_TEST(area_block_vs_rows)
 }
 END_TEST
 
+/* The host row engine's fast forms (host/interpolate_rows.h rows_h_reg: tap-major loops over
+ * a regular run of outputs; the AVX-512 instance) against its per-output loop in the default
+ * build (CLRS_HOST_NO_REGULAR, CLRS_HOST_NO_AVX512), and the row engine against the element
+ * loop over the shared gather body (CLRS_HOST_ELEMENT_LOOP), on random separable modes
+ * (antialias and lanczos included), sizes, directions, dtypes and layouts: bit-identical (the
+ * same products added in the same order; a zero's sign aside). */
+START_TEST(host_rows_fast_vs_plain)
+{
+    TH_SKIP_MISSING_BACKEND();
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng = th_seed("host_rows_fast_vs_plain");
+    int trial, trials = th_quick() ? 30 : 150, ran = 0;
+    if (_i != 0) return; /* a host path */
+    for (trial = 0; trial < trials; trial++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        clrs_dtype dt = (clrs_dtype)(th_rand(&rng) % 4);
+        int nsd = 1 + (int)(th_rand(&rng) % 3), ndim, d, backward = (int)(th_rand(&rng) % 2);
+        int kind = (int)(th_rand(&rng) % 5);
+        int64_t in[5] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 3)}, out[5];
+        th_tensor a, b, ref;
+        int64_t n, i;
+        double *va, *vr;
+        if (kind >= 2) nsd = 2; /* antialias and lanczos: 2-D */
+        ndim = nsd + 2;
+        p.mode = kind == 0 || kind == 2 ? CLRS_LINEAR : kind == 4 ? CLRS_LANCZOS : CLRS_CUBIC;
+        p.antialias = kind >= 2;
+        if (!p.antialias) p.align_corners = (int)(th_rand(&rng) % 3) - 1;
+        for (d = 0; d < nsd; d++) {
+            in[2 + d] = 1 + (int64_t)(th_rand(&rng) % 70);
+            p.scale_factor[d] = th_rand(&rng) % 2 ? 0.2 + (double)(th_rand(&rng) % 8) / 10.0
+                                                   : 1.0 + (double)(th_rand(&rng) % 30) / 10.0;
+        }
+        if (clrs_interpolate_shape(&p, ndim, in, out) != CLRS_OK) continue;
+        random_layout(&a, &rng, dt, ndim, backward ? out : in);
+        random_layout(&b, &rng, dt, ndim, backward ? in : out);
+        th_tensor_alloc(&ref, dt, ndim, backward ? in : out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, th_uniform(&rng) * 2.0 - 1.0);
+        /* the fast forms in turn: tap-major only, AVX-512 only (where the CPU has it), both */
+        if (trial % 3 == 0) setenv("CLRS_HOST_NO_AVX512", "1", 1);
+        if (trial % 3 == 1) setenv("CLRS_HOST_NO_REGULAR", "1", 1);
+        ck_assert_msg((backward ? clrs_interpolate_backward(host, &p, &a.t, &b.t) : clrs_interpolate(host, &p, &a.t, &b.t)) == CLRS_OK,
+                      "trial %d: %s", trial, clrs_error_message());
+        setenv("CLRS_HOST_NO_REGULAR", "1", 1);
+        setenv("CLRS_HOST_NO_AVX512", "1", 1);
+        ck_assert_int_eq(backward ? clrs_interpolate_backward(host, &p, &a.t, &ref.t) : clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        unsetenv("CLRS_HOST_NO_REGULAR");
+        unsetenv("CLRS_HOST_NO_AVX512");
+        n = th_numel(&ref.t);
+        va = malloc(sizeof *va * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
+        for (i = 0; i < n; i++) va[i] = th_get(&b.t, i), vr[i] = th_get(&ref.t, i);
+        ck_assert_msg(exact_mismatches(va, vr, n) == 0, "trial %d (mode %d aa %d %dd %s, dtype %d): fast rows differ from the plain rows",
+                      trial, p.mode, p.antialias, nsd, backward ? "backward" : "forward", (int)dt);
+        /* and the element loop over the shared gather body (the row engine's fused outer sums
+         * included): equal up to the sign of a zero */
+        setenv("CLRS_HOST_ELEMENT_LOOP", "1", 1);
+        ck_assert_int_eq(backward ? clrs_interpolate_backward(host, &p, &a.t, &ref.t) : clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        unsetenv("CLRS_HOST_ELEMENT_LOOP");
+        for (i = 0; i < n; i++) vr[i] = th_get(&ref.t, i);
+        ck_assert_msg(exact_mismatches(va, vr, n) == 0, "trial %d (mode %d aa %d %dd %s, dtype %d): rows differ from the element loop",
+                      trial, p.mode, p.antialias, nsd, backward ? "backward" : "forward", (int)dt);
+        ran++;
+        free(va), free(vr);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    printf("host_rows_fast_vs_plain: %d random separable cases bit-identical to the plain rows and the element loop\n", ran);
+}
+END_TEST
+
 static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden_f32_f64, 0, n);
@@ -679,6 +763,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);
     tcase_add_loop_test(tc, area_block_vs_rows, 0, n);
+    tcase_add_loop_test(tc, host_rows_fast_vs_plain, 0, n);
 }
 
 int main(void) { return th_run("interpolate", setup, teardown, add_tests); }
