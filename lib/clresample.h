@@ -160,8 +160,11 @@ typedef struct {
     int wg;     /* work-items per work-group, shared out over the NDRange dimensions, dimension 0
                    first (0: the OpenCL runtime chooses); 0..4096 */
     int vec;    /* interpolate's two-pass kernels: destinations per work-item along a row, 1, 2,
-                   4, 8 or 16 (other kernels ignore it) */
-    int passes; /* interpolate: 0 chooses by the elements read, 1 one pass, 2 two passes */
+                   4, 8 or 16; its band kernel: destination rows per work-group (other kernels
+                   ignore it) */
+    int passes; /* interpolate: 0 chooses by the elements read, 1 one pass, 2 two passes, 3 the
+                   band kernel (both passes in one launch through local memory; 1-D and 2-D,
+                   else as 0) */
 } clrs_tune_params;
 
 typedef enum {

@@ -37,7 +37,7 @@ static int name_ok(const char *s, size_t n)
 
 static int wg_ok(int v) { return v >= 0 && v <= 4096; }
 static int vec_ok(int v) { return v == 1 || v == 2 || v == 4 || v == 8 || v == 16; }
-static int passes_ok(int v) { return v >= 0 && v <= 2; }
+static int passes_ok(int v) { return v >= 0 && v <= 3; }
 
 /* A device or driver string as the file holds it: tabs, newlines and other control bytes
  * become spaces (so a field never breaks a line), at most cap - 1 bytes. */
@@ -358,7 +358,7 @@ clrs_status clrs_tune_set(clrs_context *ctx, const char *kernel, const char *sha
     if (params && !vec_ok(params->vec))
         return clrs__fail(CLRS_ERR_ARGUMENT, "tune_set: params.vec is %d; use 1, 2, 4, 8 or 16", params->vec);
     if (params && !passes_ok(params->passes))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "tune_set: params.passes is %d; use 0 (choose), 1 or 2", params->passes);
+        return clrs__fail(CLRS_ERR_ARGUMENT, "tune_set: params.passes is %d; use 0 (choose), 1, 2 or 3 (band)", params->passes);
     if (ctx->is_host) return clrs__fail(CLRS_ERR_UNSUPPORTED, "tune_set: the host backend has no tuned kernels");
     pthread_mutex_lock(&ctx->lock);
     if (params) {

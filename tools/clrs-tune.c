@@ -173,9 +173,9 @@ static int candidates(const char *kernel, int quick, const clrs_tune_params *bef
     }
     for (a = 0; a < (int)(sizeof wg_full / sizeof wg_full[0]); a++) {
         if (!strcmp(kernel, "interpolate")) {
-            for (p = 1; p <= 2; p++)
-                for (b = 0; b < (p == 2 ? (int)(sizeof vec_full / sizeof vec_full[0]) : 1); b++) {
-                    clrs_tune_params x = {wg_full[a], p == 2 ? vec_full[b] : before->vec, p};
+            for (p = 1; p <= 3; p++) /* one pass, two passes, the band kernel */
+                for (b = 0; b < (p >= 2 ? (int)(sizeof vec_full / sizeof vec_full[0]) : 1); b++) {
+                    clrs_tune_params x = {wg_full[a], p >= 2 ? vec_full[b] : before->vec, p};
                     if (n < cap) c[n++] = x;
                 }
         } else {
