@@ -53,7 +53,9 @@ static void field_clean(char *dst, size_t cap, const char *src)
 /* The defaults. CPU: clrs-tune's choices on PoCL 3.1 (AMD EPYC, 2 threads; docs/PERFORMANCE.md):
  * PoCL runs a work-group as loops over its work-items and vectorises across them, so big
  * groups and many destinations per work-item (two passes, 16 along a row) pay; wide and
- * varying filters (antialias, area, backward: "taps1-v-v") liked smaller groups. GPU:
+ * varying filters (antialias, area, backward: "taps1-v-v") liked smaller groups; bilinear and
+ * bicubic 2-D with fixed taps ("taps1-2-2", "taps1-4-4", upsampling) take the band kernel
+ * (passes 3: 16 rows a work-group; about 2x faster than two passes, docs/PERFORMANCE.md). GPU:
  * starting points for clrs-tune, not measurements (no GPU was at hand): 256-item groups are
  * legal and sensible on every vendor's OpenCL, 4 destinations per work-item keep the loads of
  * neighbouring work-items together, and the host's choice of passes. */
@@ -68,7 +70,9 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
             p->wg = 256;
             p->vec = 16;
             p->passes = 2;
-            if (!strncmp(shape_class, "taps1-v", 7)) { /* antialias, area, backward */
+            if (!strcmp(shape_class, "taps1-2-2") || !strcmp(shape_class, "taps1-4-4")) {
+                p->passes = 3; /* bilinear / bicubic 2-D up: the band kernel, 16 rows (~2x) */
+            } else if (!strncmp(shape_class, "taps1-v", 7)) { /* antialias, area, backward */
                 p->wg = down ? 64 : 16;
             } else if (!strcmp(shape_class, "taps1-2-2-down")) { /* 2x backward */
                 p->wg = 16;
