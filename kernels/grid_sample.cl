@@ -10,6 +10,21 @@
 
 typedef SFX(clrs_grid_taps) taps_t;
 
+/* -DCLRS_GRID_DIMS, _MODE, _PAD and _AC (the host sets all four) fix a call's dims, mode,
+ * padding and align_corners at build time: the taps' branches fold away (a few programs per
+ * dtype, not one per shape). Without them the kernels take the arguments. */
+#ifdef CLRS_GRID_DIMS
+#define GDIMS CLRS_GRID_DIMS
+#define GMODE CLRS_GRID_MODE
+#define GPAD CLRS_GRID_PAD
+#define GAC CLRS_GRID_AC
+#else
+#define GDIMS dims
+#define GMODE mode
+#define GPAD padding
+#define GAC align_corners
+#endif
+
 /* Global range (P, N): one grid point, every channel. */
 __kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long is0, long is1,
                                        long is2, long is3, long is4,
@@ -25,8 +40,8 @@ __kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long 
     taps_t t;
     long c;
     if (p >= P) return;
-    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
-                              H, D, mode, padding, align_corners, &t);
+    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, GDIMS, W,
+                              H, D, GMODE, GPAD, GAC, &t);
     for (c = 0; c < C; c++)
         STORE(out, o_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4,
               SFX(clrs_grid_value)(in, in_off + n * is0 + c * is1, is4, is3, is2, W, H, D, &t));
@@ -67,8 +82,8 @@ __kernel void clrs_grid_sample_backward(__global const ST *gout, long go_off, lo
     long c;
     int a;
     if (p >= P) return;
-    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
-                              H, D, mode, padding, align_corners, &t);
+    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, GDIMS, W,
+                              H, D, GMODE, GPAD, GAC, &t);
     for (c = 0; c < C; c++) {
         const ACC g = LOAD(gout, go_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4);
         if (want_grid)
@@ -90,10 +105,57 @@ __kernel void clrs_grid_sample_backward(__global const ST *gout, long go_off, lo
 #endif
     }
     if (want_grid)
-        for (a = 0; a < dims; a++)
+        for (a = 0; a < GDIMS; a++)
             STORE(ggrid, gg_off + n * ggs0 + oz * ggs1 + oy * ggs2 + ox * ggs3 + a * ggs4,
                   acc[a] * t.dcoord[a]);
 }
+
+#if CLRS_DTYPE <= 1
+/* Global range (ceil(C / CB), N), work-groups of one: grad_input of channels [c0, c0 + CB) of
+ * batch entry n (zeroed before), scattered without atomics by the one work-item that owns those
+ * planes, grid point after grid point, each point's taps in (z, y, x) order: per element the
+ * same sum in the same order as the deterministic gather over the CSR lists (weight * grad,
+ * from 0), so bit-identical to it and deterministic. The taps of a point are computed once for
+ * its CB channels. For CPU devices, where a work-group is a loop anyway and the atomics'
+ * compare-exchange loops cost more than the whole scatter; f32 and f64 (the planes accumulate
+ * in their own storage type). */
+__kernel void clrs_grid_sample_scatter_planes(__global const ST *gout, long go_off, long os0, long os1,
+                                              long os2, long os3, long os4,
+                                              __global const ST *grid, long g_off, long gs0, long gs1,
+                                              long gs2, long gs3, long gs4,
+                                              __global ST *ginput, long gi_off, long gis0, long gis1,
+                                              long gis2, long gis3, long gis4,
+                                              long C, long W, long H, long D, long oW, long oH, long P,
+                                              int dims, int mode, int padding, int align_corners, long CB)
+{
+    const long c0 = (long)get_global_id(0) * CB, n = (long)get_global_id(1);
+    const long c1 = c0 + CB < C ? c0 + CB : C;
+    __global const ST *go = gout + go_off + n * os0;
+    __global ST *gi = ginput + gi_off + n * gis0;
+    long p, c;
+    if (c0 >= C) return;
+    for (p = 0; p < P; p++) {
+        const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
+        const long gpt = oz * os2 + oy * os3 + ox * os4;
+        taps_t t;
+        int ta, tb, tc;
+        SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, GDIMS, W,
+                                  H, D, GMODE, GPAD, GAC, &t);
+        for (tc = 0; tc < t.n[2]; tc++)
+            for (tb = 0; tb < t.n[1]; tb++)
+                for (ta = 0; ta < t.n[0]; ta++) {
+                    ACC w;
+                    long off;
+                    if (!CLRS_GRID_INB(t.idx[2][tc], D) || !CLRS_GRID_INB(t.idx[1][tb], H) ||
+                        !CLRS_GRID_INB(t.idx[0][ta], W))
+                        continue;
+                    w = SFX(clrs_grid_tap_weight)(&t, ta, tb, tc);
+                    off = t.idx[2][tc] * gis2 + t.idx[1][tb] * gis3 + t.idx[0][ta] * gis4;
+                    for (c = c0; c < c1; c++) gi[c * gis1 + off] += w * go[c * os1 + gpt];
+                }
+    }
+}
+#endif
 
 /* Global range (T, C, N): the deterministic grad_input gather of one input pixel. */
 __kernel void clrs_grid_sample_gather_input(__global const ST *gout, long go_off, long os0,

@@ -82,6 +82,10 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
             }
         } else if (!strncmp(kernel, "grid_sample", 11)) { /* and grid_sample_backward */
             p->wg = 1024;
+            if (!strcmp(kernel, "grid_sample_backward")) {
+                p->passes = 2; /* grad_input by the plane scatter, 8 channels a work-item */
+                p->vec = 8;
+            }
         } else if (!strncmp(kernel, "pixel_", 6)) { /* pixel_shuffle, pixel_unshuffle */
             p->wg = 256;
         } else if (!strcmp(kernel, "max_unpool")) {

@@ -292,30 +292,34 @@ START_TEST(same_bits_every_param)
         {0, 1, 2}, {64, 2, 2}, {256, 8, 2}, {3, 16, 2}, {1024, 4, 2}, /* two passes, every width */
         {0, 1, 3}, {1, 2, 3}, {4, 4, 3}, {3, 8, 3}, {256, 16, 3},     /* bands of 1 to 16 rows */
     };
+    /* grid_sample_backward: passes 1 (the per-point kernel and the deterministic gather) and 2
+     * (the plane scatter, vec channels a work-item) */
+    static const clrs_tune_params gps[] = {
+        {0, 4, 1}, {1, 4, 1}, {7, 4, 1}, {4096, 4, 1}, {0, 1, 2}, {1, 2, 2}, {64, 8, 2}, {3, 16, 2},
+    };
     const call_case *c = &cases[_i];
     clrs_context *ctx = make_ctx(NULL), *plain = make_ctx(NULL);
     clrs_tune_choice ch;
     unsigned char *ref, *got;
-    size_t nref, ngot, k;
+    size_t nref, ngot, k, nsets = c->grid == 1 && c->backward ? sizeof gps / sizeof gps[0] : c->grid ? 4 : sizeof ps / sizeof ps[0];
     nref = run_case(plain, c, &ref);
     ck_assert(clrs_context_last_tune(plain, &ch) == CLRS_OK);
-    for (k = 0; k < sizeof ps / sizeof ps[0]; k++) {
-        if (c->grid && k > 3) break; /* outside interpolate only wg applies */
-        ck_assert(clrs_tune_set(ctx, ch.kernel, ch.shape_class, &ps[k]) == CLRS_OK);
+    for (k = 0; k < nsets; k++) {
+        const clrs_tune_params *pk = c->grid == 1 && c->backward ? &gps[k] : &ps[k]; /* else only wg applies */
+        ck_assert(clrs_tune_set(ctx, ch.kernel, ch.shape_class, pk) == CLRS_OK);
         ngot = run_case(ctx, c, &got);
         ck_assert(ngot == nref);
         ck_assert_msg(memcmp(got, ref, nref) == 0, "%s (%s %s): wg=%d vec=%d passes=%d changed the result", c->what,
-                      ch.kernel, ch.shape_class, ps[k].wg, ps[k].vec, ps[k].passes);
+                      ch.kernel, ch.shape_class, pk->wg, pk->vec, pk->passes);
         free(got);
         {
             clrs_tune_choice used;
             ck_assert(clrs_context_last_tune(ctx, &used) == CLRS_OK);
             ck_assert_int_eq(used.source, CLRS_TUNE_SET);
-            ck_assert_int_eq(used.params.wg, ps[k].wg);
+            ck_assert_int_eq(used.params.wg, pk->wg);
         }
     }
-    printf("%s (%s %s): %zu parameter sets, same bits\n", c->what, ch.kernel, ch.shape_class,
-           c->grid ? (size_t)4 : sizeof ps / sizeof ps[0]);
+    printf("%s (%s %s): %zu parameter sets, same bits\n", c->what, ch.kernel, ch.shape_class, nsets);
     free(ref);
     clrs_context_destroy(ctx);
     clrs_context_destroy(plain);
