@@ -54,8 +54,9 @@ static void field_clean(char *dst, size_t cap, const char *src)
  * PoCL runs a work-group as loops over its work-items and vectorises across them, so big
  * groups and many destinations per work-item (two passes, 16 along a row) pay; wide and
  * varying filters (antialias, area, backward: "taps1-v-v") liked smaller groups; bilinear and
- * bicubic 2-D with fixed taps ("taps1-2-2", "taps1-4-4", upsampling) take the band kernel
- * (passes 3: 16 rows a work-group; about 2x faster than two passes, docs/PERFORMANCE.md). GPU:
+ * bicubic 2-D with fixed taps ("taps1-2-2", "taps1-4-4", upsampling) and the varying-tap
+ * downsampling class ("taps1-v-v-down": their backwards, antialias down) take the band kernel
+ * (passes 3: 16 rows a work-group; 1.2-2x faster than two passes, docs/PERFORMANCE.md). GPU:
  * starting points for clrs-tune, not measurements (no GPU was at hand): 256-item groups are
  * legal and sensible on every vendor's OpenCL, 4 destinations per work-item keep the loads of
  * neighbouring work-items together, and the host's choice of passes. */
@@ -72,6 +73,8 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
             p->passes = 2;
             if (!strcmp(shape_class, "taps1-2-2") || !strcmp(shape_class, "taps1-4-4")) {
                 p->passes = 3; /* bilinear / bicubic 2-D up: the band kernel, 16 rows (~2x) */
+            } else if (!strcmp(shape_class, "taps1-v-v-down")) {
+                p->passes = 3; /* their backwards, antialias down: the band kernel (1.2-2x) */
             } else if (!strncmp(shape_class, "taps1-v", 7)) { /* antialias, area, backward */
                 p->wg = down ? 64 : 16;
             } else if (!strcmp(shape_class, "taps1-2-2-down")) { /* 2x backward */
