@@ -10,21 +10,6 @@
 
 typedef SFX(clrs_grid_taps) taps_t;
 
-/* -DCLRS_GRID_DIMS, _MODE, _PAD and _AC (the host sets all four) fix a call's dims, mode,
- * padding and align_corners at build time: the taps' branches fold away (a few programs per
- * dtype, not one per shape). Without them the kernels take the arguments. */
-#ifdef CLRS_GRID_DIMS
-#define GDIMS CLRS_GRID_DIMS
-#define GMODE CLRS_GRID_MODE
-#define GPAD CLRS_GRID_PAD
-#define GAC CLRS_GRID_AC
-#else
-#define GDIMS dims
-#define GMODE mode
-#define GPAD padding
-#define GAC align_corners
-#endif
-
 /* Global range (P, N): one grid point, every channel. */
 __kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long is0, long is1,
                                        long is2, long is3, long is4,
@@ -40,8 +25,8 @@ __kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long 
     taps_t t;
     long c;
     if (p >= P) return;
-    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, GDIMS, W,
-                              H, D, GMODE, GPAD, GAC, &t);
+    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
+                              H, D, mode, padding, align_corners, &t);
     for (c = 0; c < C; c++)
         STORE(out, o_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4,
               SFX(clrs_grid_value)(in, in_off + n * is0 + c * is1, is4, is3, is2, W, H, D, &t));
@@ -82,8 +67,8 @@ __kernel void clrs_grid_sample_backward(__global const ST *gout, long go_off, lo
     long c;
     int a;
     if (p >= P) return;
-    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, GDIMS, W,
-                              H, D, GMODE, GPAD, GAC, &t);
+    SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
+                              H, D, mode, padding, align_corners, &t);
     for (c = 0; c < C; c++) {
         const ACC g = LOAD(gout, go_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4);
         if (want_grid)
@@ -105,7 +90,7 @@ __kernel void clrs_grid_sample_backward(__global const ST *gout, long go_off, lo
 #endif
     }
     if (want_grid)
-        for (a = 0; a < GDIMS; a++)
+        for (a = 0; a < dims; a++)
             STORE(ggrid, gg_off + n * ggs0 + oz * ggs1 + oy * ggs2 + ox * ggs3 + a * ggs4,
                   acc[a] * t.dcoord[a]);
 }
@@ -139,8 +124,8 @@ __kernel void clrs_grid_sample_scatter_planes(__global const ST *gout, long go_o
         const long gpt = oz * os2 + oy * os3 + ox * os4;
         taps_t t;
         int ta, tb, tc;
-        SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, GDIMS, W,
-                                  H, D, GMODE, GPAD, GAC, &t);
+        SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
+                                  H, D, mode, padding, align_corners, &t);
         for (tc = 0; tc < t.n[2]; tc++)
             for (tb = 0; tb < t.n[1]; tb++)
                 for (ta = 0; ta < t.n[0]; ta++) {

@@ -15,14 +15,6 @@ static void grid_params(clrs_context *ctx, const char *kernel, const clrs__grid_
     clrs__tune_get(ctx, kernel, klass, tp);
 }
 
-/* The build options that fix a call's dims, mode, padding and align_corners in the kernels. */
-static const char *geom_options(const clrs__grid_geom *g, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "-DCLRS_GRID_DIMS=%d -DCLRS_GRID_MODE=%d -DCLRS_GRID_PAD=%d -DCLRS_GRID_AC=%d", g->dims, g->mode,
-             g->padding, g->align_corners);
-    return buf;
-}
-
 static void geom_args(clrs__args *a, const clrs__grid_geom *g)
 {
     clrs__arg_long(a, g->C);
@@ -45,9 +37,7 @@ clrs_status clrs__cl_grid_sample(clrs_context *ctx, const clrs__grid_geom *g,
     clrs__cl_call c;
     clrs__args a;
     int64_t s[5];
-    char options[128];
-    clrs_status st = clrs__cl_call_begin(&c, ctx, "grid_sample", "grid_sample.cl", input->dtype,
-                                         geom_options(g, options, sizeof options));
+    clrs_status st = clrs__cl_call_begin(&c, ctx, "grid_sample", "grid_sample.cl", input->dtype, NULL);
     if (st == CLRS_OK && (st = clrs__cl_call_view(&c, 0, input, 0)) == CLRS_OK &&
         (st = clrs__cl_call_view(&c, 1, grid, 0)) == CLRS_OK && (st = clrs__cl_call_view(&c, 2, out, 1)) == CLRS_OK &&
         (st = clrs__cl_kernel(&c, "clrs_grid_sample_forward", &a)) == CLRS_OK) {
@@ -169,7 +159,6 @@ clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_ge
     clrs__args a;
     int64_t s[5];
     clrs_tune_params tp;
-    char options[128];
     int planes, atomic_input;
     clrs_status st;
     grid_params(ctx, "grid_sample_backward", g, &tp);
@@ -177,8 +166,7 @@ clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_ge
     planes = ginput && tp.passes == 2 && (input->dtype == CLRS_F32 || input->dtype == CLRS_F64) && g->C > 0 && g->N > 0;
     /* else atomics only for f32 (a 32-bit compare-exchange); everything else gathers */
     atomic_input = ginput && !planes && !g->deterministic && input->dtype == CLRS_F32;
-    st = clrs__cl_call_begin(&c, ctx, "grid_sample_backward", "grid_sample.cl", input->dtype,
-                             geom_options(g, options, sizeof options));
+    st = clrs__cl_call_begin(&c, ctx, "grid_sample_backward", "grid_sample.cl", input->dtype, NULL);
     if (st != CLRS_OK || (st = clrs__cl_call_view(&c, 0, gout, 0)) != CLRS_OK ||
         (st = clrs__cl_call_view(&c, 1, input, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 2, grid, 0)) != CLRS_OK ||
         (st = clrs__cl_call_view(&c, 3, ginput, 1)) != CLRS_OK || (st = clrs__cl_call_view(&c, 4, ggrid, 1)) != CLRS_OK)
