@@ -10,6 +10,13 @@
 
 typedef SFX(clrs_grid_taps) taps_t;
 
+/* A 2-D point whose four bilinear taps are all inside the input (the common case), for the
+ * unrolled sums below. */
+#define GRID_FAST2(dims, t, W, H)                                                               \
+    ((dims) == 2 && (t)->n[0] == 2 && (t)->n[1] == 2 && CLRS_GRID_INB((t)->idx[0][0], W) &&     \
+     CLRS_GRID_INB((t)->idx[0][1], W) && CLRS_GRID_INB((t)->idx[1][0], H) &&                   \
+     CLRS_GRID_INB((t)->idx[1][1], H))
+
 /* Global range (P, N): one grid point, every channel. */
 __kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long is0, long is1,
                                        long is2, long is3, long is4,
@@ -27,6 +34,26 @@ __kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long 
     if (p >= P) return;
     SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
                               H, D, mode, padding, align_corners, &t);
+    if (GRID_FAST2(dims, &t, W, H)) {
+        /* 2-D, four taps inside: clrs_grid_value's sums unrolled, each from 0 in its order, with
+         * the four offsets computed once for all channels */
+        const long f0 = t.idx[1][0] * is3 + t.idx[0][0] * is4, f1 = t.idx[1][0] * is3 + t.idx[0][1] * is4;
+        const long f2 = t.idx[1][1] * is3 + t.idx[0][0] * is4, f3 = t.idx[1][1] * is3 + t.idx[0][1] * is4;
+        const ACC a0 = t.w[0][0], a1 = t.w[0][1], b0 = t.w[1][0], b1 = t.w[1][1], z0 = t.w[2][0];
+        for (c = 0; c < C; c++) {
+            const long xb = in_off + n * is0 + c * is1;
+            ACC accx0 = (ACC)0, accx1 = (ACC)0, accy = (ACC)0, acc = (ACC)0;
+            accx0 += a0 * LOAD(in, xb + f0);
+            accx0 += a1 * LOAD(in, xb + f1);
+            accy += b0 * accx0;
+            accx1 += a0 * LOAD(in, xb + f2);
+            accx1 += a1 * LOAD(in, xb + f3);
+            accy += b1 * accx1;
+            acc += z0 * accy;
+            STORE(out, o_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4, acc);
+        }
+        return;
+    }
     for (c = 0; c < C; c++)
         STORE(out, o_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4,
               SFX(clrs_grid_value)(in, in_off + n * is0 + c * is1, is4, is3, is2, W, H, D, &t));
@@ -69,6 +96,35 @@ __kernel void clrs_grid_sample_backward(__global const ST *gout, long go_off, lo
     if (p >= P) return;
     SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
                               H, D, mode, padding, align_corners, &t);
+    if (want_grid && !atomic_input && GRID_FAST2(dims, &t, W, H)) {
+        /* 2-D, four taps inside: clrs_grid_grad unrolled, taps in its order ((y0, x0), (y0, x1),
+         * (y1, x0), (y1, x1)); each tap's products of weights (left to right, as there, before
+         * the grad value) and offset computed once for all channels */
+        long f[4];
+        ACC k0[4], k1[4], k2[4];
+        int q;
+        for (q = 0; q < 4; q++) {
+            const int b = q >> 1, a2 = q & 1;
+            f[q] = t.idx[1][b] * is3 + t.idx[0][a2] * is4;
+            k0[q] = t.w[2][0] * t.w[1][b] * t.dw[0][a2];
+            k1[q] = t.w[2][0] * t.dw[1][b] * t.w[0][a2];
+            k2[q] = t.dw[2][0] * t.w[1][b] * t.w[0][a2];
+        }
+        for (c = 0; c < C; c++) {
+            const ACC g = LOAD(gout, go_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4);
+            const long xb = in_off + n * is0 + c * is1;
+            for (q = 0; q < 4; q++) {
+                const ACC v = LOAD(in, xb + f[q]) * g;
+                acc[0] += k0[q] * v;
+                acc[1] += k1[q] * v;
+                acc[2] += k2[q] * v;
+            }
+        }
+        for (a = 0; a < dims; a++)
+            STORE(ggrid, gg_off + n * ggs0 + oz * ggs1 + oy * ggs2 + ox * ggs3 + a * ggs4,
+                  acc[a] * t.dcoord[a]);
+        return;
+    }
     for (c = 0; c < C; c++) {
         const ACC g = LOAD(gout, go_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4);
         if (want_grid)
