@@ -1,8 +1,8 @@
 /* grid_sample.cl — grid_sample forward and backward, and affine_grid, on OpenCL devices.
  *
  * Work-items per grid point (forward, grad_grid, atomic grad_input), per input pixel
- * (deterministic grad_input gather) or per theta entry; all arithmetic is in
- * resample_math.h. CLRS_DTYPE: 0 f32, 1 f64, 2 f16, 3 bf16 (the clrs_dtype values).
+ * (deterministic grad_input gather), per batch entry and block of channels (the plane scatter
+ * of grad_input, for CPU devices) or per theta entry; all arithmetic is in resample_math.h. CLRS_DTYPE: 0 f32, 1 f64, 2 f16, 3 bf16 (the clrs_dtype values).
  * Strides are 5 per tensor: [n, c, z, y, x] for images, [n, z, y, x, k] for grids. */
 #include "resample_math.h"
 

@@ -1,8 +1,10 @@
 /* interpolate.cl — the separable gather kernel of interpolate, forward and backward.
  *
- * One work-item per destination element. The plan's tables say which source elements feed
- * it and with which weights (forward: output <- input; backward: grad_input <- grad_output
- * through the transposed tables). All arithmetic is in resample_math.h.
+ * One work-item per destination element, or the two passes through a scratch buffer, or (for
+ * CPU devices) the band kernel: a work-group's rows through local memory. The plan's tables say
+ * which source elements feed each destination and with which weights (forward: output <-
+ * input; backward: grad_input <- grad_output through the transposed tables). All arithmetic
+ * is in resample_math.h.
  * CLRS_DTYPE selects the storage type: 0 f32, 1 f64, 2 f16, 3 bf16 (the clrs_dtype values). */
 #include "resample_math.h"
 

@@ -1,7 +1,8 @@
 /* opencl/interpolate.c — the OpenCL backend of interpolate: stages the tensors, uploads the
- * plan's tables and runs either the one-pass gather (clrs_interpolate_gather) or the two
- * passes (clrs_interpolate_rows into a scratch buffer, then clrs_interpolate_cols), whichever
- * reads fewer elements. */
+ * plan's tables and runs the one-pass gather (clrs_interpolate_gather), the two passes
+ * (clrs_interpolate_rows into a scratch buffer, then clrs_interpolate_cols), whichever reads
+ * fewer elements, or the band kernel (clrs_interpolate_band, with its row and band tables)
+ * when the tuning says so (passes 3: the CPU default for bilinear / bicubic 2-D). */
 #include "opencl/opencl.h"
 
 #include <stdio.h>
