@@ -59,6 +59,59 @@ __kernel void clrs_grid_sample_forward(__global const ST *in, long in_off, long 
               SFX(clrs_grid_value)(in, in_off + n * is0 + c * is1, is4, is3, is2, W, H, D, &t));
 }
 
+/* Global range (P, N), as clrs_grid_sample_forward, for CPU devices (tuned passes = 2): the
+ * work-group's points compute their taps, then step through the channels together, a barrier
+ * between channels. PoCL runs each channel's step as a loop over the group's points (keeping
+ * each point's taps in between), so that loop's loads and stores stay in one plane of the
+ * input and of the output; the per-point kernel goes through every channel of a point before
+ * the next point (the benchmark's 32 planes, 64 KB apart). Same sums, same bits
+ * (measured 1.2-1.3x on PoCL with 128-point groups). */
+__kernel void clrs_grid_sample_forward_planes(__global const ST *in, long in_off, long is0, long is1,
+                                              long is2, long is3, long is4,
+                                              __global const ST *grid, long g_off, long gs0, long gs1,
+                                              long gs2, long gs3, long gs4,
+                                              __global ST *out, long o_off, long os0, long os1, long os2,
+                                              long os3, long os4,
+                                              long C, long W, long H, long D, long oW, long oH, long P,
+                                              int dims, int mode, int padding, int align_corners)
+{
+    const long p = (long)get_global_id(0), n = (long)get_global_id(1);
+    const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
+    const int live = p < P;
+    taps_t t;
+    long c, f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+    ACC a0 = (ACC)0, a1 = (ACC)0, b0 = (ACC)0, b1 = (ACC)0, z0 = (ACC)0;
+    int fast = 0;
+    if (live) {
+        SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
+                                  H, D, mode, padding, align_corners, &t);
+        fast = GRID_FAST2(dims, &t, W, H);
+        if (fast) {
+            f0 = t.idx[1][0] * is3 + t.idx[0][0] * is4, f1 = t.idx[1][0] * is3 + t.idx[0][1] * is4;
+            f2 = t.idx[1][1] * is3 + t.idx[0][0] * is4, f3 = t.idx[1][1] * is3 + t.idx[0][1] * is4;
+            a0 = t.w[0][0], a1 = t.w[0][1], b0 = t.w[1][0], b1 = t.w[1][1], z0 = t.w[2][0];
+        }
+    }
+    for (c = 0; c < C; c++) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (fast) { /* as in clrs_grid_sample_forward */
+            const long xb = in_off + n * is0 + c * is1;
+            ACC accx0 = (ACC)0, accx1 = (ACC)0, accy = (ACC)0, acc = (ACC)0;
+            accx0 += a0 * LOAD(in, xb + f0);
+            accx0 += a1 * LOAD(in, xb + f1);
+            accy += b0 * accx0;
+            accx1 += a0 * LOAD(in, xb + f2);
+            accx1 += a1 * LOAD(in, xb + f3);
+            accy += b1 * accx1;
+            acc += z0 * accy;
+            STORE(out, o_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4, acc);
+        } else if (live) {
+            STORE(out, o_off + n * os0 + c * os1 + oz * os2 + oy * os3 + ox * os4,
+                  SFX(clrs_grid_value)(in, in_off + n * is0 + c * is1, is4, is3, is2, W, H, D, &t));
+        }
+    }
+}
+
 #if CLRS_DTYPE == 0
 /* float atomic add through a 32-bit compare-exchange (OpenCL 1.1+ core) */
 CLRS_INLINE void atomic_add_f32(volatile __global float *p, float v)

@@ -156,8 +156,9 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
  * "grid_sample" and "grid_sample_backward" (classes "<2|3>d-<bilinear|nearest|bicubic>"),
  * "pixel_shuffle" and "pixel_unshuffle" (classes "r<factor>-<element bytes>b", e.g. "r2-4b"),
  * "max_unpool" and "max_unpool_backward" (class "all"). Only `wg` applies outside interpolate
- * and grid_sample_backward (where passes 2 is the plane scatter of grad_input, f32 and f64, vec
- * channels a work-item; 0 or 1: per grid point, with atomics or the deterministic gather). */
+ * and grid_sample: there passes 2 is, forward, a work-group's points stepping through the
+ * channels together and, backward, the plane scatter of grad_input (f32 and f64, vec channels a
+ * work-item); 0 or 1: per grid point (backward with atomics or the deterministic gather). */
 typedef struct {
     int wg;     /* work-items per work-group, shared out over the NDRange dimensions, dimension 0
                    first (0: the OpenCL runtime chooses); 0..4096 */

@@ -85,10 +85,9 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
             }
         } else if (!strncmp(kernel, "grid_sample", 11)) { /* and grid_sample_backward */
             p->wg = 1024;
-            if (!strcmp(kernel, "grid_sample_backward")) {
-                p->passes = 2; /* grad_input by the plane scatter, 8 channels a work-item */
-                p->vec = 8;
-            }
+            p->passes = 2; /* forward: channels in step, backward: the plane scatter of grad_input */
+            if (!strcmp(kernel, "grid_sample_backward")) p->vec = 8; /* 8 channels a work-item */
+            else p->wg = 128; /* 128-point groups (against 32, 512, 1024, 4096) */
         } else if (!strncmp(kernel, "pixel_", 6)) { /* pixel_shuffle, pixel_unshuffle */
             p->wg = 256;
         } else if (!strcmp(kernel, "max_unpool")) {

@@ -34,16 +34,18 @@ clrs_status clrs__cl_grid_sample(clrs_context *ctx, const clrs__grid_geom *g,
                                  const clrs__view *input, const clrs__view *grid,
                                  const clrs__view *out)
 {
+    clrs_tune_params tp;
     clrs__cl_call c;
     clrs__args a;
     int64_t s[5];
     clrs_status st = clrs__cl_call_begin(&c, ctx, "grid_sample", "grid_sample.cl", input->dtype, NULL);
     if (st == CLRS_OK && (st = clrs__cl_call_view(&c, 0, input, 0)) == CLRS_OK &&
         (st = clrs__cl_call_view(&c, 1, grid, 0)) == CLRS_OK && (st = clrs__cl_call_view(&c, 2, out, 1)) == CLRS_OK &&
-        (st = clrs__cl_kernel(&c, "clrs_grid_sample_forward", &a)) == CLRS_OK) {
+        (grid_params(ctx, "grid_sample", g, &tp),
+         st = clrs__cl_kernel(&c, tp.passes == 2 ? "clrs_grid_sample_forward_planes" : "clrs_grid_sample_forward", &a)) ==
+            CLRS_OK) {
+        /* passes 2: the channels in step through a work-group (CPU devices) */
         size_t global[2] = {(size_t)g->P, (size_t)g->N}, local[2];
-        clrs_tune_params tp;
-        grid_params(ctx, "grid_sample", g, &tp);
         clrs__grid_strides(input, s);
         clrs__arg_tensor(&a, &c.bufs[0], s);
         clrs__grid_point_strides(grid, s);
