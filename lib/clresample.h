@@ -155,13 +155,19 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
  * is smaller than the input: "taps1-2-2" for bilinear 2x up, "taps1-2-2-down" for its backward),
  * "grid_sample" and "grid_sample_backward" (classes "<2|3>d-<bilinear|nearest|bicubic>"),
  * "pixel_shuffle" and "pixel_unshuffle" (classes "r<factor>-<element bytes>b", e.g. "r2-4b"),
- * "max_unpool" and "max_unpool_backward" (class "all"). Only `wg` applies outside interpolate. */
+ * "max_unpool" and "max_unpool_backward" (class "all"). Only `wg` applies outside interpolate
+ * and grid_sample: there passes 2 is, forward, a work-group's points stepping through the
+ * channels together and, backward, the plane scatter of grad_input (f32 and f64, vec channels a
+ * work-item); 0 or 1: per grid point (backward with atomics or the deterministic gather). */
 typedef struct {
     int wg;     /* work-items per work-group, shared out over the NDRange dimensions, dimension 0
                    first (0: the OpenCL runtime chooses); 0..4096 */
     int vec;    /* interpolate's two-pass kernels: destinations per work-item along a row, 1, 2,
-                   4, 8 or 16 (other kernels ignore it) */
-    int passes; /* interpolate: 0 chooses by the elements read, 1 one pass, 2 two passes */
+                   4, 8 or 16; its band kernel: destination rows per work-group (other kernels
+                   ignore it) */
+    int passes; /* interpolate: 0 chooses by the elements read, 1 one pass, 2 two passes, 3 the
+                   band kernel (both passes in one launch through local memory; 1-D and 2-D,
+                   else as 0) */
 } clrs_tune_params;
 
 typedef enum {

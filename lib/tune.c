@@ -37,7 +37,7 @@ static int name_ok(const char *s, size_t n)
 
 static int wg_ok(int v) { return v >= 0 && v <= 4096; }
 static int vec_ok(int v) { return v == 1 || v == 2 || v == 4 || v == 8 || v == 16; }
-static int passes_ok(int v) { return v >= 0 && v <= 2; }
+static int passes_ok(int v) { return v >= 0 && v <= 3; }
 
 /* A device or driver string as the file holds it: tabs, newlines and other control bytes
  * become spaces (so a field never breaks a line), at most cap - 1 bytes. */
@@ -53,7 +53,10 @@ static void field_clean(char *dst, size_t cap, const char *src)
 /* The defaults. CPU: clrs-tune's choices on PoCL 3.1 (AMD EPYC, 2 threads; docs/PERFORMANCE.md):
  * PoCL runs a work-group as loops over its work-items and vectorises across them, so big
  * groups and many destinations per work-item (two passes, 16 along a row) pay; wide and
- * varying filters (antialias, area, backward: "taps1-v-v") liked smaller groups. GPU:
+ * varying filters (antialias, area, backward: "taps1-v-v") liked smaller groups; bilinear and
+ * bicubic 2-D with fixed taps ("taps1-2-2", "taps1-4-4", upsampling) and the varying-tap
+ * downsampling class ("taps1-v-v-down": their backwards, antialias down) take the band kernel
+ * (passes 3: 16 rows a work-group; 1.2-2x faster than two passes, docs/PERFORMANCE.md). GPU:
  * starting points for clrs-tune, not measurements (no GPU was at hand): 256-item groups are
  * legal and sensible on every vendor's OpenCL, 4 destinations per work-item keep the loads of
  * neighbouring work-items together, and the host's choice of passes. */
@@ -68,7 +71,11 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
             p->wg = 256;
             p->vec = 16;
             p->passes = 2;
-            if (!strncmp(shape_class, "taps1-v", 7)) { /* antialias, area, backward */
+            if (!strcmp(shape_class, "taps1-2-2") || !strcmp(shape_class, "taps1-4-4")) {
+                p->passes = 3; /* bilinear / bicubic 2-D up: the band kernel, 16 rows (~2x) */
+            } else if (!strcmp(shape_class, "taps1-v-v-down")) {
+                p->passes = 3; /* their backwards, antialias down: the band kernel (1.2-2x) */
+            } else if (!strncmp(shape_class, "taps1-v", 7)) { /* antialias, area, backward */
                 p->wg = down ? 64 : 16;
             } else if (!strcmp(shape_class, "taps1-2-2-down")) { /* 2x backward */
                 p->wg = 16;
@@ -78,6 +85,9 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
             }
         } else if (!strncmp(kernel, "grid_sample", 11)) { /* and grid_sample_backward */
             p->wg = 1024;
+            p->passes = 2; /* forward: channels in step, backward: the plane scatter of grad_input */
+            if (!strcmp(kernel, "grid_sample_backward")) p->vec = 8; /* 8 channels a work-item */
+            else p->wg = 128; /* 128-point groups (against 32, 512, 1024, 4096) */
         } else if (!strncmp(kernel, "pixel_", 6)) { /* pixel_shuffle, pixel_unshuffle */
             p->wg = 256;
         } else if (!strcmp(kernel, "max_unpool")) {
@@ -358,7 +368,7 @@ clrs_status clrs_tune_set(clrs_context *ctx, const char *kernel, const char *sha
     if (params && !vec_ok(params->vec))
         return clrs__fail(CLRS_ERR_ARGUMENT, "tune_set: params.vec is %d; use 1, 2, 4, 8 or 16", params->vec);
     if (params && !passes_ok(params->passes))
-        return clrs__fail(CLRS_ERR_ARGUMENT, "tune_set: params.passes is %d; use 0 (choose), 1 or 2", params->passes);
+        return clrs__fail(CLRS_ERR_ARGUMENT, "tune_set: params.passes is %d; use 0 (choose), 1, 2 or 3 (band)", params->passes);
     if (ctx->is_host) return clrs__fail(CLRS_ERR_UNSUPPORTED, "tune_set: the host backend has no tuned kernels");
     pthread_mutex_lock(&ctx->lock);
     if (params) {

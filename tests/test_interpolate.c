@@ -381,8 +381,8 @@ START_TEST(opencl_vs_host)
             if (p.mode != CLRS_AREA) p.recompute_scale_factor = (int)(th_rand(&rng) % 3) - 1;
         }
         if (clrs_interpolate_shape(&p, ndim, in, out) != CLRS_OK) continue;
-        /* the OpenCL backend's one-pass and two-pass kernels, and its own choice, in turn */
-        setenv("CLRS_INTERP_PASSES", trial % 3 == 0 ? "1" : trial % 3 == 1 ? "2" : "auto", 1);
+        /* the OpenCL backend's one-pass, two-pass and band kernels, and its own choice, in turn */
+        setenv("CLRS_INTERP_PASSES", trial % 4 == 0 ? "1" : trial % 4 == 1 ? "2" : trial % 4 == 2 ? "3" : "auto", 1);
         random_layout(&a, &rng, dt, ndim, backward ? out : in);
         random_layout(&b, &rng, dt, ndim, backward ? in : out);
         th_tensor_alloc(&ref, dt, ndim, backward ? in : out);
@@ -421,7 +421,7 @@ START_TEST(opencl_vs_host)
         th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
     }
     unsetenv("CLRS_INTERP_PASSES");
-    printf("opencl_vs_host [%s]: %d random layouts (one-pass, two-pass and chosen kernels in turn); worst rel f32 %.1e f64 %.1e f16 %.1e bf16 %.1e\n",
+    printf("opencl_vs_host [%s]: %d random layouts (one-pass, two-pass, band and chosen kernels in turn); worst rel f32 %.1e f64 %.1e f16 %.1e bf16 %.1e\n",
            be->name, trials, worst[0], worst[1], worst[2], worst[3]);
 }
 END_TEST

@@ -80,6 +80,8 @@ static const call_case cases[] = {
     {"pixel_unshuffle r3 f16", 3, 0, CLRS_F16, 4, {2, 2, 15, 21}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
     {"max_unpool 2x2 f32", 4, 0, CLRS_F32, 4, {2, 3, 5, 7}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
     {"max_unpool 2x2 backward f32", 4, 1, CLRS_F32, 4, {2, 3, 5, 7}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
+    /* rows too long for one band in local memory: the band kernel splits them in segments */
+    {"bilinear 2x long rows f32", 0, 0, CLRS_F32, 4, {1, 1, 20, 5001}, CLRS_LINEAR, 0, {2, 2, 0}, 0},
 };
 #define NCASES (int)(sizeof cases / sizeof cases[0])
 
@@ -288,31 +290,36 @@ START_TEST(same_bits_every_param)
     static const clrs_tune_params ps[] = {
         {0, 4, 1}, {1, 4, 1}, {7, 4, 1}, {4096, 4, 1},          /* one pass, odd work-groups */
         {0, 1, 2}, {64, 2, 2}, {256, 8, 2}, {3, 16, 2}, {1024, 4, 2}, /* two passes, every width */
+        {0, 1, 3}, {1, 2, 3}, {4, 4, 3}, {3, 8, 3}, {256, 16, 3},     /* bands of 1 to 16 rows */
+    };
+    /* grid_sample: passes 1 (per point; backward: with the deterministic gather) and 2 (forward:
+     * the channels in step; backward: the plane scatter, vec channels a work-item) */
+    static const clrs_tune_params gps[] = {
+        {0, 4, 1}, {1, 4, 1}, {7, 4, 1}, {4096, 4, 1}, {0, 1, 2}, {1, 2, 2}, {64, 8, 2}, {3, 16, 2},
     };
     const call_case *c = &cases[_i];
     clrs_context *ctx = make_ctx(NULL), *plain = make_ctx(NULL);
     clrs_tune_choice ch;
     unsigned char *ref, *got;
-    size_t nref, ngot, k;
+    size_t nref, ngot, k, nsets = c->grid == 1 ? sizeof gps / sizeof gps[0] : c->grid ? 4 : sizeof ps / sizeof ps[0];
     nref = run_case(plain, c, &ref);
     ck_assert(clrs_context_last_tune(plain, &ch) == CLRS_OK);
-    for (k = 0; k < sizeof ps / sizeof ps[0]; k++) {
-        if (c->grid && k > 3) break; /* outside interpolate only wg applies */
-        ck_assert(clrs_tune_set(ctx, ch.kernel, ch.shape_class, &ps[k]) == CLRS_OK);
+    for (k = 0; k < nsets; k++) {
+        const clrs_tune_params *pk = c->grid == 1 ? &gps[k] : &ps[k]; /* else only wg applies */
+        ck_assert(clrs_tune_set(ctx, ch.kernel, ch.shape_class, pk) == CLRS_OK);
         ngot = run_case(ctx, c, &got);
         ck_assert(ngot == nref);
         ck_assert_msg(memcmp(got, ref, nref) == 0, "%s (%s %s): wg=%d vec=%d passes=%d changed the result", c->what,
-                      ch.kernel, ch.shape_class, ps[k].wg, ps[k].vec, ps[k].passes);
+                      ch.kernel, ch.shape_class, pk->wg, pk->vec, pk->passes);
         free(got);
         {
             clrs_tune_choice used;
             ck_assert(clrs_context_last_tune(ctx, &used) == CLRS_OK);
             ck_assert_int_eq(used.source, CLRS_TUNE_SET);
-            ck_assert_int_eq(used.params.wg, ps[k].wg);
+            ck_assert_int_eq(used.params.wg, pk->wg);
         }
     }
-    printf("%s (%s %s): %zu parameter sets, same bits\n", c->what, ch.kernel, ch.shape_class,
-           c->grid ? (size_t)4 : sizeof ps / sizeof ps[0]);
+    printf("%s (%s %s): %zu parameter sets, same bits\n", c->what, ch.kernel, ch.shape_class, nsets);
     free(ref);
     clrs_context_destroy(ctx);
     clrs_context_destroy(plain);
@@ -430,7 +437,7 @@ START_TEST(unsafe_and_corrupt_files)
     /* entries with values out of range, unknown keys, bad names, too many fields, NUL bytes */
     {
         static const char *const lines[] = {
-            "wg=4097", "vec=3", "passes=3", "wg=-1", "wg=99999999999", "speed=9", "wg", "wg=", "wg=6 4",
+            "wg=4097", "vec=3", "passes=4", "wg=-1", "wg=99999999999", "speed=9", "wg", "wg=", "wg=6 4",
         };
         for (k = 0; k < sizeof lines / sizeof lines[0]; k++) {
             char t[1024];
@@ -494,7 +501,7 @@ START_TEST(unsafe_and_corrupt_files)
         ck_assert(ch.params.wg >= 0 && ch.params.wg <= 4096);
         ck_assert(ch.params.vec == 1 || ch.params.vec == 2 || ch.params.vec == 4 || ch.params.vec == 8 ||
                   ch.params.vec == 16);
-        ck_assert(ch.params.passes >= 0 && ch.params.passes <= 2);
+        ck_assert(ch.params.passes >= 0 && ch.params.passes <= 3);
         clrs_context_destroy(ctx);
     }
     unlink(file);

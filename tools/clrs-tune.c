@@ -138,7 +138,7 @@ static int job_same(const job *j, void **out)
 
 static void params_str(const clrs_tune_params *p, const char *kernel, char *s, size_t cap)
 {
-    if (!strcmp(kernel, "interpolate"))
+    if (!strcmp(kernel, "interpolate") || !strncmp(kernel, "grid_sample", 11))
         snprintf(s, cap, "wg=%d vec=%d passes=%d", p->wg, p->vec, p->passes);
     else
         snprintf(s, cap, "wg=%d", p->wg);
@@ -173,6 +173,13 @@ static int candidates(const char *kernel, int quick, const clrs_tune_params *bef
     }
     for (a = 0; a < (int)(sizeof wg_full / sizeof wg_full[0]); a++) {
         if (!strcmp(kernel, "interpolate")) {
+            for (p = 1; p <= 3; p++) /* one pass, two passes, the band kernel */
+                for (b = 0; b < (p >= 2 ? (int)(sizeof vec_full / sizeof vec_full[0]) : 1); b++) {
+                    clrs_tune_params x = {wg_full[a], p >= 2 ? vec_full[b] : before->vec, p};
+                    if (n < cap) c[n++] = x;
+                }
+        } else if (!strncmp(kernel, "grid_sample", 11)) {
+            /* per point; forward: channels in step, backward: the plane scatter, vec channels */
             for (p = 1; p <= 2; p++)
                 for (b = 0; b < (p == 2 ? (int)(sizeof vec_full / sizeof vec_full[0]) : 1); b++) {
                     clrs_tune_params x = {wg_full[a], p == 2 ? vec_full[b] : before->vec, p};

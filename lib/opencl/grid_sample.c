@@ -3,6 +3,7 @@
 #include "opencl/opencl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The tuning shape class of a grid_sample call: "<2|3>d-<mode>". */
@@ -33,16 +34,18 @@ clrs_status clrs__cl_grid_sample(clrs_context *ctx, const clrs__grid_geom *g,
                                  const clrs__view *input, const clrs__view *grid,
                                  const clrs__view *out)
 {
+    clrs_tune_params tp;
     clrs__cl_call c;
     clrs__args a;
     int64_t s[5];
     clrs_status st = clrs__cl_call_begin(&c, ctx, "grid_sample", "grid_sample.cl", input->dtype, NULL);
     if (st == CLRS_OK && (st = clrs__cl_call_view(&c, 0, input, 0)) == CLRS_OK &&
         (st = clrs__cl_call_view(&c, 1, grid, 0)) == CLRS_OK && (st = clrs__cl_call_view(&c, 2, out, 1)) == CLRS_OK &&
-        (st = clrs__cl_kernel(&c, "clrs_grid_sample_forward", &a)) == CLRS_OK) {
+        (grid_params(ctx, "grid_sample", g, &tp),
+         st = clrs__cl_kernel(&c, tp.passes == 2 ? "clrs_grid_sample_forward_planes" : "clrs_grid_sample_forward", &a)) ==
+            CLRS_OK) {
+        /* passes 2: the channels in step through a work-group (CPU devices) */
         size_t global[2] = {(size_t)g->P, (size_t)g->N}, local[2];
-        clrs_tune_params tp;
-        grid_params(ctx, "grid_sample", g, &tp);
         clrs__grid_strides(input, s);
         clrs__arg_tensor(&a, &c.bufs[0], s);
         clrs__grid_point_strides(grid, s);
@@ -126,6 +129,29 @@ static clrs_status zero_view(clrs__cl_call *c, const clrs__view *v, int slot)
     return clrs__cl_run(c, &a, 3, global, NULL);
 }
 
+/* grad_input by clrs_grid_sample_scatter_planes (tuned passes = 2; f32 and f64): each work-item
+ * owns vec channels of one batch entry and scatters into them in grid-point order, after
+ * ginput was zeroed. */
+static clrs_status scatter_planes(clrs__cl_call *c, const clrs__grid_geom *g, const clrs__view *gout,
+                                  const clrs__view *grid, const clrs__view *ginput, int per_item)
+{
+    clrs__args a;
+    int64_t s[5];
+    clrs_status st;
+    const int64_t CB = per_item > 0 ? per_item : 1;
+    const size_t global[2] = {(size_t)((g->C + CB - 1) / CB), (size_t)g->N}, local[2] = {1, 1};
+    if ((st = clrs__cl_kernel(c, "clrs_grid_sample_scatter_planes", &a)) != CLRS_OK) return st;
+    clrs__grid_strides(gout, s);
+    clrs__arg_tensor(&a, &c->bufs[0], s);
+    clrs__grid_point_strides(grid, s);
+    clrs__arg_tensor(&a, &c->bufs[2], s);
+    clrs__grid_strides(ginput, s);
+    clrs__arg_tensor(&a, &c->bufs[3], s);
+    geom_args(&a, g);
+    clrs__arg_long(&a, CB);
+    return clrs__cl_run(c, &a, 2, global, local);
+}
+
 clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_geom *g,
                                           const clrs__view *gout, const clrs__view *input,
                                           const clrs__view *grid, const clrs__view *ginput,
@@ -134,19 +160,23 @@ clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_ge
     clrs__cl_call c;
     clrs__args a;
     int64_t s[5];
-    /* atomics only for f32 (a 32-bit compare-exchange); everything else gathers */
-    const int atomic_input = ginput && !g->deterministic && input->dtype == CLRS_F32;
-    clrs_status st = clrs__cl_call_begin(&c, ctx, "grid_sample_backward", "grid_sample.cl", input->dtype, NULL);
+    clrs_tune_params tp;
+    int planes, atomic_input;
+    clrs_status st;
+    grid_params(ctx, "grid_sample_backward", g, &tp);
+    /* the plane scatter (tuned passes = 2) for f32 / f64: deterministic, no atomics */
+    planes = ginput && tp.passes == 2 && (input->dtype == CLRS_F32 || input->dtype == CLRS_F64) && g->C > 0 && g->N > 0;
+    /* else atomics only for f32 (a 32-bit compare-exchange); everything else gathers */
+    atomic_input = ginput && !planes && !g->deterministic && input->dtype == CLRS_F32;
+    st = clrs__cl_call_begin(&c, ctx, "grid_sample_backward", "grid_sample.cl", input->dtype, NULL);
     if (st != CLRS_OK || (st = clrs__cl_call_view(&c, 0, gout, 0)) != CLRS_OK ||
         (st = clrs__cl_call_view(&c, 1, input, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 2, grid, 0)) != CLRS_OK ||
         (st = clrs__cl_call_view(&c, 3, ginput, 1)) != CLRS_OK || (st = clrs__cl_call_view(&c, 4, ggrid, 1)) != CLRS_OK)
         return clrs__cl_call_end(&c, st);
-    if (atomic_input) st = zero_view(&c, ginput, 3);
+    if (atomic_input || planes) st = zero_view(&c, ginput, 3);
     if (st == CLRS_OK && (ggrid || atomic_input)) {
         int64_t zero5[5] = {0, 0, 0, 0, 0};
         size_t global[2] = {(size_t)g->P, (size_t)g->N}, local[2];
-        clrs_tune_params tp;
-        grid_params(ctx, "grid_sample_backward", g, &tp);
         if ((st = clrs__cl_kernel(&c, "clrs_grid_sample_backward", &a)) == CLRS_OK) {
             clrs__grid_strides(gout, s);
             clrs__arg_tensor(&a, &c.bufs[0], s);
@@ -165,7 +195,8 @@ clrs_status clrs__cl_grid_sample_backward(clrs_context *ctx, const clrs__grid_ge
             st = clrs__cl_run(&c, &a, 2, global, clrs__cl_local_for(ctx, tp.wg, 2, global, local));
         }
     }
-    if (st == CLRS_OK && ginput && !atomic_input) st = gather_input(&c, g, gout, grid, ginput, 0, 3);
+    if (st == CLRS_OK && planes) st = scatter_planes(&c, g, gout, grid, ginput, tp.vec);
+    else if (st == CLRS_OK && ginput && !atomic_input) st = gather_input(&c, g, gout, grid, ginput, 0, 3);
     return clrs__cl_call_end(&c, st);
 }
 

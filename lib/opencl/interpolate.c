@@ -1,7 +1,8 @@
 /* opencl/interpolate.c — the OpenCL backend of interpolate: stages the tensors, uploads the
- * plan's tables and runs either the one-pass gather (clrs_interpolate_gather) or the two
- * passes (clrs_interpolate_rows into a scratch buffer, then clrs_interpolate_cols), whichever
- * reads fewer elements. */
+ * plan's tables and runs the one-pass gather (clrs_interpolate_gather), the two passes
+ * (clrs_interpolate_rows into a scratch buffer, then clrs_interpolate_cols), whichever reads
+ * fewer elements, or the band kernel (clrs_interpolate_band, with its row and band tables)
+ * when the tuning says so (passes 3: the CPU default for bilinear / bicubic 2-D). */
 #include "opencl/opencl.h"
 
 #include <stdio.h>
@@ -77,6 +78,162 @@ const size_t *clrs__cl_tuned_local(clrs_context *ctx, const char *kernel, const 
     return clrs__cl_local_for(ctx, tp.wg, dims, global, local);
 }
 
+/* ---- band (passes = 3): clrs_interpolate_band --------------------------------------------
+ * For CPU devices: a work-group computes `vec` destination rows through local memory (see the
+ * kernel). The host lays out the axis-2 taps per row element, tap-major, and finds each band's
+ * source rows. Applies to plans with one tap along axis 0 (1-D and 2-D) whose row offsets fit
+ * 32 bits and whose band fits the local memory with a row segment of at least 16. */
+typedef struct {
+    int64_t CB, L, SEG, nseg, nbands, Cp, dj;
+    int R, LW, span_max, acc_rows; /* acc_rows: LW when the kernel sums axis 1 in local rows */
+    size_t local_bytes;
+    int32_t *band;                 /* first source row and count, per band */
+} band_geom;
+
+/* The local memory a band may use: the device's, at most 256 KB (a CPU core's L2 share). */
+#define BAND_LOCAL_MAX ((size_t)256 << 10)
+
+static int band_plan(const clrs_context *ctx, const clrs__interp_plan *plan, const clrs__view *src,
+                     const clrs__view *dst, const clrs_tune_params *tp, band_geom *bg)
+{
+    const int32_t *tab = plan->tab;
+    const size_t acc = plan->dbl ? 8 : 4;
+    size_t budget = ctx->info.local_mem_bytes < BAND_LOCAL_MAX ? (size_t)ctx->info.local_mem_bytes : BAND_LOCAL_MAX;
+    int64_t ds[5], ss[5], b, y, reach;
+    const int64_t C = dst->shape[1], O1 = plan->dst[1], O2 = plan->dst[2];
+    memset(bg, 0, sizeof *bg);
+    if (plan->fixed[0] != 1 || O1 <= 0 || O2 <= 0 || dst->shape[0] * C <= 0) return 0;
+    clrs__axis_strides(dst, ds);
+    clrs__axis_strides(src, ss);
+    bg->CB = C > 1 && ds[1] == 1 && ds[4] == C ? C : 1; /* channels-last: (o2, c) along the row */
+    bg->Cp = C / bg->CB;
+    bg->dj = bg->CB > 1 ? 1 : ds[4];
+    bg->L = O2 * bg->CB;
+    reach = (clrs__view_axis(src, 2) - 1) * (ss[4] < 0 ? -ss[4] : ss[4]) +
+            (bg->CB - 1) * (ss[1] < 0 ? -ss[1] : ss[1]);
+    if (reach >= INT32_MAX || bg->L > INT32_MAX / (plan->fixed[2] ? plan->fixed[2] : tab[10] ? tab[10] : 1)) return 0;
+    bg->R = tp->vec;
+    bg->LW = tp->wg > 0 ? (tp->wg < bg->R ? tp->wg : bg->R) : 1;
+    if (ctx->info.max_work_group_size && (size_t)bg->LW > ctx->info.max_work_group_size)
+        bg->LW = (int)ctx->info.max_work_group_size;
+    bg->acc_rows = plan->fixed[1] == 2 || plan->fixed[1] == 4 ? 0 : bg->LW;
+    bg->nbands = (O1 + bg->R - 1) / bg->R;
+    if (!(bg->band = malloc(sizeof *bg->band * 2 * (size_t)bg->nbands))) return -1;
+    for (b = 0; b < bg->nbands; b++) {
+        int32_t lo = INT32_MAX, hi = -1;
+        for (y = b * bg->R; y < O1 && y < (b + 1) * bg->R; y++) {
+            const int32_t n = tab[tab[4] + y], *ix = tab + tab[5] + y * tab[6];
+            int t;
+            for (t = 0; t < n; t++) {
+                if (ix[t] < lo) lo = ix[t];
+                if (ix[t] > hi) hi = ix[t];
+            }
+        }
+        bg->band[2 * b] = hi < 0 ? 0 : lo;
+        bg->band[2 * b + 1] = hi < 0 ? 0 : hi - lo + 1;
+        if (bg->band[2 * b + 1] > bg->span_max) bg->span_max = bg->band[2 * b + 1];
+    }
+    /* the whole row when it fits, else the longest segment of a multiple of 16 that does */
+    bg->SEG = bg->L;
+    if ((size_t)(bg->span_max + bg->acc_rows) * (size_t)bg->L * acc > budget) {
+        bg->SEG = (int64_t)(budget / ((size_t)(bg->span_max + bg->acc_rows) * acc)) / 16 * 16;
+        if (bg->SEG < 16) {
+            free(bg->band);
+            bg->band = NULL;
+            return 0;
+        }
+    }
+    bg->nseg = (bg->L + bg->SEG - 1) / bg->SEG;
+    bg->local_bytes = (size_t)(bg->span_max + bg->acc_rows) * (size_t)bg->SEG * acc;
+    if (!bg->local_bytes) bg->local_bytes = acc;
+    return 1;
+}
+
+/* The axis-2 taps per row element j = o2 * CB + c, tap-major: offsets from the row's base,
+ * weights, counts. */
+static clrs_status band_run(clrs__cl_call *c, const clrs__interp_plan *plan, const clrs__view *src,
+                            const clrs__view *dst, const band_geom *bg, cl_mem tab, cl_mem wt)
+{
+    clrs_context *ctx = c->ctx;
+    const int32_t *t = plan->tab;
+    const int k2 = t[10];
+    const size_t acc = plan->dbl ? 8 : 4, n = (size_t)k2 * (size_t)bg->L;
+    const int64_t planes = dst->shape[0] * dst->shape[1] / bg->CB;
+    int64_t ss[5], ds[5], j;
+    int32_t *roff = malloc(sizeof *roff * (n ? n : 1)), *rcnt = malloc(sizeof *rcnt * (size_t)bg->L);
+    unsigned char *rw = malloc(acc * (n ? n : 1));
+    cl_mem mband = NULL, mroff = NULL, mrw = NULL, mrcnt = NULL;
+    cl_int err = CL_SUCCESS;
+    clrs__args a;
+    clrs_status st;
+    clrs__axis_strides(src, ss);
+    if (!roff || !rw || !rcnt) {
+        st = clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the band tables");
+        goto done;
+    }
+    for (j = 0; j < bg->L; j++) {
+        const int64_t o2 = j / bg->CB, ch = j % bg->CB;
+        const int32_t cnt = t[t[8] + o2], *ix = t + t[9] + o2 * k2;
+        int u;
+        rcnt[j] = cnt;
+        for (u = 0; u < k2; u++) {
+            const size_t e = (size_t)u * (size_t)bg->L + (size_t)j, w = (size_t)t[11] + (size_t)(o2 * k2 + u);
+            roff[e] = u < cnt ? (int32_t)(ix[u] * ss[4] + ch * ss[1]) : 0;
+            if (plan->dbl) ((double *)(void *)rw)[e] = u < cnt ? ((const double *)plan->wt)[w] : 0.0;
+            else ((float *)(void *)rw)[e] = u < cnt ? ((const float *)plan->wt)[w] : 0.0f;
+        }
+    }
+    mband = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, sizeof(int32_t) * 2 * (size_t)bg->nbands,
+                           bg->band, &err);
+    if (mband)
+        mroff = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, sizeof(int32_t) * (n ? n : 1), roff, &err);
+    if (mroff) mrw = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, acc * (n ? n : 1), rw, &err);
+    if (mrw)
+        mrcnt = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, sizeof(int32_t) * (size_t)bg->L, rcnt,
+                               &err);
+    if (!mrcnt) {
+        st = clrs__cl_fail(err, "interpolate", "clCreateBuffer(band tables)");
+        goto done;
+    }
+    if ((st = clrs__cl_kernel(c, "clrs_interpolate_band", &a)) == CLRS_OK) {
+        const size_t global[3] = {(size_t)bg->LW * (size_t)bg->nseg, (size_t)bg->nbands, (size_t)(planes * plan->dst[0])};
+        const size_t local[3] = {(size_t)bg->LW, 1, 1};
+        clrs__axis_strides(dst, ds);
+        clrs__arg_mem(&a, c->bufs[0].mem);
+        clrs__arg_long(&a, (int64_t)c->bufs[0].elem_offset);
+        clrs__arg_long(&a, ss[0]), clrs__arg_long(&a, ss[1]), clrs__arg_long(&a, ss[2]), clrs__arg_long(&a, ss[3]);
+        clrs__arg_mem(&a, c->bufs[1].mem);
+        clrs__arg_long(&a, (int64_t)c->bufs[1].elem_offset);
+        clrs__arg_long(&a, ds[0]), clrs__arg_long(&a, ds[1]), clrs__arg_long(&a, ds[2]), clrs__arg_long(&a, ds[3]);
+        clrs__arg_long(&a, bg->dj);
+        clrs__arg_long(&a, bg->Cp);
+        clrs__arg_long(&a, plan->dst[0]);
+        clrs__arg_long(&a, plan->dst[1]);
+        clrs__arg_long(&a, bg->L);
+        clrs__arg_long(&a, bg->SEG);
+        clrs__arg_int(&a, bg->R);
+        clrs__arg_int(&a, bg->span_max);
+        clrs__arg_mem(&a, tab);
+        clrs__arg_mem(&a, wt);
+        clrs__arg_mem(&a, mband);
+        clrs__arg_mem(&a, mroff);
+        clrs__arg_mem(&a, mrw);
+        clrs__arg_mem(&a, mrcnt);
+        clrs__arg(&a, bg->local_bytes, NULL);
+        st = clrs__cl_run(c, &a, 3, global, local);
+    }
+done:
+    /* the queue keeps the buffers alive until the kernel has finished */
+    if (mband) clReleaseMemObject(mband);
+    if (mroff) clReleaseMemObject(mroff);
+    if (mrw) clReleaseMemObject(mrw);
+    if (mrcnt) clReleaseMemObject(mrcnt);
+    free(roff);
+    free(rw);
+    free(rcnt);
+    return st;
+}
+
 clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *plan,
                                    const clrs__view *src, const clrs__view *dst)
 {
@@ -94,11 +251,17 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
     size_t local[3];
     cl_int err;
     char options[160];
+    band_geom bg = {0};
+    int use_band = 0;
     clrs_status st;
 
     shape_class(plan, src, klass, sizeof klass);
     clrs__tune_get(ctx, "interpolate", klass, &tp);
-    two = planes > 0 && use_two_passes(plan, src, tp.passes) &&
+    if (tp.passes == 3 && planes > 0) {
+        if ((use_band = band_plan(ctx, plan, src, dst, &tp, &bg)) < 0)
+            return clrs__fail(CLRS_ERR_MEMORY, "interpolate: out of memory for the band tables");
+    }
+    two = !use_band && planes > 0 && use_two_passes(plan, src, tp.passes) &&
           tmp_elems * (double)acc_size <= (double)ctx->info.max_alloc_bytes;
 
     /* constant tap counts where the plan has them: the loops unroll (a few variants at most:
@@ -110,11 +273,15 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
         strcat(options, " -DCLRS_IDX32");
     if (two && tp.vec != 4) /* 4: the kernel file's default, one program less to build */
         snprintf(options + strlen(options), sizeof options - strlen(options), " -DCLRS_VEC=%d", tp.vec);
-    if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate.cl", dst->dtype, options)) != CLRS_OK)
+    if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate.cl", dst->dtype, options)) != CLRS_OK) {
+        free(bg.band);
         return st;
+    }
     if (planes == 0) return CLRS_OK;
-    if ((st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK)
+    if ((st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK) {
+        free(bg.band);
         return clrs__cl_call_end(&c, st);
+    }
     tab = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, plan->tab_len * sizeof(int32_t),
                          plan->tab, &err);
     if (tab)
@@ -125,6 +292,8 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
                              NULL, &err);
     if (!wt || (two && !tmp)) {
         st = clrs__cl_fail(err, "interpolate", "clCreateBuffer(tables)");
+    } else if (use_band) {
+        st = band_run(&c, plan, src, dst, &bg, tab, wt);
     } else if (two) {
         if ((st = clrs__cl_kernel(&c, "clrs_interpolate_rows", &a)) == CLRS_OK) {
             size_t global[3] = {(size_t)(plan->dst[2] + tp.vec - 1) / (size_t)tp.vec, (size_t)S1, (size_t)(planes * S0)};
@@ -172,6 +341,7 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
     if (tab) clReleaseMemObject(tab);
     if (wt) clReleaseMemObject(wt);
     if (tmp) clReleaseMemObject(tmp);
+    free(bg.band);
     return clrs__cl_call_end(&c, st);
 }
 
