@@ -63,6 +63,11 @@ static clrs_status check_index_range(clrs_context *ctx, const char *op, const cl
         const int64_t *kp = (const int64_t *)h.host + (p / idx->shape[1]) * s[0] + (p % idx->shape[1]) * s[1];
         int64_t i;
         if (bad < p * nin) continue; /* a smaller plane already failed (this thread's view) */
+        if (packed && s[4] == 1) { /* contiguous planes: branch-free blocks */
+            i = clrs__host_index_scan(kp, nin, plane);
+            if (i < nin && p * nin + i < bad) bad = p * nin + i;
+            continue;
+        }
         for (i = 0; i < nin; i++) {
             const int64_t k = kp[packed ? i * s[4] : clrs_plane_offset(i, g->in[1], g->in[2], s[2], s[3], s[4])];
             if (k < 0 || k >= plane) {

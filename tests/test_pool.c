@@ -228,6 +228,55 @@ START_TEST(unpool_duplicates_and_bad_indices)
 }
 END_TEST
 
+/* Planes larger than the index check's block (1024) and not a multiple of the gather's
+ * unroll (4): the backward equals the plain gather; a bad index past the first block is found
+ * and named (the first one in element order, -1, 2^63-1 and -2^63 among them), nothing is
+ * written. */
+START_TEST(unpool_large_planes)
+{
+    th_backend *be;
+    clrs_unpool_params p = CLRS_UNPOOL_PARAMS_INIT;
+    const int64_t is[4] = {1, 3, 45, 47}, os[4] = {1, 3, 90, 94}, nin = 45 * 47, nout = 90 * 94;
+    uint64_t rng = th_seed("pool unpool_large_planes");
+    th_tensor tg, ti, tgx, canary;
+    int64_t i, *k;
+    char want[96];
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    p.kernel[0] = p.kernel[1] = 2;
+    make(&tg, CLRS_F32, 4, os, NULL), make(&ti, CLRS_I64, 4, is, NULL);
+    make(&tgx, CLRS_F32, 4, is, NULL), make(&canary, CLRS_F32, 4, is, NULL);
+    k = (int64_t *)ti.base;
+    for (i = 0; i < 3 * nout; i++) th_set(&tg.t, i, th_uniform(&rng));
+    for (i = 0; i < 3 * nin; i++) {
+        const int64_t r = (i % nin) / 47, c = (i % nin) % 47, w = (int64_t)(th_rand(&rng) % 4);
+        k[i] = (2 * r + w / 2) * 94 + 2 * c + w % 2;
+    }
+    ck_assert_msg(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t) == CLRS_OK, "%s", clrs_error_message());
+    for (i = 0; i < 3 * nin; i++)
+        ck_assert_msg(th_get(&tgx.t, i) == th_get(&tg.t, (i / nin) * nout + k[i]), "element %lld", (long long)i);
+    memset(tgx.base, 0xA5, tgx.bytes);
+    memcpy(canary.base, tgx.base, tgx.bytes);
+    k[2 * nin + 3] = INT64_MIN, k[nin + 2000] = -1, k[nin + 1500] = nout, k[nin + 1700] = INT64_MAX;
+    ck_assert_int_eq(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t), CLRS_ERR_ARGUMENT);
+    snprintf(want, sizeof want, "indices element %lld is %lld,", (long long)(nin + 1500), (long long)nout);
+    ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+    ck_assert_msg(!memcmp(tgx.base, canary.base, tgx.bytes), "a refused backward wrote to grad_input");
+    k[nin + 1500] = 0;
+    ck_assert_int_eq(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t), CLRS_ERR_ARGUMENT);
+    snprintf(want, sizeof want, "indices element %lld is %lld,", (long long)(nin + 1700), (long long)INT64_MAX);
+    ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+    k[nin + 1700] = k[nin + 2000] = 0;
+    ck_assert_int_eq(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t), CLRS_ERR_ARGUMENT);
+    snprintf(want, sizeof want, "indices element %lld is %lld,", (long long)(2 * nin + 3), (long long)INT64_MIN);
+    ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+    ck_assert_msg(!memcmp(tgx.base, canary.base, tgx.bytes), "a refused backward wrote to grad_input");
+    printf("max_unpool_backward [%s]: %lld-element planes equal the plain gather; the first of four bad indices "
+           "past the first block named, nothing written\n", be->name, (long long)nin);
+    th_tensor_free(&tg), th_tensor_free(&ti), th_tensor_free(&tgx), th_tensor_free(&canary);
+}
+END_TEST
+
 /* A 4-D tensor of logical shape s in one of three layouts: 0 contiguous, 1 channels-last,
  * 2 rows padded by 3 elements (spatial axes not packed: the general path). */
 static void make_layout(th_tensor *t, clrs_dtype dt, const int64_t *s, int layout)
@@ -413,6 +462,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, adjoint_unpool, 0, n);
     tcase_add_loop_test(tc, unpool_duplicates_and_bad_indices, 0, n);
     tcase_add_loop_test(tc, unpool_layouts, 0, n);
+    tcase_add_loop_test(tc, unpool_large_planes, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, argument_rules, 0, n);
 }
