@@ -159,9 +159,12 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
 typedef struct {
     int wg;     /* work-items per work-group, shared out over the NDRange dimensions, dimension 0
                    first (0: the OpenCL runtime chooses); 0..4096 */
-    int vec;    /* interpolate's two-pass kernels: destinations per work-item along a row, 1, 2,
+    int vec;    /* interpolate's two-pass kernels: destinations per work-item along a row;
+                   max_unpool_backward: inputs per work-item (1: one each, the GPU shape); 1, 2,
                    4, 8 or 16 (other kernels ignore it) */
-    int passes; /* interpolate: 0 chooses by the elements read, 1 one pass, 2 two passes */
+    int passes; /* interpolate: 0 chooses by the elements read, 1 one pass, 2 two passes;
+                   max_unpool: 1 one work-item per plane (the CPU shape), 2 a winner map in
+                   three launches, 0 by device type */
 } clrs_tune_params;
 
 typedef enum {

@@ -303,10 +303,23 @@ START_TEST(unpool_layouts)
     clrs_unpool_params p = CLRS_UNPOOL_PARAMS_INIT;
     const int64_t is[4] = {2, 3, 3, 4}, os[4] = {2, 3, 6, 8}, nin = 12, nout = 48, planes = 6;
     uint64_t rng = th_seed("pool unpool_layouts");
-    int lx, lo;
+    int lx, lo, shape, shapes = 1;
     TH_SKIP_MISSING_BACKEND();
     be = &backends[_i];
     p.kernel[0] = p.kernel[1] = 2;
+    /* on OpenCL, each kernel shape in turn (lib/tune.c): the defaults, the GPU shapes (winner
+       map, one input per work-item), the CPU shapes with odd sizes (a plane per work-item,
+       runs of 2, groups of 3) */
+    for (shape = 0; shape < shapes; shape++) {
+    if (shape == 0) {
+        clrs_tune_params tp = {0, 1, 2};
+        if (clrs_tune_set(be->ctx, "max_unpool", "all", &tp) == CLRS_OK) shapes = 3;
+        clrs_tune_set(be->ctx, "max_unpool", "all", NULL);
+    } else {
+        const clrs_tune_params tp = shape == 1 ? (clrs_tune_params){256, 1, 2} : (clrs_tune_params){3, 2, 1};
+        ck_assert(clrs_tune_set(be->ctx, "max_unpool", "all", &tp) == CLRS_OK);
+        ck_assert(clrs_tune_set(be->ctx, "max_unpool_backward", "all", &tp) == CLRS_OK);
+    }
     for (lx = 0; lx < 3; lx++)
         for (lo = 0; lo < 3; lo++) {
             th_tensor tx, ti, ty, tg, tgx;
@@ -342,8 +355,12 @@ START_TEST(unpool_layouts)
             }
             th_tensor_free(&tx), th_tensor_free(&ti), th_tensor_free(&ty), th_tensor_free(&tg), th_tensor_free(&tgx);
         }
+    }
+    clrs_tune_set(be->ctx, "max_unpool", "all", NULL);
+    clrs_tune_set(be->ctx, "max_unpool_backward", "all", NULL);
     printf("max_unpool [%s]: contiguous, channels-last and padded-row layouts (mixed) equal the plain loop, "
-           "forward and backward; the first bad index is the one named\n", be->name);
+           "forward and backward, %d kernel shape%s; the first bad index is the one named\n", be->name, shapes,
+           shapes > 1 ? "s" : "");
 }
 END_TEST
 

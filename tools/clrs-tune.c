@@ -140,6 +140,10 @@ static void params_str(const clrs_tune_params *p, const char *kernel, char *s, s
 {
     if (!strcmp(kernel, "interpolate"))
         snprintf(s, cap, "wg=%d vec=%d passes=%d", p->wg, p->vec, p->passes);
+    else if (!strcmp(kernel, "max_unpool"))
+        snprintf(s, cap, "wg=%d passes=%d", p->wg, p->passes);
+    else if (!strcmp(kernel, "max_unpool_backward"))
+        snprintf(s, cap, "wg=%d vec=%d", p->wg, p->vec);
     else
         snprintf(s, cap, "wg=%d", p->wg);
 }
@@ -178,6 +182,20 @@ static int candidates(const char *kernel, int quick, const clrs_tune_params *bef
                     clrs_tune_params x = {wg_full[a], p == 2 ? vec_full[b] : before->vec, p};
                     if (n < cap) c[n++] = x;
                 }
+        } else if (!strcmp(kernel, "max_unpool")) { /* one pass per plane, or the winner map */
+            for (p = 1; p <= 2; p++) {
+                clrs_tune_params x = *before;
+                x.wg = wg_full[a];
+                x.passes = p;
+                if (n < cap) c[n++] = x;
+            }
+        } else if (!strcmp(kernel, "max_unpool_backward")) { /* inputs per work-item */
+            for (b = 0; b < (int)(sizeof vec_full / sizeof vec_full[0]); b++) {
+                clrs_tune_params x = *before;
+                x.wg = wg_full[a];
+                x.vec = vec_full[b];
+                if (n < cap) c[n++] = x;
+            }
         } else {
             clrs_tune_params x = *before;
             x.wg = wg_full[a];

@@ -115,17 +115,6 @@ int64_t clrs__host_index_scan(const int64_t *k, int64_t n, int64_t plane)
     return n;
 }
 
-/* 1 when a view's spatial axes (sizes n[0..2], strides s[2..4]) are packed, so that the
- * element at flat spatial index i sits at i * s[4]: true of NCHW (s[4] = 1) and of
- * channels-last (s[4] = C). Strides of size-1 axes are never used, so they do not count. */
-static int spatial_packed(const int64_t *s, const int64_t *n)
-{
-    int64_t e = s[4] * n[2];
-    if (n[1] > 1 && s[3] != e) return 0;
-    e *= n[1];
-    return n[0] <= 1 || s[2] == e;
-}
-
 /* Plane by plane: zero the output plane, then write the inputs in plane order (the last
  * duplicate wins, as in PyTorch's serial CPU loop). Indices were checked by the caller.
  * When every view's plane is packed (NCHW, channels-last), a plane is a memset (or a strided
@@ -142,7 +131,7 @@ clrs_status clrs__host_max_unpool(const clrs__pool_geom *pg, const clrs__view *i
     clrs__axis_strides(in, is);
     clrs__axis_strides(idx, xs);
     clrs__axis_strides(out, os);
-    packed = spatial_packed(is, pg->in) && spatial_packed(xs, pg->in) && spatial_packed(os, pg->out);
+    packed = clrs__pool_spatial_packed(is, pg->in) && clrs__pool_spatial_packed(xs, pg->in) && clrs__pool_spatial_packed(os, pg->out);
 #define UNPOOL(S)                                                                              \
     do {                                                                                       \
         const CLRS_H_ST_##S *x = (const CLRS_H_ST_##S *)in->host;                              \
@@ -194,7 +183,7 @@ clrs_status clrs__host_max_unpool_backward(const clrs__pool_geom *pg, const clrs
     clrs__axis_strides(gout, gs);
     clrs__axis_strides(idx, xs);
     clrs__axis_strides(gin, is);
-    packed = spatial_packed(gs, pg->out) && spatial_packed(xs, pg->in) && spatial_packed(is, pg->in);
+    packed = clrs__pool_spatial_packed(gs, pg->out) && clrs__pool_spatial_packed(xs, pg->in) && clrs__pool_spatial_packed(is, pg->in);
 #define UNPOOL_BWD(S)                                                                          \
     do {                                                                                       \
         const CLRS_H_ST_##S *go = (const CLRS_H_ST_##S *)gout->host;                           \

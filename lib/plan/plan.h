@@ -124,6 +124,9 @@ typedef struct {
 /* max_pool: PyTorch's rules and the pooled shape; in_shape / out_shape have ndim entries. */
 clrs_status clrs__pool_resolve(const char *op, const clrs_pool_params *params, int ndim,
                                const int64_t *in_shape, int64_t *out_shape, clrs__pool_geom *g);
+/* 1 when a view's spatial axes (sizes n[0..2], strides s[2..4]) are packed: the element at
+ * flat spatial index i sits at i * s[4] (NCHW, channels-last). Used by both backends. */
+int clrs__pool_spatial_packed(const int64_t *s, const int64_t *n);
 /* max_unpool: the rules and the unpooled shape (in = the pooled input). */
 clrs_status clrs__unpool_resolve(const char *op, const clrs_unpool_params *params, int ndim,
                                  const int64_t *in_shape, int64_t *out_shape, clrs__pool_geom *g);
