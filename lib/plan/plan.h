@@ -37,6 +37,11 @@ typedef struct {
 /* dbl: weights in double (f64 tensors) rather than float. */
 clrs_status clrs__interp_plan_build(const clrs__interp_geom *geom, int dbl, int backward,
                                     clrs__interp_plan *plan);
+/* Special forms of a plan (both backends): 1 when every destination of axis a picks one
+ * source element with weight 1; k when destination o of axis a reads source elements
+ * o * k .. o * k + k - 1 all with one weight (area at an integer factor), else 0. */
+int clrs__interp_axis_is_unit(const clrs__interp_plan *plan, int a);
+int64_t clrs__interp_block_taps(const clrs__interp_plan *plan, int a);
 void clrs__interp_plan_free(clrs__interp_plan *plan);
 
 /* uint8 bilinear / bicubic / lanczos (2-D), PyTorch's integer arithmetic: up to two passes, W
