@@ -89,16 +89,27 @@ __kernel void clrs_interpolate_block(__global const ST *src, long src_off, long 
 #define BOXV 8
 #define BOX_ROW(r) (CLRS_VCAT(vload, 16)(0, (r)).even + CLRS_VCAT(vload, 16)(0, (r)).odd)
 #else
-#define BOXV 4
-#define BOX_ROW(r) ((((x4 = vload16(0, (r))).s048c + x4.s159d) + x4.s26ae) + x4.s37bf)
+#define BOXV 8
+#define BOX_ROW(r)                                                                               \
+    (x4 = vload16(0, (r)), y4 = vload16(1, (r)),                                              \
+     (((CLRS_VCAT(ST, 8))(x4.s048c, y4.s048c) + (CLRS_VCAT(ST, 8))(x4.s159d, y4.s159d)) +     \
+      (CLRS_VCAT(ST, 8))(x4.s26ae, y4.s26ae)) + (CLRS_VCAT(ST, 8))(x4.s37bf, y4.s37bf))
 #endif
-    for (; o2 + BOXV <= end; o2 += BOXV) {
+    /* up to 8 vectors at a time, the k1 source rows one after the other: each row is read
+       front to back (on dense planes the box's rows follow one another in memory, so the
+       work-item streams through one run of memory) */
+    while (o2 + BOXV <= end) {
+        const int nv = (int)((end - o2) / BOXV < 8 ? (end - o2) / BOXV : 8);
         __global const ST *r0 = src + sb + o2 * CLRS_BOX_K2;
-        CLRS_VCAT(ST, 16) x4;
-        CLRS_VCAT(ST, BOXV) acc = BOX_ROW(r0);
-        (void)x4;
-        for (t = 1; t < K1; t++) acc += BOX_ROW(r0 + t * s1);
-        CLRS_VCAT(vstore, BOXV)((acc * w2) * w1, 0, dst + db + o2);
+        CLRS_VCAT(ST, 16) x4, y4;
+        CLRS_VCAT(ST, BOXV) acc[8];
+        int q;
+        (void)x4, (void)y4;
+        for (q = 0; q < nv; q++) acc[q] = BOX_ROW(r0 + q * BOXV * CLRS_BOX_K2);
+        for (t = 1; t < K1; t++)
+            for (q = 0; q < nv; q++) acc[q] += BOX_ROW(r0 + t * s1 + q * BOXV * CLRS_BOX_K2);
+        for (q = 0; q < nv; q++) CLRS_VCAT(vstore, BOXV)((acc[q] * w2) * w1, 0, dst + db + o2 + q * BOXV);
+        o2 += nv * BOXV;
     }
 #undef BOX_ROW
 #undef BOXV

@@ -134,7 +134,7 @@ static int interp_box(clrs_context *ctx, const clrs__interp_plan *plan, const cl
         snprintf(options, sizeof options, "-DCLRS_BOX_K1=%d -DCLRS_BOX_K2=%d -DCLRS_UNIT_ROWS=%d -DCLRS_PICK_DUP2=%d",
                  form == 2 && (k1 == 2 || k1 == 4 || k1 == 8) ? (int)k1 : 0,
                  form == 2 && (k2 == 2 || k2 == 4 || k2 == 8) ? (int)k2 : 0,
-                 (ss[4] == 1 || plan->dst[2] == 1) && (ds[4] == 1 || plan->dst[2] == 1), dup2);
+                 (ss[4] == 1 || clrs__view_axis(src, 2) == 1) && (ds[4] == 1 || plan->dst[2] == 1), dup2);
     }
     if ((*st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate_box.cl", dst->dtype, options)) != CLRS_OK)
         return 1;
