@@ -84,9 +84,9 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
             p->wg = 4096;
             p->vec = 16;
             p->passes = 1;
-        } else if (!strcmp(kernel, "interpolate_block")) { /* rows of 64 */
+        } else if (!strcmp(kernel, "interpolate_block")) { /* rows of 256 */
             p->wg = 256;
-            p->vec = 4;
+            p->vec = 16;
             p->passes = 1;
         } else if (!strcmp(kernel, "max_unpool")) { /* one plane per work-item and group */
             p->wg = 1;
