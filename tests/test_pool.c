@@ -311,50 +311,50 @@ START_TEST(unpool_layouts)
        map, one input per work-item), the CPU shapes with odd sizes (a plane per work-item,
        runs of 2, groups of 3) */
     for (shape = 0; shape < shapes; shape++) {
-    if (shape == 0) {
-        clrs_tune_params tp = {0, 1, 2};
-        if (clrs_tune_set(be->ctx, "max_unpool", "all", &tp) == CLRS_OK) shapes = 3;
-        clrs_tune_set(be->ctx, "max_unpool", "all", NULL);
-    } else {
-        const clrs_tune_params tp = shape == 1 ? (clrs_tune_params){256, 1, 2} : (clrs_tune_params){3, 2, 1};
-        ck_assert(clrs_tune_set(be->ctx, "max_unpool", "all", &tp) == CLRS_OK);
-        ck_assert(clrs_tune_set(be->ctx, "max_unpool_backward", "all", &tp) == CLRS_OK);
-    }
-    for (lx = 0; lx < 3; lx++)
-        for (lo = 0; lo < 3; lo++) {
-            th_tensor tx, ti, ty, tg, tgx;
-            double ref[2 * 3 * 6 * 8], refg[2 * 3 * 3 * 4];
-            int64_t q, i;
-            make_layout(&tx, CLRS_F32, is, lx), make_layout(&ti, CLRS_I64, is, (lx + lo) % 3);
-            make_layout(&ty, CLRS_F32, os, lo), make_layout(&tg, CLRS_F32, os, (lo + 1) % 3);
-            make_layout(&tgx, CLRS_F32, is, (lx + 2) % 3);
-            for (i = 0; i < planes * nin; i++) {
-                th_set(&tx.t, i, (double)(i + 1));
-                th_set(&ti.t, i, (double)(th_rand(&rng) % 16)); /* duplicates likely */
-            }
-            for (i = 0; i < planes * nout; i++) th_set(&ty.t, i, -7.0), th_set(&tg.t, i, th_uniform(&rng));
-            for (q = 0; q < planes; q++) {
-                for (i = 0; i < nout; i++) ref[q * nout + i] = 0.0;
-                for (i = 0; i < nin; i++) {
-                    const int64_t kk = (int64_t)th_get(&ti.t, q * nin + i);
-                    ref[q * nout + kk] = th_get(&tx.t, q * nin + i);
-                    refg[q * nin + i] = th_get(&tg.t, q * nout + kk);
-                }
-            }
-            ck_assert_msg(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t) == CLRS_OK, "%s", clrs_error_message());
-            ck_assert_msg(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t) == CLRS_OK, "%s",
-                          clrs_error_message());
-            ck_assert_msg(mismatches(&ty, ref) == 0, "layouts %d/%d: max_unpool differs from the loop", lx, lo);
-            ck_assert_msg(mismatches(&tgx, refg) == 0, "layouts %d/%d: max_unpool backward differs", lx, lo);
-            if (lx == lo) {
-                char want[64];
-                th_set(&ti.t, 4 * nin + 5, 48.0), th_set(&ti.t, 5 * nin + 1, -1.0);
-                ck_assert_int_eq(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t), CLRS_ERR_ARGUMENT);
-                snprintf(want, sizeof want, "indices element %d is 48,", (int)(4 * nin + 5));
-                ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
-            }
-            th_tensor_free(&tx), th_tensor_free(&ti), th_tensor_free(&ty), th_tensor_free(&tg), th_tensor_free(&tgx);
+        if (shape == 0) {
+            clrs_tune_params tp = {0, 1, 2};
+            if (clrs_tune_set(be->ctx, "max_unpool", "all", &tp) == CLRS_OK) shapes = 3;
+            clrs_tune_set(be->ctx, "max_unpool", "all", NULL);
+        } else {
+            const clrs_tune_params tp = shape == 1 ? (clrs_tune_params){256, 1, 2} : (clrs_tune_params){3, 2, 1};
+            ck_assert(clrs_tune_set(be->ctx, "max_unpool", "all", &tp) == CLRS_OK);
+            ck_assert(clrs_tune_set(be->ctx, "max_unpool_backward", "all", &tp) == CLRS_OK);
         }
+        for (lx = 0; lx < 3; lx++)
+            for (lo = 0; lo < 3; lo++) {
+                th_tensor tx, ti, ty, tg, tgx;
+                double ref[2 * 3 * 6 * 8], refg[2 * 3 * 3 * 4];
+                int64_t q, i;
+                make_layout(&tx, CLRS_F32, is, lx), make_layout(&ti, CLRS_I64, is, (lx + lo) % 3);
+                make_layout(&ty, CLRS_F32, os, lo), make_layout(&tg, CLRS_F32, os, (lo + 1) % 3);
+                make_layout(&tgx, CLRS_F32, is, (lx + 2) % 3);
+                for (i = 0; i < planes * nin; i++) {
+                    th_set(&tx.t, i, (double)(i + 1));
+                    th_set(&ti.t, i, (double)(th_rand(&rng) % 16)); /* duplicates likely */
+                }
+                for (i = 0; i < planes * nout; i++) th_set(&ty.t, i, -7.0), th_set(&tg.t, i, th_uniform(&rng));
+                for (q = 0; q < planes; q++) {
+                    for (i = 0; i < nout; i++) ref[q * nout + i] = 0.0;
+                    for (i = 0; i < nin; i++) {
+                        const int64_t kk = (int64_t)th_get(&ti.t, q * nin + i);
+                        ref[q * nout + kk] = th_get(&tx.t, q * nin + i);
+                        refg[q * nin + i] = th_get(&tg.t, q * nout + kk);
+                    }
+                }
+                ck_assert_msg(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t) == CLRS_OK, "%s", clrs_error_message());
+                ck_assert_msg(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t) == CLRS_OK, "%s",
+                              clrs_error_message());
+                ck_assert_msg(mismatches(&ty, ref) == 0, "layouts %d/%d: max_unpool differs from the loop", lx, lo);
+                ck_assert_msg(mismatches(&tgx, refg) == 0, "layouts %d/%d: max_unpool backward differs", lx, lo);
+                if (lx == lo) {
+                    char want[64];
+                    th_set(&ti.t, 4 * nin + 5, 48.0), th_set(&ti.t, 5 * nin + 1, -1.0);
+                    ck_assert_int_eq(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t), CLRS_ERR_ARGUMENT);
+                    snprintf(want, sizeof want, "indices element %d is 48,", (int)(4 * nin + 5));
+                    ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+                }
+                th_tensor_free(&tx), th_tensor_free(&ti), th_tensor_free(&ty), th_tensor_free(&tg), th_tensor_free(&tgx);
+            }
     }
     clrs_tune_set(be->ctx, "max_unpool", "all", NULL);
     clrs_tune_set(be->ctx, "max_unpool_backward", "all", NULL);

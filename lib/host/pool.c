@@ -2,7 +2,6 @@
  * (forward) and inputs (the backward gathers), calling the bodies of resample_math.h. */
 #include "host/host.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define DISPATCH(dtype, M)                                                                     \
@@ -91,15 +90,21 @@ clrs_status clrs__host_max_pool_backward(const clrs__pool_geom *pg, const clrs__
         for (i = 0; i < n; i++) any |= (uint64_t)((uint64_t)k[i] >= (uint64_t)plane);         \
         return any != 0;                                                                       \
     }
-INDEX_BLOCK_ANY(index_block_any, __attribute__((optimize("O3"))))
+#if defined(__GNUC__) && !defined(__clang__)
+#define INDEX_VECTORISE __attribute__((optimize("O3"))) /* GCC's -O2 leaves this loop scalar */
+#else
+#define INDEX_VECTORISE
+#endif
+INDEX_BLOCK_ANY(index_block_any, INDEX_VECTORISE)
 #if defined(__x86_64__) && defined(__GNUC__)
-INDEX_BLOCK_ANY(index_block_any_avx2, __attribute__((target("avx2"), optimize("O3"))))
+INDEX_BLOCK_ANY(index_block_any_avx2, INDEX_VECTORISE __attribute__((target("avx2"))))
 static int index_have_avx2(void) { return __builtin_cpu_supports("avx2"); }
 #else
 #define index_block_any_avx2 index_block_any
 static int index_have_avx2(void) { return 0; }
 #endif
 #undef INDEX_BLOCK_ANY
+#undef INDEX_VECTORISE
 
 int64_t clrs__host_index_scan(const int64_t *k, int64_t n, int64_t plane)
 {
