@@ -97,3 +97,56 @@ __kernel void clrs_unpool_backward(__global const ST *go, long go_off, long gs0,
     COPY(gi, gi_off + n * ds0 + c * ds1 + clrs_plane_offset(i, in1, in2, ds2, ds3, ds4), go,
          go_off + n * gs0 + c * gs1 + clrs_plane_offset(k, out1, out2, gs2, gs3, gs4));
 }
+
+/* ---- the CPU shapes (OpenCL CPU devices such as PoCL; lib/tune.c chooses) -------------------
+ * A CPU device runs a work-group as a loop over its work-items, so a work-item that walks a
+ * contiguous run with one multiply per element beats one work-item per element with a chain
+ * of divisions (clrs_plane_offset) and, for the forward, an atomic winner map. packed: every
+ * view's spatial axes are packed (element i of a plane at i * stride 4: NCHW, channels-last),
+ * so a flat plane index needs no splitting. */
+
+/* max_unpool in one pass (global: N * C): each work-item zeroes its plane, then writes the
+ * inputs in plane order — the last duplicate wins, the same element the winner map picks. */
+__kernel void clrs_unpool_plane(__global const ST *x, long x_off, long xs0, long xs1, long xs2,
+                                long xs3, long xs4, __global const long *idx, long i_off,
+                                long is0, long is1, long is2, long is3, long is4, __global ST *y,
+                                long y_off, long ys0, long ys1, long ys2, long ys3, long ys4,
+                                long C, long in1, long in2, long out1, long out2, long nin,
+                                long nout, int packed)
+{
+    const long nc = (long)get_global_id(0), n = nc / C, c = nc % C;
+    const long xb = x_off + n * xs0 + c * xs1, ib = i_off + n * is0 + c * is1, yb = y_off + n * ys0 + c * ys1;
+    long i;
+    if (packed) {
+        for (i = 0; i < nout; i++) STORE(y, yb + i * ys4, (ACC)0);
+        for (i = 0; i < nin; i++) COPY(y, yb + idx[ib + i * is4] * ys4, x, xb + i * xs4);
+    } else {
+        for (i = 0; i < nout; i++) STORE(y, yb + clrs_plane_offset(i, out1, out2, ys2, ys3, ys4), (ACC)0);
+        for (i = 0; i < nin; i++)
+            COPY(y, yb + clrs_plane_offset(idx[ib + clrs_plane_offset(i, in1, in2, is2, is3, is4)], out1, out2, ys2, ys3, ys4),
+                 x, xb + clrs_plane_offset(i, in1, in2, xs2, xs3, xs4));
+    }
+}
+
+/* max_unpool's backward in runs (global: ceil(nin / run), N * C): each work-item gathers
+ * `run` consecutive inputs of its plane, grad_input[i] = grad_output[index[i]]. */
+__kernel void clrs_unpool_backward_run(__global const ST *go, long go_off, long gs0, long gs1,
+                                       long gs2, long gs3, long gs4, __global const long *idx,
+                                       long i_off, long is0, long is1, long is2, long is3,
+                                       long is4, __global ST *gi, long gi_off, long ds0,
+                                       long ds1, long ds2, long ds3, long ds4, long C, long in1,
+                                       long in2, long out1, long out2, long nin, long run,
+                                       int packed)
+{
+    const long r = (long)get_global_id(0), nc = (long)get_global_id(1), n = nc / C, c = nc % C;
+    const long gb = go_off + n * gs0 + c * gs1, ib = i_off + n * is0 + c * is1, db = gi_off + n * ds0 + c * ds1;
+    const long first = r * run, end = first + run < nin ? first + run : nin;
+    long i;
+    if (packed) {
+        for (i = first; i < end; i++) COPY(gi, db + i * ds4, go, gb + idx[ib + i * is4] * gs4);
+    } else {
+        for (i = first; i < end; i++)
+            COPY(gi, db + clrs_plane_offset(i, in1, in2, ds2, ds3, ds4), go,
+                 gb + clrs_plane_offset(idx[ib + clrs_plane_offset(i, in1, in2, is2, is3, is4)], out1, out2, gs2, gs3, gs4));
+    }
+}

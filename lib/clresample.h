@@ -162,12 +162,19 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
 typedef struct {
     int wg;     /* work-items per work-group, shared out over the NDRange dimensions, dimension 0
                    first (0: the OpenCL runtime chooses); 0..4096 */
-    int vec;    /* interpolate's two-pass kernels: destinations per work-item along a row, 1, 2,
-                   4, 8 or 16; its band kernel: destination rows per work-group (other kernels
+    int vec;    /* interpolate's two-pass kernels: destinations per work-item along a row; its
+                   band kernel: destination rows per work-group; interpolate_pick /
+                   interpolate_block: 16 * vec destinations per work-item; max_unpool_backward:
+                   inputs per work-item (1: one each, the GPU shape); grid_sample_backward's
+                   plane scatter: channels per work-item; 1, 2, 4, 8 or 16 (other kernels
                    ignore it) */
     int passes; /* interpolate: 0 chooses by the elements read, 1 one pass, 2 two passes, 3 the
                    band kernel (both passes in one launch through local memory; 1-D and 2-D,
-                   else as 0) */
+                   else as 0); interpolate_pick / interpolate_block (nearest forward; area and
+                   nearest backward at integer factors): 1 these row kernels, 2 interpolate's
+                   kernels; max_unpool: 1 one work-item per plane (the CPU shape), 2 a winner
+                   map in three launches; 0: by device type (the row / plane shapes on a CPU
+                   device); grid_sample: see above */
 } clrs_tune_params;
 
 typedef enum {

@@ -45,12 +45,21 @@ static clrs_status check_index_range(clrs_context *ctx, const char *op, const cl
     int64_t s[5], p, bad = INT64_MAX, badval = 0;
     int packed;
     clrs__view h;
+    void *mapped = NULL;
     clrs_status st;
     if (!idx->numel) return CLRS_OK;
-    if (idx->mem) {
-        if ((st = clrs__stage_to_host(ctx, idx, 1, &h)) != CLRS_OK) return st;
-    } else {
-        h = *idx;
+    h = *idx;
+    if (idx->mem) { /* mapped, not copied: on a CPU device (PoCL) the map is the buffer itself */
+        cl_int err;
+        mapped = clEnqueueMapBuffer(ctx->queue, idx->mem, CL_TRUE, CL_MAP_READ, idx->offset, idx->span, 0, NULL,
+                                    NULL, &err);
+        if (!mapped) {
+            if ((st = clrs__stage_to_host(ctx, idx, 1, &h)) != CLRS_OK) return st;
+        } else {
+            h.host = mapped;
+            h.mem = NULL;
+            h.offset = 0;
+        }
     }
     clrs__axis_strides(&h, s);
     /* planes in parallel, each scanned to its first bad index; the smallest bad plane is
@@ -63,6 +72,11 @@ static clrs_status check_index_range(clrs_context *ctx, const char *op, const cl
         const int64_t *kp = (const int64_t *)h.host + (p / idx->shape[1]) * s[0] + (p % idx->shape[1]) * s[1];
         int64_t i;
         if (bad < p * nin) continue; /* a smaller plane already failed (this thread's view) */
+        if (packed && s[4] == 1) { /* contiguous planes: branch-free blocks */
+            i = clrs__host_index_scan(kp, nin, plane);
+            if (i < nin && p * nin + i < bad) bad = p * nin + i;
+            continue;
+        }
         for (i = 0; i < nin; i++) {
             const int64_t k = kp[packed ? i * s[4] : clrs_plane_offset(i, g->in[1], g->in[2], s[2], s[3], s[4])];
             if (k < 0 || k >= plane) {
@@ -75,7 +89,15 @@ static clrs_status check_index_range(clrs_context *ctx, const char *op, const cl
         const int64_t *kp = (const int64_t *)h.host + (bad / nin / idx->shape[1]) * s[0] + (bad / nin % idx->shape[1]) * s[1];
         badval = kp[clrs_plane_offset(bad % nin, g->in[1], g->in[2], s[2], s[3], s[4])];
     }
-    if (idx->mem) clrs__stage_from_host(ctx, idx, &h, 0);
+    if (mapped) {
+        cl_event done = NULL;
+        if (clEnqueueUnmapMemObject(ctx->queue, idx->mem, mapped, 0, NULL, &done) == CL_SUCCESS && done) {
+            clWaitForEvents(1, &done);
+            clReleaseEvent(done);
+        }
+    } else if (idx->mem) {
+        clrs__stage_from_host(ctx, idx, &h, 0);
+    }
     if (bad < INT64_MAX)
         return clrs__fail(CLRS_ERR_ARGUMENT,
                           "%s: Found an invalid max index: indices element %lld is %lld, outside the output plane of %lld",

@@ -90,14 +90,26 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
             else p->wg = 128; /* 128-point groups (against 32, 512, 1024, 4096) */
         } else if (!strncmp(kernel, "pixel_", 6)) { /* pixel_shuffle, pixel_unshuffle */
             p->wg = 256;
-        } else if (!strcmp(kernel, "max_unpool")) {
+        } else if (!strcmp(kernel, "interpolate_pick")) { /* rows of 256 */
             p->wg = 4096;
-        } else if (!strcmp(kernel, "max_unpool_backward")) {
+            p->vec = 16;
+            p->passes = 1;
+        } else if (!strcmp(kernel, "interpolate_block")) { /* rows of 256 */
             p->wg = 256;
+            p->vec = 16;
+            p->passes = 1;
+        } else if (!strcmp(kernel, "max_unpool")) { /* one plane per work-item and group */
+            p->wg = 1;
+            p->passes = 1;
+        } else if (!strcmp(kernel, "max_unpool_backward")) { /* runs of 16 inputs */
+            p->wg = 64;
+            p->vec = 16;
         }
     } else if (info->type == CLRS_DEVICE_GPU) {
         p->wg = 256;
     }
+    if (info->type != CLRS_DEVICE_CPU && !strcmp(kernel, "max_unpool_backward"))
+        p->vec = 1; /* one input per work-item: neighbouring work-items read neighbouring indices */
     if (info->max_work_group_size && (unsigned)p->wg > info->max_work_group_size) p->wg = (int)info->max_work_group_size;
 }
 

@@ -750,6 +750,73 @@ START_TEST(host_rows_fast_vs_plain)
 }
 END_TEST
 
+/* The OpenCL row kernels (interpolate_box.cl: nearest forward picks; area and nearest
+ * backward at power-of-two block weights) against interpolate's general kernels and the host,
+ * value for value, on random sizes, factors, dtypes and layouts, each with random tuning
+ * (16 * vec destinations per work-item, odd work-groups). Factors that are not of their form
+ * (area 3x, nearest 1.5x) run the general kernels either way and are checked too. */
+START_TEST(opencl_row_kernels)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng = th_seed("opencl_row_kernels");
+    int trial, trials = th_quick() ? 30 : 150, rows = 0;
+    if (_i == 0) return; /* an OpenCL path */
+    for (trial = 0; trial < trials; trial++) {
+        static const int wgs[] = {0, 1, 3, 64, 4096};
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        clrs_dtype dt = (clrs_dtype)(th_rand(&rng) % 4);
+        const int nsd = 1 + (int)(th_rand(&rng) % 3), ndim = nsd + 2, kind = (int)(th_rand(&rng) % 3);
+        const int backward = kind == 1;
+        int64_t in[5] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 3)}, out[5], n, i;
+        clrs_tune_params row = {wgs[th_rand(&rng) % 5], 1 << (int)(th_rand(&rng) % 5), 1}, general = {0, 4, 2};
+        clrs_tune_choice used;
+        th_tensor a, b, c, ref;
+        double *vb, *vc, *vr;
+        int d;
+        p.mode = kind == 2 ? CLRS_AREA : CLRS_NEAREST;
+        if (dt == CLRS_F64 && !clrs_context_device(be->ctx)->fp64) dt = CLRS_F32;
+        for (d = 0; d < nsd; d++) {
+            const int64_t k = 1 + (int64_t)(th_rand(&rng) % 5); /* 1..5: powers of two and not */
+            const int64_t small = 1 + (int64_t)(th_rand(&rng) % 40);
+            if (kind == 2) p.size[d] = small, in[2 + d] = small * k; /* area k x down */
+            else in[2 + d] = small, p.size[d] = th_rand(&rng) % 4 ? small * k : small * 3 / 2 + 1;
+        }
+        ck_assert_int_eq(clrs_interpolate_shape(&p, ndim, in, out), CLRS_OK);
+        random_layout(&a, &rng, dt, ndim, backward ? out : in);
+        random_layout(&b, &rng, dt, ndim, backward ? in : out);
+        random_layout(&c, &rng, dt, ndim, backward ? in : out);
+        th_tensor_alloc(&ref, dt, ndim, backward ? in : out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, th_uniform(&rng) * 50.0);
+        ck_assert(clrs_tune_set(be->ctx, "interpolate_pick", "all", &row) == CLRS_OK);
+        ck_assert(clrs_tune_set(be->ctx, "interpolate_block", "all", &row) == CLRS_OK);
+        ck_assert_msg((backward ? clrs_interpolate_backward(be->ctx, &p, &a.t, &b.t) : clrs_interpolate(be->ctx, &p, &a.t, &b.t)) == CLRS_OK,
+                      "trial %d: %s", trial, clrs_error_message());
+        ck_assert(clrs_context_last_tune(be->ctx, &used) == CLRS_OK);
+        rows += !strncmp(used.kernel, "interpolate_", 12) && used.params.passes == 1;
+        ck_assert(clrs_tune_set(be->ctx, "interpolate_pick", "all", &general) == CLRS_OK);
+        ck_assert(clrs_tune_set(be->ctx, "interpolate_block", "all", &general) == CLRS_OK);
+        ck_assert_int_eq(backward ? clrs_interpolate_backward(be->ctx, &p, &a.t, &c.t) : clrs_interpolate(be->ctx, &p, &a.t, &c.t), CLRS_OK);
+        ck_assert_int_eq(backward ? clrs_interpolate_backward(host, &p, &a.t, &ref.t) : clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        n = th_numel(&ref.t);
+        vb = malloc(sizeof *vb * (size_t)n), vc = malloc(sizeof *vc * (size_t)n), vr = malloc(sizeof *vr * (size_t)n);
+        for (i = 0; i < n; i++) vb[i] = th_get(&b.t, i), vc[i] = th_get(&c.t, i), vr[i] = th_get(&ref.t, i);
+        ck_assert_msg(exact_mismatches(vb, vc, n) == 0, "trial %d (%s %dd %s, dtype %d, wg %d vec %d): row kernels differ from the general ones",
+                      trial, kind == 2 ? "area" : "nearest", nsd, backward ? "backward" : "forward", (int)dt, row.wg, row.vec);
+        ck_assert_msg(th_rel_error(vb, vr, n) <= (dt == CLRS_F64 ? 1e-13 : dt == CLRS_F32 ? 1e-6 : dt == CLRS_F16 ? 1e-3 : 8e-3),
+                      "trial %d: OpenCL vs host rel %g", trial, th_rel_error(vb, vr, n));
+        free(vb), free(vc), free(vr);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&c), th_tensor_free(&ref);
+    }
+    clrs_tune_set(be->ctx, "interpolate_pick", "all", NULL);
+    clrs_tune_set(be->ctx, "interpolate_block", "all", NULL);
+    printf("opencl_row_kernels [%s]: %d random nearest / area cases (%d through the row kernels) equal the general kernels value for value\n",
+           be->name, trials, rows);
+}
+END_TEST
+
 static void add_tests(TCase *tc, int n)
 {
     tcase_add_loop_test(tc, golden_f32_f64, 0, n);
@@ -759,6 +826,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, adjoint_f64, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host_u8, 0, n);
+    tcase_add_loop_test(tc, opencl_row_kernels, 0, n);
     tcase_add_loop_test(tc, host_u8_avx2_vs_sse2, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);

@@ -228,6 +228,55 @@ START_TEST(unpool_duplicates_and_bad_indices)
 }
 END_TEST
 
+/* Planes larger than the index check's block (1024) and not a multiple of the gather's
+ * unroll (4): the backward equals the plain gather; a bad index past the first block is found
+ * and named (the first one in element order, -1, 2^63-1 and -2^63 among them), nothing is
+ * written. */
+START_TEST(unpool_large_planes)
+{
+    th_backend *be;
+    clrs_unpool_params p = CLRS_UNPOOL_PARAMS_INIT;
+    const int64_t is[4] = {1, 3, 45, 47}, os[4] = {1, 3, 90, 94}, nin = 45 * 47, nout = 90 * 94;
+    uint64_t rng = th_seed("pool unpool_large_planes");
+    th_tensor tg, ti, tgx, canary;
+    int64_t i, *k;
+    char want[96];
+    TH_SKIP_MISSING_BACKEND();
+    be = &backends[_i];
+    p.kernel[0] = p.kernel[1] = 2;
+    make(&tg, CLRS_F32, 4, os, NULL), make(&ti, CLRS_I64, 4, is, NULL);
+    make(&tgx, CLRS_F32, 4, is, NULL), make(&canary, CLRS_F32, 4, is, NULL);
+    k = (int64_t *)ti.base;
+    for (i = 0; i < 3 * nout; i++) th_set(&tg.t, i, th_uniform(&rng));
+    for (i = 0; i < 3 * nin; i++) {
+        const int64_t r = (i % nin) / 47, c = (i % nin) % 47, w = (int64_t)(th_rand(&rng) % 4);
+        k[i] = (2 * r + w / 2) * 94 + 2 * c + w % 2;
+    }
+    ck_assert_msg(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t) == CLRS_OK, "%s", clrs_error_message());
+    for (i = 0; i < 3 * nin; i++)
+        ck_assert_msg(th_get(&tgx.t, i) == th_get(&tg.t, (i / nin) * nout + k[i]), "element %lld", (long long)i);
+    memset(tgx.base, 0xA5, tgx.bytes);
+    memcpy(canary.base, tgx.base, tgx.bytes);
+    k[2 * nin + 3] = INT64_MIN, k[nin + 2000] = -1, k[nin + 1500] = nout, k[nin + 1700] = INT64_MAX;
+    ck_assert_int_eq(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t), CLRS_ERR_ARGUMENT);
+    snprintf(want, sizeof want, "indices element %lld is %lld,", (long long)(nin + 1500), (long long)nout);
+    ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+    ck_assert_msg(!memcmp(tgx.base, canary.base, tgx.bytes), "a refused backward wrote to grad_input");
+    k[nin + 1500] = 0;
+    ck_assert_int_eq(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t), CLRS_ERR_ARGUMENT);
+    snprintf(want, sizeof want, "indices element %lld is %lld,", (long long)(nin + 1700), (long long)INT64_MAX);
+    ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+    k[nin + 1700] = k[nin + 2000] = 0;
+    ck_assert_int_eq(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t), CLRS_ERR_ARGUMENT);
+    snprintf(want, sizeof want, "indices element %lld is %lld,", (long long)(2 * nin + 3), (long long)INT64_MIN);
+    ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+    ck_assert_msg(!memcmp(tgx.base, canary.base, tgx.bytes), "a refused backward wrote to grad_input");
+    printf("max_unpool_backward [%s]: %lld-element planes equal the plain gather; the first of four bad indices "
+           "past the first block named, nothing written\n", be->name, (long long)nin);
+    th_tensor_free(&tg), th_tensor_free(&ti), th_tensor_free(&tgx), th_tensor_free(&canary);
+}
+END_TEST
+
 /* A 4-D tensor of logical shape s in one of three layouts: 0 contiguous, 1 channels-last,
  * 2 rows padded by 3 elements (spatial axes not packed: the general path). */
 static void make_layout(th_tensor *t, clrs_dtype dt, const int64_t *s, int layout)
@@ -254,47 +303,64 @@ START_TEST(unpool_layouts)
     clrs_unpool_params p = CLRS_UNPOOL_PARAMS_INIT;
     const int64_t is[4] = {2, 3, 3, 4}, os[4] = {2, 3, 6, 8}, nin = 12, nout = 48, planes = 6;
     uint64_t rng = th_seed("pool unpool_layouts");
-    int lx, lo;
+    int lx, lo, shape, shapes = 1;
     TH_SKIP_MISSING_BACKEND();
     be = &backends[_i];
     p.kernel[0] = p.kernel[1] = 2;
-    for (lx = 0; lx < 3; lx++)
-        for (lo = 0; lo < 3; lo++) {
-            th_tensor tx, ti, ty, tg, tgx;
-            double ref[2 * 3 * 6 * 8], refg[2 * 3 * 3 * 4];
-            int64_t q, i;
-            make_layout(&tx, CLRS_F32, is, lx), make_layout(&ti, CLRS_I64, is, (lx + lo) % 3);
-            make_layout(&ty, CLRS_F32, os, lo), make_layout(&tg, CLRS_F32, os, (lo + 1) % 3);
-            make_layout(&tgx, CLRS_F32, is, (lx + 2) % 3);
-            for (i = 0; i < planes * nin; i++) {
-                th_set(&tx.t, i, (double)(i + 1));
-                th_set(&ti.t, i, (double)(th_rand(&rng) % 16)); /* duplicates likely */
-            }
-            for (i = 0; i < planes * nout; i++) th_set(&ty.t, i, -7.0), th_set(&tg.t, i, th_uniform(&rng));
-            for (q = 0; q < planes; q++) {
-                for (i = 0; i < nout; i++) ref[q * nout + i] = 0.0;
-                for (i = 0; i < nin; i++) {
-                    const int64_t kk = (int64_t)th_get(&ti.t, q * nin + i);
-                    ref[q * nout + kk] = th_get(&tx.t, q * nin + i);
-                    refg[q * nin + i] = th_get(&tg.t, q * nout + kk);
-                }
-            }
-            ck_assert_msg(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t) == CLRS_OK, "%s", clrs_error_message());
-            ck_assert_msg(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t) == CLRS_OK, "%s",
-                          clrs_error_message());
-            ck_assert_msg(mismatches(&ty, ref) == 0, "layouts %d/%d: max_unpool differs from the loop", lx, lo);
-            ck_assert_msg(mismatches(&tgx, refg) == 0, "layouts %d/%d: max_unpool backward differs", lx, lo);
-            if (lx == lo) {
-                char want[64];
-                th_set(&ti.t, 4 * nin + 5, 48.0), th_set(&ti.t, 5 * nin + 1, -1.0);
-                ck_assert_int_eq(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t), CLRS_ERR_ARGUMENT);
-                snprintf(want, sizeof want, "indices element %d is 48,", (int)(4 * nin + 5));
-                ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
-            }
-            th_tensor_free(&tx), th_tensor_free(&ti), th_tensor_free(&ty), th_tensor_free(&tg), th_tensor_free(&tgx);
+    /* on OpenCL, each kernel shape in turn (lib/tune.c): the defaults, the GPU shapes (winner
+       map, one input per work-item), the CPU shapes with odd sizes (a plane per work-item,
+       runs of 2, groups of 3) */
+    for (shape = 0; shape < shapes; shape++) {
+        if (shape == 0) {
+            clrs_tune_params tp = {0, 1, 2};
+            if (clrs_tune_set(be->ctx, "max_unpool", "all", &tp) == CLRS_OK) shapes = 3;
+            clrs_tune_set(be->ctx, "max_unpool", "all", NULL);
+        } else {
+            const clrs_tune_params tp = shape == 1 ? (clrs_tune_params){256, 1, 2} : (clrs_tune_params){3, 2, 1};
+            ck_assert(clrs_tune_set(be->ctx, "max_unpool", "all", &tp) == CLRS_OK);
+            ck_assert(clrs_tune_set(be->ctx, "max_unpool_backward", "all", &tp) == CLRS_OK);
         }
+        for (lx = 0; lx < 3; lx++)
+            for (lo = 0; lo < 3; lo++) {
+                th_tensor tx, ti, ty, tg, tgx;
+                double ref[2 * 3 * 6 * 8], refg[2 * 3 * 3 * 4];
+                int64_t q, i;
+                make_layout(&tx, CLRS_F32, is, lx), make_layout(&ti, CLRS_I64, is, (lx + lo) % 3);
+                make_layout(&ty, CLRS_F32, os, lo), make_layout(&tg, CLRS_F32, os, (lo + 1) % 3);
+                make_layout(&tgx, CLRS_F32, is, (lx + 2) % 3);
+                for (i = 0; i < planes * nin; i++) {
+                    th_set(&tx.t, i, (double)(i + 1));
+                    th_set(&ti.t, i, (double)(th_rand(&rng) % 16)); /* duplicates likely */
+                }
+                for (i = 0; i < planes * nout; i++) th_set(&ty.t, i, -7.0), th_set(&tg.t, i, th_uniform(&rng));
+                for (q = 0; q < planes; q++) {
+                    for (i = 0; i < nout; i++) ref[q * nout + i] = 0.0;
+                    for (i = 0; i < nin; i++) {
+                        const int64_t kk = (int64_t)th_get(&ti.t, q * nin + i);
+                        ref[q * nout + kk] = th_get(&tx.t, q * nin + i);
+                        refg[q * nin + i] = th_get(&tg.t, q * nout + kk);
+                    }
+                }
+                ck_assert_msg(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t) == CLRS_OK, "%s", clrs_error_message());
+                ck_assert_msg(clrs_max_unpool_backward(be->ctx, &p, &tg.t, &ti.t, &tgx.t) == CLRS_OK, "%s",
+                              clrs_error_message());
+                ck_assert_msg(mismatches(&ty, ref) == 0, "layouts %d/%d: max_unpool differs from the loop", lx, lo);
+                ck_assert_msg(mismatches(&tgx, refg) == 0, "layouts %d/%d: max_unpool backward differs", lx, lo);
+                if (lx == lo) {
+                    char want[64];
+                    th_set(&ti.t, 4 * nin + 5, 48.0), th_set(&ti.t, 5 * nin + 1, -1.0);
+                    ck_assert_int_eq(clrs_max_unpool(be->ctx, &p, &tx.t, &ti.t, &ty.t), CLRS_ERR_ARGUMENT);
+                    snprintf(want, sizeof want, "indices element %d is 48,", (int)(4 * nin + 5));
+                    ck_assert_msg(strstr(clrs_error_message(), want) != NULL, "%s", clrs_error_message());
+                }
+                th_tensor_free(&tx), th_tensor_free(&ti), th_tensor_free(&ty), th_tensor_free(&tg), th_tensor_free(&tgx);
+            }
+    }
+    clrs_tune_set(be->ctx, "max_unpool", "all", NULL);
+    clrs_tune_set(be->ctx, "max_unpool_backward", "all", NULL);
     printf("max_unpool [%s]: contiguous, channels-last and padded-row layouts (mixed) equal the plain loop, "
-           "forward and backward; the first bad index is the one named\n", be->name);
+           "forward and backward, %d kernel shape%s; the first bad index is the one named\n", be->name, shapes,
+           shapes > 1 ? "s" : "");
 }
 END_TEST
 
@@ -413,6 +479,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, adjoint_unpool, 0, n);
     tcase_add_loop_test(tc, unpool_duplicates_and_bad_indices, 0, n);
     tcase_add_loop_test(tc, unpool_layouts, 0, n);
+    tcase_add_loop_test(tc, unpool_large_planes, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, argument_rules, 0, n);
 }

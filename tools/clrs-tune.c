@@ -140,6 +140,12 @@ static void params_str(const clrs_tune_params *p, const char *kernel, char *s, s
 {
     if (!strcmp(kernel, "interpolate") || !strncmp(kernel, "grid_sample", 11))
         snprintf(s, cap, "wg=%d vec=%d passes=%d", p->wg, p->vec, p->passes);
+    else if (!strcmp(kernel, "max_unpool"))
+        snprintf(s, cap, "wg=%d passes=%d", p->wg, p->passes);
+    else if (!strcmp(kernel, "max_unpool_backward"))
+        snprintf(s, cap, "wg=%d vec=%d", p->wg, p->vec);
+    else if (!strncmp(kernel, "interpolate_", 12) && strcmp(kernel, "interpolate_u8"))
+        snprintf(s, cap, "wg=%d vec=%d passes=%d", p->wg, p->vec, p->passes);
     else
         snprintf(s, cap, "wg=%d", p->wg);
 }
@@ -185,6 +191,34 @@ static int candidates(const char *kernel, int quick, const clrs_tune_params *bef
                     clrs_tune_params x = {wg_full[a], p == 2 ? vec_full[b] : before->vec, p};
                     if (n < cap) c[n++] = x;
                 }
+        } else if (!strcmp(kernel, "max_unpool")) { /* one pass per plane, or the winner map */
+            for (p = 1; p <= 2; p++) {
+                clrs_tune_params x = *before;
+                x.wg = wg_full[a];
+                x.passes = p;
+                if (n < cap) c[n++] = x;
+            }
+        } else if (!strcmp(kernel, "interpolate_pick") || !strcmp(kernel, "interpolate_block")) {
+            /* the row kernels at 16 * vec destinations per work-item, or interpolate's */
+            for (b = 0; b < (int)(sizeof vec_full / sizeof vec_full[0]); b++) {
+                clrs_tune_params x = *before;
+                x.wg = wg_full[a];
+                x.vec = vec_full[b];
+                x.passes = 1;
+                if (n < cap) c[n++] = x;
+            }
+            if (a == 0) {
+                clrs_tune_params x = *before;
+                x.passes = 2;
+                if (n < cap) c[n++] = x;
+            }
+        } else if (!strcmp(kernel, "max_unpool_backward")) { /* inputs per work-item */
+            for (b = 0; b < (int)(sizeof vec_full / sizeof vec_full[0]); b++) {
+                clrs_tune_params x = *before;
+                x.wg = wg_full[a];
+                x.vec = vec_full[b];
+                if (n < cap) c[n++] = x;
+            }
         } else {
             clrs_tune_params x = *before;
             x.wg = wg_full[a];

@@ -57,6 +57,9 @@ clrs_status clrs__host_max_unpool(const clrs__pool_geom *g, const clrs__view *in
                                   const clrs__view *idx, const clrs__view *out);
 clrs_status clrs__host_max_unpool_backward(const clrs__pool_geom *g, const clrs__view *gout,
                                            const clrs__view *idx, const clrs__view *gin);
+/* The first of n contiguous int64 indices outside [0, plane), or n when all are inside:
+ * branch-free blocks at memory speed (AVX2 where the CPU has it). */
+int64_t clrs__host_index_scan(const int64_t *k, int64_t n, int64_t plane);
 
 #endif /* CLRS_HOST_H */
 

@@ -47,7 +47,7 @@ typedef struct {
     int pick;                /* every axis unit and the destination row contiguous: rows_pick */
     int dup2;                /* pick, and axis 2 is o -> o / 2 over a unit-stride row (CB 1) */
     int unit[3];             /* axis is one tap of weight 1 everywhere */
-    int block;               /* integer-factor block mean: rows_block (see block_taps) */
+    int block;               /* integer-factor block mean: rows_block (see clrs__interp_block_taps) */
     int64_t kb[3];           /* block: taps per output on axes 1, 2 (kb[0] unused: axis 0 is unit) */
     int64_t r0, r1;          /* cache slots along axes 0, 1 */
     int64_t m0, m1;          /* r0 - 1, r1 - 1 when both are powers of two (slot by mask), else -1 */
@@ -171,39 +171,6 @@ static int64_t tap_range(const int32_t *cnt, const int32_t *idx, int64_t k, int6
     return r;
 }
 
-static int axis_is_unit(const clrs__interp_plan *plan, int a, int64_t n)
-{
-    const int32_t *t = plan->tab;
-    int64_t o;
-    if (plan->fixed[a] != 1) return 0;
-    for (o = 0; o < n; o++) {
-        double w = plan->dbl ? ((const double *)plan->wt)[t[4 * a + 3] + o]
-                             : ((const float *)plan->wt)[t[4 * a + 3] + o];
-        if (w != 1.0) return 0;
-    }
-    return 1;
-}
-
-/* k when output o of the axis reads exactly source elements o * k .. o * k + k - 1, all with
- * the same weight (area mode at an integer factor), else 0. */
-static int64_t block_taps(const clrs__interp_plan *plan, int a, int64_t n)
-{
-    const int32_t *t = plan->tab, *cnt = t + t[4 * a], *idx = t + t[4 * a + 1];
-    const int64_t k = t[4 * a + 2], wo = t[4 * a + 3];
-    int64_t o, j;
-    if (k < 1 || n < 1) return 0;
-    for (o = 0; o < n; o++) {
-        if (cnt[o] != k) return 0;
-        for (j = 0; j < k; j++) {
-            const double w = plan->dbl ? ((const double *)plan->wt)[wo + o * k + j]
-                                       : ((const float *)plan->wt)[wo + o * k + j];
-            const double w00 = plan->dbl ? ((const double *)plan->wt)[wo] : ((const float *)plan->wt)[wo];
-            if (idx[o * k + j] != o * k + j || w != w00) return 0;
-        }
-    }
-    return k;
-}
-
 /* Finds the longest run of axis-2 outputs whose taps are regular (rows_job hr_*): the same
  * count k >= 2, consecutive source elements, first tap advancing by a constant step (2 for
  * a 2x-up backward, 4 for a 4x-down antialias), and lays its weights out tap-major so that
@@ -288,7 +255,7 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
         r.idx[a] = tab + tab[4 * a + 1];
         r.k[a] = tab[4 * a + 2];
         r.w[a] = (const char *)plan->wt + esize * (size_t)tab[4 * a + 3];
-        r.unit[a] = axis_is_unit(plan, (int)a, plan->dst[a]);
+        r.unit[a] = clrs__interp_axis_is_unit(plan, (int)a);
     }
     r.fixed2 = plan->fixed[2] == 1 || plan->fixed[2] == 2 || plan->fixed[2] == 4 ? plan->fixed[2] : 0;
     r.r0 = tap_range(r.cnt[0], r.idx[0], r.k[0], r.O0);
@@ -352,8 +319,8 @@ static int rows_gather(const clrs__interp_plan *plan, const clrs__view *src, con
         for (t = 1; t < 4; t++) r.box4 = r.box4 && r.offx[o * 4 + t] == r.offx[o * 4] + t;
     r.pick = r.unit[0] && r.unit[1] && r.unit[2] && r.dst_contiguous;
     /* an integer-factor block mean (area 2x, 4x down ...) over unit-stride rows: rows_block */
-    r.kb[1] = r.unit[0] && r.CB == 1 && ss[4] == 1 && ds[4] == 1 ? block_taps(plan, 1, r.O1) : 0;
-    r.kb[2] = r.kb[1] ? block_taps(plan, 2, r.O2) : 0;
+    r.kb[1] = r.unit[0] && r.CB == 1 && ss[4] == 1 && ds[4] == 1 ? clrs__interp_block_taps(plan, 1) : 0;
+    r.kb[2] = r.kb[1] ? clrs__interp_block_taps(plan, 2) : 0;
     r.block = r.kb[1] > 0 && r.kb[2] > 0 && r.kb[1] * r.kb[2] > 1 && getenv("CLRS_HOST_NO_BLOCK") == NULL;
     r.dup2 = r.pick && r.CB == 1 && r.O2 % 2 == 0;
     for (o = 0; o < r.O2 && r.dup2; o++) r.dup2 = r.offx[o] == (o / 2) * ss[4] && ss[4] == 1;

@@ -78,15 +78,46 @@ clrs_status clrs__host_max_pool_backward(const clrs__pool_geom *pg, const clrs__
     return CLRS_OK;
 }
 
-/* 1 when a view's spatial axes (sizes n[0..2], strides s[2..4]) are packed, so that the
- * element at flat spatial index i sits at i * s[4]: true of NCHW (s[4] = 1) and of
- * channels-last (s[4] = C). Strides of size-1 axes are never used, so they do not count. */
-static int spatial_packed(const int64_t *s, const int64_t *n)
+/* Index range check, one block: 1 when any of the n indices lies outside [0, plane). One
+ * unsigned compare per element OR-ed together (a negative index wraps to a huge one), no exit
+ * inside the block, so the compiler vectorises it; the AVX2 copy is the same source built for
+ * AVX2 (chosen at run time, as interpolate_u8.h does). */
+#define INDEX_BLOCK_ANY(name, attr)                                                            \
+    attr static int name(const int64_t *k, int64_t n, int64_t plane)                          \
+    {                                                                                          \
+        uint64_t any = 0;                                                                      \
+        int64_t i;                                                                             \
+        for (i = 0; i < n; i++) any |= (uint64_t)((uint64_t)k[i] >= (uint64_t)plane);         \
+        return any != 0;                                                                       \
+    }
+#if defined(__GNUC__) && !defined(__clang__)
+#define INDEX_VECTORISE __attribute__((optimize("O3"))) /* GCC's -O2 leaves this loop scalar */
+#else
+#define INDEX_VECTORISE
+#endif
+INDEX_BLOCK_ANY(index_block_any, INDEX_VECTORISE)
+#if defined(__x86_64__) && defined(__GNUC__)
+INDEX_BLOCK_ANY(index_block_any_avx2, INDEX_VECTORISE __attribute__((target("avx2"))))
+static int index_have_avx2(void) { return __builtin_cpu_supports("avx2"); }
+#else
+#define index_block_any_avx2 index_block_any
+static int index_have_avx2(void) { return 0; }
+#endif
+#undef INDEX_BLOCK_ANY
+#undef INDEX_VECTORISE
+
+int64_t clrs__host_index_scan(const int64_t *k, int64_t n, int64_t plane)
 {
-    int64_t e = s[4] * n[2];
-    if (n[1] > 1 && s[3] != e) return 0;
-    e *= n[1];
-    return n[0] <= 1 || s[2] == e;
+    enum { BLOCK = 1024 }; /* 8 KiB of indices: a clean block costs one test, a bad one a rescan */
+    const int avx2 = index_have_avx2();
+    int64_t b, i;
+    for (b = 0; b < n; b += BLOCK) {
+        const int64_t m = n - b < BLOCK ? n - b : BLOCK;
+        if (!(avx2 ? index_block_any_avx2(k + b, m, plane) : index_block_any(k + b, m, plane))) continue;
+        for (i = b; i < b + m; i++)
+            if ((uint64_t)k[i] >= (uint64_t)plane) return i;
+    }
+    return n;
 }
 
 /* Plane by plane: zero the output plane, then write the inputs in plane order (the last
@@ -105,7 +136,7 @@ clrs_status clrs__host_max_unpool(const clrs__pool_geom *pg, const clrs__view *i
     clrs__axis_strides(in, is);
     clrs__axis_strides(idx, xs);
     clrs__axis_strides(out, os);
-    packed = spatial_packed(is, pg->in) && spatial_packed(xs, pg->in) && spatial_packed(os, pg->out);
+    packed = clrs__pool_spatial_packed(is, pg->in) && clrs__pool_spatial_packed(xs, pg->in) && clrs__pool_spatial_packed(os, pg->out);
 #define UNPOOL(S)                                                                              \
     do {                                                                                       \
         const CLRS_H_ST_##S *x = (const CLRS_H_ST_##S *)in->host;                              \
@@ -157,7 +188,7 @@ clrs_status clrs__host_max_unpool_backward(const clrs__pool_geom *pg, const clrs
     clrs__axis_strides(gout, gs);
     clrs__axis_strides(idx, xs);
     clrs__axis_strides(gin, is);
-    packed = spatial_packed(gs, pg->out) && spatial_packed(xs, pg->in) && spatial_packed(is, pg->in);
+    packed = clrs__pool_spatial_packed(gs, pg->out) && clrs__pool_spatial_packed(xs, pg->in) && clrs__pool_spatial_packed(is, pg->in);
 #define UNPOOL_BWD(S)                                                                          \
     do {                                                                                       \
         const CLRS_H_ST_##S *go = (const CLRS_H_ST_##S *)gout->host;                           \
@@ -172,7 +203,13 @@ clrs_status clrs__host_max_unpool_backward(const clrs__pool_geom *pg, const clrs
             const int64_t *kp = ix + n * xs[0] + c * xs[1];                                    \
             int64_t i;                                                                         \
             if (packed && gs[4] == 1 && is[4] == 1 && xs[4] == 1) {                            \
-                for (i = 0; i < nin; i++) ip[i] = gp[kp[i]];                                   \
+                /* four loads before four stores: the loads overlap (1.1x, PERFORMANCE.md) */  \
+                for (i = 0; i + 4 <= nin; i += 4) {                                            \
+                    const CLRS_H_ST_##S v0 = gp[kp[i]], v1 = gp[kp[i + 1]];                    \
+                    const CLRS_H_ST_##S v2 = gp[kp[i + 2]], v3 = gp[kp[i + 3]];                \
+                    ip[i] = v0, ip[i + 1] = v1, ip[i + 2] = v2, ip[i + 3] = v3;                \
+                }                                                                              \
+                for (; i < nin; i++) ip[i] = gp[kp[i]];                                        \
             } else if (packed) {                                                               \
                 for (i = 0; i < nin; i++) ip[i * is[4]] = gp[kp[i * xs[4]] * gs[4]];           \
             } else {                                                                           \

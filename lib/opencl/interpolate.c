@@ -5,6 +5,7 @@
  * when the tuning says so (passes 3: the CPU default for bilinear / bicubic 2-D). */
 #include "opencl/opencl.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,8 +235,125 @@ done:
     return st;
 }
 
+/* ---- picks and integer-factor boxes along rows (interpolate_box.cl) ------------------------
+ * The plan's special forms: nearest forward (a pick on every axis) and area / nearest
+ * backward at integer factors (axis 0 a pick, axes 1 and 2 blocks). Tuned as "interpolate_pick"
+ * and "interpolate_block": passes 1 runs them, 2 the general gather, 0 by device type (a CPU
+ * device runs them); vec * 16 destinations per work-item. The box path only where both
+ * block weights are powers of two (area 2x, 4x, 8x ...; nearest's backward, weight 1): there
+ * its order gives the general gather's bits. Returns 0 (nothing enqueued) when the plan has
+ * neither form or the general gather is to run. */
+static int pow2_weight(const clrs__interp_plan *plan, int a)
+{
+    const double w = plan->dbl ? ((const double *)plan->wt)[plan->tab[4 * a + 3]]
+                               : ((const float *)plan->wt)[plan->tab[4 * a + 3]];
+    int e;
+    return w > 0 && frexp(w, &e) == 0.5;
+}
+
+static int box_form(const clrs__interp_plan *plan, int64_t *k1, int64_t *k2)
+{
+    *k1 = *k2 = 0;
+    if (plan->dst[0] < 1 || plan->dst[1] < 1 || plan->dst[2] < 1 || !clrs__interp_axis_is_unit(plan, 0)) return 0;
+    if (clrs__interp_axis_is_unit(plan, 1) && clrs__interp_axis_is_unit(plan, 2)) return 1;
+    *k1 = clrs__interp_block_taps(plan, 1);
+    *k2 = *k1 ? clrs__interp_block_taps(plan, 2) : 0;
+    if (*k1 < 1 || *k2 < 1 || *k1 * *k2 < 2 || !pow2_weight(plan, 1) || !pow2_weight(plan, 2)) return 0;
+    return 2;
+}
+
+static int interp_box(clrs_context *ctx, const clrs__interp_plan *plan, const clrs__view *src,
+                      const clrs__view *dst, clrs_status *st, const char **kernel)
+{
+    const int64_t planes = dst->shape[0] * dst->shape[1];
+    const size_t acc_size = plan->dbl ? 8 : 4;
+    int64_t k1, k2, s[5], run;
+    const int form = dst->dtype == CLRS_U8 ? 0 : box_form(plan, &k1, &k2);
+    const char *kname = form == 1 ? "interpolate_pick" : "interpolate_block";
+    clrs_tune_params tp;
+    clrs__cl_call c;
+    clrs__args a;
+    cl_mem tab = NULL, wt = NULL;
+    size_t global[3], local[3];
+    char options[128];
+    cl_int err;
+    if (!form || planes == 0) return 0;
+    *kernel = kname;
+    clrs__tune_get(ctx, kname, "all", &tp);
+    if (tp.passes == 2 || (tp.passes == 0 && ctx->info.type != CLRS_DEVICE_CPU)) return 0;
+    run = (int64_t)tp.vec * 16;
+    {
+        int64_t ss[5], ds[5], o;
+        int dup2 = form == 1;
+        clrs__axis_strides(src, ss);
+        clrs__axis_strides(dst, ds);
+        for (o = 0; o < plan->dst[2] && dup2; o++) dup2 = plan->tab[plan->tab[9] + o * plan->tab[10]] == o / 2;
+        snprintf(options, sizeof options, "-DCLRS_BOX_K1=%d -DCLRS_BOX_K2=%d -DCLRS_UNIT_ROWS=%d -DCLRS_PICK_DUP2=%d",
+                 form == 2 && (k1 == 2 || k1 == 4 || k1 == 8) ? (int)k1 : 0,
+                 form == 2 && (k2 == 2 || k2 == 4 || k2 == 8) ? (int)k2 : 0,
+                 (ss[4] == 1 || clrs__view_axis(src, 2) == 1) && (ds[4] == 1 || plan->dst[2] == 1), dup2);
+    }
+    if ((*st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate_box.cl", dst->dtype, options)) != CLRS_OK)
+        return 1;
+    if ((*st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (*st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK) {
+        *st = clrs__cl_call_end(&c, *st);
+        return 1;
+    }
+    tab = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, plan->tab_len * sizeof(int32_t),
+                         plan->tab, &err);
+    if (tab && form == 2)
+        wt = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, plan->wt_len * acc_size, plan->wt, &err);
+    if (!tab || (form == 2 && !wt)) {
+        *st = clrs__cl_fail(err, "interpolate", "clCreateBuffer(tables)");
+    } else if ((*st = clrs__cl_kernel(&c, form == 1 ? "clrs_interpolate_pick" : "clrs_interpolate_block", &a)) ==
+               CLRS_OK) {
+        global[0] = (size_t)((plan->dst[2] + run - 1) / run);
+        global[1] = (size_t)plan->dst[1];
+        global[2] = (size_t)(planes * plan->dst[0]);
+        clrs__axis_strides(src, s);
+        clrs__arg_tensor(&a, &c.bufs[0], s);
+        clrs__axis_strides(dst, s);
+        clrs__arg_tensor(&a, &c.bufs[1], s);
+        clrs__arg_long(&a, dst->shape[1]);
+        clrs__arg_long(&a, plan->dst[0]);
+        clrs__arg_long(&a, plan->dst[2]);
+        if (form == 2) {
+            clrs__arg_long(&a, k1);
+            clrs__arg_long(&a, k2);
+        }
+        clrs__arg_mem(&a, tab);
+        if (form == 2) clrs__arg_mem(&a, wt);
+        clrs__arg_long(&a, run);
+        *st = clrs__cl_run(&c, &a, 3, global, clrs__cl_local_for(ctx, tp.wg, 3, global, local));
+    }
+    if (tab) clReleaseMemObject(tab);
+    if (wt) clReleaseMemObject(wt);
+    *st = clrs__cl_call_end(&c, *st);
+    return 1;
+}
+
+static clrs_status interp_general(clrs_context *ctx, const clrs__interp_plan *plan,
+                                  const clrs__view *src, const clrs__view *dst);
+
+/* The row kernels where the plan has their form and the tuning says so, else the general
+ * gather; a plan of their form records their tuning choice as the call's last (so that
+ * clrs-tune searches passes 1 against 2 for it). */
 clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *plan,
                                    const clrs__view *src, const clrs__view *dst)
+{
+    const char *kernel = NULL;
+    clrs_status st;
+    if (interp_box(ctx, plan, src, dst, &st, &kernel)) return st;
+    st = interp_general(ctx, plan, src, dst);
+    if (kernel) {
+        clrs_tune_params tp;
+        clrs__tune_get(ctx, kernel, "all", &tp);
+    }
+    return st;
+}
+
+static clrs_status interp_general(clrs_context *ctx, const clrs__interp_plan *plan,
+                                  const clrs__view *src, const clrs__view *dst)
 {
     const int64_t planes = dst->shape[0] * dst->shape[1];
     const int64_t S0 = clrs__view_axis(src, 0), S1 = clrs__view_axis(src, 1);

@@ -508,3 +508,41 @@ void clrs__u8_tmp_strides(const clrs__view *src, const int64_t shape[4], int64_t
         s[3] = 1, s[2] = W, s[1] = H * W, s[0] = C * H * W;
     }
 }
+
+/* ---- special forms the backends run without the general gather ---- */
+
+/* 1 when every destination of axis a reads one source element with weight 1 (a pick). */
+int clrs__interp_axis_is_unit(const clrs__interp_plan *plan, int a)
+{
+    const int64_t n = plan->dst[a];
+    const int32_t *t = plan->tab;
+    int64_t o;
+    if (plan->fixed[a] != 1) return 0;
+    for (o = 0; o < n; o++) {
+        double w = plan->dbl ? ((const double *)plan->wt)[t[4 * a + 3] + o]
+                             : ((const float *)plan->wt)[t[4 * a + 3] + o];
+        if (w != 1.0) return 0;
+    }
+    return 1;
+}
+
+/* k when output o of the axis reads exactly source elements o * k .. o * k + k - 1, all with
+ * the same weight (area mode at an integer factor), else 0. */
+int64_t clrs__interp_block_taps(const clrs__interp_plan *plan, int a)
+{
+    const int64_t n = plan->dst[a];
+    const int32_t *t = plan->tab, *cnt = t + t[4 * a], *idx = t + t[4 * a + 1];
+    const int64_t k = t[4 * a + 2], wo = t[4 * a + 3];
+    int64_t o, j;
+    if (k < 1 || n < 1) return 0;
+    for (o = 0; o < n; o++) {
+        if (cnt[o] != k) return 0;
+        for (j = 0; j < k; j++) {
+            const double w = plan->dbl ? ((const double *)plan->wt)[wo + o * k + j]
+                                       : ((const float *)plan->wt)[wo + o * k + j];
+            const double w00 = plan->dbl ? ((const double *)plan->wt)[wo] : ((const float *)plan->wt)[wo];
+            if (idx[o * k + j] != o * k + j || w != w00) return 0;
+        }
+    }
+    return k;
+}

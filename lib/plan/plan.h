@@ -37,6 +37,11 @@ typedef struct {
 /* dbl: weights in double (f64 tensors) rather than float. */
 clrs_status clrs__interp_plan_build(const clrs__interp_geom *geom, int dbl, int backward,
                                     clrs__interp_plan *plan);
+/* Special forms of a plan (both backends): 1 when every destination of axis a picks one
+ * source element with weight 1; k when destination o of axis a reads source elements
+ * o * k .. o * k + k - 1 all with one weight (area at an integer factor), else 0. */
+int clrs__interp_axis_is_unit(const clrs__interp_plan *plan, int a);
+int64_t clrs__interp_block_taps(const clrs__interp_plan *plan, int a);
 void clrs__interp_plan_free(clrs__interp_plan *plan);
 
 /* uint8 bilinear / bicubic / lanczos (2-D), PyTorch's integer arithmetic: up to two passes, W
@@ -124,6 +129,9 @@ typedef struct {
 /* max_pool: PyTorch's rules and the pooled shape; in_shape / out_shape have ndim entries. */
 clrs_status clrs__pool_resolve(const char *op, const clrs_pool_params *params, int ndim,
                                const int64_t *in_shape, int64_t *out_shape, clrs__pool_geom *g);
+/* 1 when a view's spatial axes (sizes n[0..2], strides s[2..4]) are packed: the element at
+ * flat spatial index i sits at i * s[4] (NCHW, channels-last). Used by both backends. */
+int clrs__pool_spatial_packed(const int64_t *s, const int64_t *n);
 /* max_unpool: the rules and the unpooled shape (in = the pooled input). */
 clrs_status clrs__unpool_resolve(const char *op, const clrs_unpool_params *params, int ndim,
                                  const int64_t *in_shape, int64_t *out_shape, clrs__pool_geom *g);

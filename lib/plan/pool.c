@@ -175,3 +175,14 @@ void clrs__pool_geom_array(const clrs__pool_geom *g, int64_t a[18])
         a[15 + i] = g->d[i];
     }
 }
+
+/* 1 when a view's spatial axes (sizes n[0..2], strides s[2..4]) are packed, so that the
+ * element at flat spatial index i sits at i * s[4]: true of NCHW (s[4] = 1) and of
+ * channels-last (s[4] = C). Strides of size-1 axes are never used, so they do not count. */
+int clrs__pool_spatial_packed(const int64_t *s, const int64_t *n)
+{
+    int64_t e = s[4] * n[2];
+    if (n[1] > 1 && s[3] != e) return 0;
+    e *= n[1];
+    return n[0] <= 1 || s[2] == e;
+}
