@@ -56,64 +56,19 @@ typedef struct {
 
 #include "host/interpolate_u8.h"
 
-#define RW_SFX f32
-#define RW_ST float
-#define RW_ACC float
-#define RW_LOAD CLRS_H_LOAD_f32
-#define RW_STORE CLRS_H_STORE_f32
-#define RW_DIRECT 1
-#include "host/interpolate_rows.h"
-#undef RW_SFX
-#undef RW_ST
-#undef RW_ACC
-#undef RW_LOAD
-#undef RW_STORE
-#undef RW_DIRECT
-#define RW_SFX f64
-#define RW_ST double
-#define RW_ACC double
-#define RW_LOAD CLRS_H_LOAD_f64
-#define RW_STORE CLRS_H_STORE_f64
-#define RW_DIRECT 1
-#include "host/interpolate_rows.h"
-#undef RW_SFX
-#undef RW_ST
-#undef RW_ACC
-#undef RW_LOAD
-#undef RW_STORE
-#undef RW_DIRECT
+/* f32 and f64 (host/interpolate_rows_real.h), then the same C once more for AVX-512 (16 / 8
+ * lanes where the default build has SSE2's 4 / 2): the same operations per element
+ * (contraction stays off: no fused multiply-add), chosen at run time where the CPU has
+ * AVX-512 (rows_avx512) */
+#define RW_REAL(t) t
+#include "host/interpolate_rows_real.h"
+#undef RW_REAL
 #if defined(__GNUC__) && defined(__x86_64__)
-/* f32 and f64 once more for AVX-512 (16 / 8 lanes where the default build has SSE2's 4 / 2):
- * the same C, so the same operations per element (contraction stays off: no fused
- * multiply-add), chosen at run time where the CPU has AVX-512 (rows_avx512) */
 #define CLRS_HOST_AVX512 1
 #define RW_ATTR __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq")))
-#define RW_SFX f32_avx512
-#define RW_ST float
-#define RW_ACC float
-#define RW_LOAD CLRS_H_LOAD_f32
-#define RW_STORE CLRS_H_STORE_f32
-#define RW_DIRECT 1
-#include "host/interpolate_rows.h"
-#undef RW_SFX
-#undef RW_ST
-#undef RW_ACC
-#undef RW_LOAD
-#undef RW_STORE
-#undef RW_DIRECT
-#define RW_SFX f64_avx512
-#define RW_ST double
-#define RW_ACC double
-#define RW_LOAD CLRS_H_LOAD_f64
-#define RW_STORE CLRS_H_STORE_f64
-#define RW_DIRECT 1
-#include "host/interpolate_rows.h"
-#undef RW_SFX
-#undef RW_ST
-#undef RW_ACC
-#undef RW_LOAD
-#undef RW_STORE
-#undef RW_DIRECT
+#define RW_REAL(t) t##_avx512
+#include "host/interpolate_rows_real.h"
+#undef RW_REAL
 #undef RW_ATTR
 
 /* Whether the row engine's f32 / f64 sums run their AVX-512 instance (CLRS_HOST_NO_AVX512:
@@ -133,12 +88,6 @@ static int rows_avx512(void)
 #define RW_STORE CLRS_H_STORE_f16
 #define RW_DIRECT 0
 #include "host/interpolate_rows.h"
-#undef RW_SFX
-#undef RW_ST
-#undef RW_ACC
-#undef RW_LOAD
-#undef RW_STORE
-#undef RW_DIRECT
 #define RW_SFX bf16
 #define RW_ST clrs_u16
 #define RW_ACC float
@@ -146,12 +95,6 @@ static int rows_avx512(void)
 #define RW_STORE CLRS_H_STORE_bf16
 #define RW_DIRECT 0
 #include "host/interpolate_rows.h"
-#undef RW_SFX
-#undef RW_ST
-#undef RW_ACC
-#undef RW_LOAD
-#undef RW_STORE
-#undef RW_DIRECT
 
 /* Per-thread cache budget of the row engine; above it the element loop runs instead. */
 #define ROWS_CACHE_MAX ((size_t)64 << 20)

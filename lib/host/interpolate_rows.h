@@ -2,7 +2,8 @@
  *
  * A template: host/interpolate.c includes it once per dtype with RW_SFX, RW_ST (storage),
  * RW_ACC (arithmetic), RW_LOAD(p, i), RW_STORE(p, i, v) and RW_DIRECT (1 when RW_ST is RW_ACC,
- * so results may be written straight into the destination) defined; never on its own.
+ * so results may be written straight into the destination) defined, and undefines them at its
+ * end; never on its own (host/interpolate_rows_real.h instantiates f32 and f64).
  * RW_ATTR, when defined, precedes every function (host/interpolate.c: a second f32 / f64
  * instance compiled for AVX-512, chosen at run time).
  *
@@ -480,3 +481,9 @@ RW_ATTR static void RW_FN(rows_run)(const rows_job *r, const void *src, void *ds
 #endif
 #undef RW_CAT
 #undef RW_CAT_
+#undef RW_SFX
+#undef RW_ST
+#undef RW_ACC
+#undef RW_LOAD
+#undef RW_STORE
+#undef RW_DIRECT
