@@ -43,30 +43,6 @@ CLRS_INLINE void clrs_u8_pass_block(const CLRS_GLOBAL clrs_u8 *src, clrs_i64 bas
     }
 }
 
-/* The sum of clrs_u8_pass_block for one destination o with a constant trip count kmax (the
- * table's weights per destination, >= every tap count): taps past the destination's count add
- * a zero weight times its last tap, so the loop has no data-dependent bound or branch (PoCL
- * vectorises it across work-items) and the integer sum is the same. s points at the
- * destination's first tap. */
-CLRS_INLINE clrs_u8 clrs_u8_sum_fixed(const CLRS_GLOBAL clrs_u8 *s, clrs_i64 step, const CLRS_GLOBAL clrs_i32 *tab,
-                                      clrs_i64 o, const int kmax)
-{
-    const clrs_i64 n = tab[0], k = tab[1];
-    const int p = tab[2];
-    const CLRS_GLOBAL clrs_i32 *w = tab + CLRS_U8_HDR + 2 * n + o * k;
-    const clrs_i32 last = tab[CLRS_U8_HDR + n + o] - 1;
-    clrs_i32 acc = (clrs_i32)1 << (p - 1);
-    int t;
-#ifdef __OPENCL_VERSION__
-#pragma unroll
-#endif
-    for (t = 0; t < kmax; t++) {
-        const clrs_i32 tt = t < last ? t : last > 0 ? last : 0;
-        acc += (t <= last ? w[t] : 0) * (clrs_i32)s[(clrs_i64)tt * step];
-    }
-    return clrs_u8_round(acc, p);
-}
-
 #ifndef __OPENCL_VERSION__
 /* The sum of clrs_u8_pass_block for nb destinations side by side in memory (source and
  * destination strides 1 between them: a row of an H pass), with the taps outer so that the

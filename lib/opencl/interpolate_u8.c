@@ -55,7 +55,7 @@ static double reach(const int64_t shape[4], const int64_t s[4], double off)
 clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
                                      const clrs__view *dst, const clrs_tune_params *tp)
 {
-    int64_t s5[5], d5[5], ts[4], tshape[4], kmax[2] = {1, 1}, steps[2] = {0, 0};
+    int64_t s5[5], d5[5], ts[4], tshape[4], steps[2] = {0, 0};
     u8_axes xs[2];
     int unit[2] = {0, 0};
     clrs__cl_call c;
@@ -64,7 +64,7 @@ clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *pla
     size_t local[3];
     cl_int err = CL_SUCCESS;
     clrs_status st;
-    char options[128];
+    char options[96];
     double far = 0;
     int i, j, idx32;
 
@@ -76,7 +76,6 @@ clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *pla
         const int last = i == plan->npass - 1, ax = plan->axis[i];
         const int64_t *shape = last ? dst->shape : tshape;
         u8_axes *x = &xs[i];
-        kmax[i] = plan->tab[plan->off[i] + 1];
         for (j = 0; j < 4; j++) {
             x->size[j] = shape[j];
             x->ss[j] = i == 0 ? s5[j < 2 ? j : j + 1] : ts[j];
@@ -97,9 +96,8 @@ clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *pla
         for (i = 0; i < 3; i++) far = r[i] > far ? r[i] : far;
     }
     idx32 = far < 1073741824.0;
-    const int vec = tp->vec;
-    snprintf(options, sizeof options, "-DCLRS_U8_KA=%d -DCLRS_U8_KB=%d -DCLRS_U8_UA=%d -DCLRS_U8_UB=%d -DCLRS_VEC=%d%s",
-             (int)kmax[0], (int)kmax[1], unit[0], unit[1], vec, idx32 ? " -DCLRS_IDX32" : "");
+    snprintf(options, sizeof options, "-DCLRS_U8_UA=%d -DCLRS_U8_UB=%d -DCLRS_VEC=%d%s", unit[0], unit[1], tp->vec,
+             idx32 ? " -DCLRS_IDX32" : "");
     if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate_u8.cl", CLRS_U8, options)) != CLRS_OK)
         return st;
     if ((st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK)
@@ -113,27 +111,49 @@ clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *pla
         st = clrs__cl_fail(err, "interpolate", "clCreateBuffer(uint8 tables / scratch)");
     for (i = 0; i < plan->npass && st == CLRS_OK; i++) {
         const int last = i == plan->npass - 1, rows = !xs[i].m[0];
-        const u8_axes x = xs[i];
+        const u8_axes *x = &xs[i];
         size_t global[3];
-        if (rows) {
-            global[0] = (size_t)x.size[0], global[1] = (size_t)x.size[1], global[2] = (size_t)(x.size[2] * x.size[3]);
+        if (!rows) { /* the resampled axis innermost: as clrs_interpolate_u8_pass */
+            const int64_t *shape = last ? dst->shape : tshape;
+            global[0] = (size_t)shape[3], global[1] = (size_t)shape[2], global[2] = (size_t)(shape[0] * shape[1]);
+            if ((st = clrs__cl_kernel(&c, "clrs_interpolate_u8_point", &a)) != CLRS_OK) break;
+            if (i == 0) {
+                clrs__arg_tensor(&a, &c.bufs[0], s5);
+            } else {
+                clrs__arg_mem(&a, tmp);
+                clrs__arg_long(&a, 0);
+                clrs__arg_long(&a, ts[0]), clrs__arg_long(&a, ts[1]), clrs__arg_long(&a, 0);
+                clrs__arg_long(&a, ts[2]), clrs__arg_long(&a, ts[3]);
+            }
+            if (last) {
+                clrs__arg_tensor(&a, &c.bufs[1], d5);
+            } else {
+                clrs__arg_mem(&a, tmp);
+                clrs__arg_long(&a, 0);
+                clrs__arg_long(&a, ts[0]), clrs__arg_long(&a, ts[1]), clrs__arg_long(&a, 0);
+                clrs__arg_long(&a, ts[2]), clrs__arg_long(&a, ts[3]);
+            }
+            clrs__arg_long(&a, shape[1]);
+            clrs__arg_long(&a, shape[2]);
+            clrs__arg_long(&a, shape[3]);
+            clrs__arg_int(&a, plan->axis[i]);
         } else {
-            global[0] = (size_t)((x.size[0] * x.size[1] + vec - 1) / vec);
-            global[1] = (size_t)x.size[2], global[2] = (size_t)x.size[3];
+            global[0] = (size_t)(unit[i] ? (x->size[0] + tp->vec - 1) / tp->vec : x->size[0]);
+            global[1] = (size_t)x->size[1], global[2] = (size_t)(x->size[2] * x->size[3]);
+            if ((st = clrs__cl_kernel(&c, i == 0 ? "clrs_interpolate_u8_rows_a" : "clrs_interpolate_u8_rows_b", &a)) !=
+                CLRS_OK)
+                break;
+            clrs__arg_mem(&a, i == 0 ? c.bufs[0].mem : tmp);
+            clrs__arg_long(&a, i == 0 ? (int64_t)c.bufs[0].elem_offset : 0);
+            for (j = 0; j < 4; j++) clrs__arg_long(&a, x->ss[j]);
+            clrs__arg_mem(&a, last ? c.bufs[1].mem : tmp);
+            clrs__arg_long(&a, last ? (int64_t)c.bufs[1].elem_offset : 0);
+            for (j = 0; j < 4; j++) clrs__arg_long(&a, x->ds[j]);
+            clrs__arg_long(&a, x->size[0]);
+            clrs__arg_long(&a, x->size[2]);
+            for (j = 0; j < 4; j++) clrs__arg_int(&a, x->m[j]);
+            clrs__arg_long(&a, steps[i]);
         }
-        if ((st = clrs__cl_kernel(&c, rows ? (i == 0 ? "clrs_interpolate_u8_rows_a" : "clrs_interpolate_u8_rows_b")
-                                      : i == 0 ? "clrs_interpolate_u8_fixed_a" : "clrs_interpolate_u8_fixed_b", &a)) != CLRS_OK)
-            break;
-        clrs__arg_mem(&a, i == 0 ? c.bufs[0].mem : tmp);
-        clrs__arg_long(&a, i == 0 ? (int64_t)c.bufs[0].elem_offset : 0);
-        for (j = 0; j < 4; j++) clrs__arg_long(&a, x.ss[j]);
-        clrs__arg_mem(&a, last ? c.bufs[1].mem : tmp);
-        clrs__arg_long(&a, last ? (int64_t)c.bufs[1].elem_offset : 0);
-        for (j = 0; j < 4; j++) clrs__arg_long(&a, x.ds[j]);
-        clrs__arg_long(&a, x.size[0]);
-        clrs__arg_long(&a, x.size[rows ? 2 : 1]);
-        for (j = 0; j < 4; j++) clrs__arg_int(&a, x.m[j]);
-        clrs__arg_long(&a, steps[i]);
         clrs__arg_mem(&a, tab);
         clrs__arg_long(&a, (int64_t)plan->off[i]);
         st = clrs__cl_run(&c, &a, 3, global, clrs__cl_local_for(ctx, tp->wg, 3, global, local));
