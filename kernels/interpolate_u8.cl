@@ -80,7 +80,33 @@ __kernel void clrs_interpolate_u8_point(__global const uchar *src, long src_off,
 #else
 #define U8_ROWS_VECTOR(UNIT)
 #endif
-#define CLRS_U8_ROWS_KERNEL(NAME, UNIT)                                                                     \
+/* CLRS_U8_CA / CLRS_U8_CB (2, 3 or 4; else 0): a0 is a whole run of that many bytes with stride 1
+ * (the channels of a channels-last pixel in a W pass); one work-item (dimension 0 of size 1)
+ * sums them as one vector. */
+#define U8_CHAN(CH)                                                                                     \
+    {                                                                                                   \
+        __global const uchar *s = src + sb + (IDX)tab[CLRS_U8_HDR + o] * (IDX)step;                     \
+        const IDX n = tab[0], k = tab[1];                                                               \
+        const int p = tab[2], cnt = tab[CLRS_U8_HDR + n + o];                                           \
+        __global const int *w = tab + CLRS_U8_HDR + 2 * n + o * k;                                      \
+        U8_CAT(int, CH) acc = (U8_CAT(int, CH))(1 << (p - 1));                                          \
+        int t;                                                                                          \
+        for (t = 0; t < cnt; t++) acc += w[t] * U8_CAT(convert_int, CH)(U8_CAT(vload, CH)(0, s + (IDX)t * (IDX)step)); \
+        U8_CAT(vstore, CH)(U8_CAT(convert_uchar, CH)(clamp(acc >> p, (U8_CAT(int, CH))0, (U8_CAT(int, CH))255)), 0, dst + db); \
+        return;                                                                                         \
+    }
+#if CLRS_U8_CA >= 2 && CLRS_U8_CA <= 4
+#define U8_CHAN_A U8_CHAN(CLRS_U8_CA)
+#else
+#define U8_CHAN_A
+#endif
+#if CLRS_U8_CB >= 2 && CLRS_U8_CB <= 4
+#define U8_CHAN_B U8_CHAN(CLRS_U8_CB)
+#else
+#define U8_CHAN_B
+#endif
+
+#define CLRS_U8_ROWS_KERNEL(NAME, UNIT, CHAN)                                                               \
     __kernel void NAME(__global const uchar *restrict src, long src_off, long s0, long s1, long s2, long s3,     \
                        __global uchar *restrict dst, long dst_off, long d0, long d1, long d2, long d3, long E0, \
                        long E2, int m0, int m1, int m2, int m3, long step, __global const int *restrict tabs, \
@@ -91,10 +117,11 @@ __kernel void clrs_interpolate_u8_point(__global const uchar *src, long src_off,
         const IDX a2 = z % (IDX)E2, a3 = z / (IDX)E2, o = a1 * m1 + a2 * m2 + a3 * m3;                  \
         const IDX sb = (IDX)src_off + a1 * (IDX)s1 + a2 * (IDX)s2 + a3 * (IDX)s3;                        \
         const IDX db = (IDX)dst_off + a1 * (IDX)d1 + a2 * (IDX)d2 + a3 * (IDX)d3;                        \
+        CHAN                                                                                            \
         U8_ROWS_VECTOR(UNIT)                                                                            \
         if (a0 >= (IDX)E0) return;                                                                      \
         clrs_u8_pass_block(src, sb + a0 * (IDX)s0, step, 0, 1, tab, o, dst + db + a0 * (IDX)d0, 0);         \
     }
 
-CLRS_U8_ROWS_KERNEL(clrs_interpolate_u8_rows_a, CLRS_U8_UA)
-CLRS_U8_ROWS_KERNEL(clrs_interpolate_u8_rows_b, CLRS_U8_UB)
+CLRS_U8_ROWS_KERNEL(clrs_interpolate_u8_rows_a, CLRS_U8_UA, U8_CHAN_A)
+CLRS_U8_ROWS_KERNEL(clrs_interpolate_u8_rows_b, CLRS_U8_UB, U8_CHAN_B)

@@ -57,14 +57,14 @@ clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *pla
 {
     int64_t s5[5], d5[5], ts[4], tshape[4], steps[2] = {0, 0};
     u8_axes xs[2];
-    int unit[2] = {0, 0};
+    int unit[2] = {0, 0}, chan[2] = {0, 0};
     clrs__cl_call c;
     clrs__args a;
     cl_mem tab = NULL, tmp = NULL;
     size_t local[3];
     cl_int err = CL_SUCCESS;
     clrs_status st;
-    char options[96];
+    char options[128];
     double far = 0;
     int i, j, idx32;
 
@@ -87,6 +87,7 @@ clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *pla
         order_axes(x);
         merge_axes(x);
         unit[i] = !x->m[0] && x->ss[0] == 1 && x->ds[0] == 1;
+        chan[i] = unit[i] && x->size[0] >= 2 && x->size[0] <= 4 ? (int)x->size[0] : 0;
     }
     /* every offset the kernel forms (source, destination, scratch) below 2^31 (as
      * offsets_fit_int32 in opencl/interpolate.c judges a view) */
@@ -96,8 +97,8 @@ clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *pla
         for (i = 0; i < 3; i++) far = r[i] > far ? r[i] : far;
     }
     idx32 = far < 1073741824.0;
-    snprintf(options, sizeof options, "-DCLRS_U8_UA=%d -DCLRS_U8_UB=%d -DCLRS_VEC=%d%s", unit[0], unit[1], tp->vec,
-             idx32 ? " -DCLRS_IDX32" : "");
+    snprintf(options, sizeof options, "-DCLRS_U8_UA=%d -DCLRS_U8_UB=%d -DCLRS_U8_CA=%d -DCLRS_U8_CB=%d -DCLRS_VEC=%d%s",
+             unit[0], unit[1], chan[0], chan[1], tp->vec, idx32 ? " -DCLRS_IDX32" : "");
     if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate_u8.cl", CLRS_U8, options)) != CLRS_OK)
         return st;
     if ((st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK)
@@ -138,7 +139,7 @@ clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *pla
             clrs__arg_long(&a, shape[3]);
             clrs__arg_int(&a, plan->axis[i]);
         } else {
-            global[0] = (size_t)(unit[i] ? (x->size[0] + tp->vec - 1) / tp->vec : x->size[0]);
+            global[0] = (size_t)(chan[i] ? 1 : unit[i] ? (x->size[0] + tp->vec - 1) / tp->vec : x->size[0]);
             global[1] = (size_t)x->size[1], global[2] = (size_t)(x->size[2] * x->size[3]);
             if ((st = clrs__cl_kernel(&c, i == 0 ? "clrs_interpolate_u8_rows_a" : "clrs_interpolate_u8_rows_b", &a)) !=
                 CLRS_OK)
