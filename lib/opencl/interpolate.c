@@ -194,7 +194,7 @@ clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, con
     int i;
 
     clrs__tune_get(ctx, "interpolate_u8", "all", &tp);
-    if (tp.vec > 1) return clrs__cl_interp_u8_fixed(ctx, plan, src, dst, &tp);
+    if (tp.vec > 1) return clrs__cl_interp_u8_vec(ctx, plan, src, dst, &tp);
     if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate.cl", CLRS_U8, NULL)) != CLRS_OK)
         return st;
     if ((st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK)

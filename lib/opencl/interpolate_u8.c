@@ -1,4 +1,4 @@
-/* opencl/interpolate_u8.c — the CPU-shaped launch of the uint8 bilinear / bicubic / lanczos
+/* opencl/interpolate_u8.c — the vector-shaped launch of the uint8 bilinear / bicubic / lanczos
  * passes (kernels/interpolate_u8.cl), chosen by clrs__cl_interp_u8 (opencl/interpolate.c) when
  * the tuned `vec` of "interpolate_u8" is above 1 (the CPU default); vec 1 keeps the one
  * work-item per byte kernel of interpolate.cl (the GPU default). Both give the same bytes. */
@@ -52,8 +52,8 @@ static double reach(const int64_t shape[4], const int64_t s[4], double off)
     return off + 1;
 }
 
-clrs_status clrs__cl_interp_u8_fixed(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
-                                     const clrs__view *dst, const clrs_tune_params *tp)
+clrs_status clrs__cl_interp_u8_vec(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
+                                   const clrs__view *dst, const clrs_tune_params *tp)
 {
     int64_t s5[5], d5[5], ts[4], tshape[4], steps[2] = {0, 0};
     u8_axes xs[2];
