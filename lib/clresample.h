@@ -155,8 +155,10 @@ CLRS_API cl_command_queue clrs_context_cl_queue(const clrs_context *ctx);
  * is smaller than the input: "taps1-2-2" for bilinear 2x up, "taps1-2-2-down" for its backward),
  * "grid_sample" and "grid_sample_backward" (classes "<2|3>d-<bilinear|nearest|bicubic>"),
  * "pixel_shuffle" and "pixel_unshuffle" (classes "r<factor>-<element bytes>b", e.g. "r2-4b"),
- * "max_unpool" and "max_unpool_backward" (class "all"). Only `wg` applies outside interpolate
- * and grid_sample: there passes 2 is, forward, a work-group's points stepping through the
+ * "max_unpool" and "max_unpool_backward", "interpolate_pick" and "interpolate_block" (nearest /
+ * area row kernels), "interpolate_u8" (uint8 filters; vec 1: one work-item per byte, above 1:
+ * bytes per vector) (class "all"). Each parameter's meaning per kernel is given below; for
+ * grid_sample passes 2 is, forward, a work-group's points stepping through the
  * channels together and, backward, the plane scatter of grad_input (f32 and f64, vec channels a
  * work-item); 0 or 1: per grid point (backward with atomics or the deterministic gather). */
 typedef struct {

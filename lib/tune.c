@@ -110,6 +110,11 @@ static void shipped(const clrs_device_info *info, const char *kernel, const char
     }
     if (info->type != CLRS_DEVICE_CPU && !strcmp(kernel, "max_unpool_backward"))
         p->vec = 1; /* one input per work-item: neighbouring work-items read neighbouring indices */
+    /* uint8 interpolate: vec 1 is the one work-item per byte kernel of interpolate.cl (GPUs and
+     * other devices: it reads neighbouring bytes in neighbouring work-items already); above 1
+     * the kernels of interpolate_u8.cl (same bytes), vec bytes per int vector where the taps are
+     * shared: 1.5-1.8x faster on PoCL 3.1 at 16 (docs/PERFORMANCE.md, 2026-11-30 session 2) */
+    if (!strcmp(kernel, "interpolate_u8")) p->vec = info->type == CLRS_DEVICE_CPU ? 16 : 1;
     if (info->max_work_group_size && (unsigned)p->wg > info->max_work_group_size) p->wg = (int)info->max_work_group_size;
 }
 

@@ -498,6 +498,81 @@ START_TEST(opencl_vs_host_u8)
 }
 END_TEST
 
+/* uint8 on OpenCL: the CPU-shaped kernel (kernels/interpolate_u8.cl, tuned vec above 1) against
+ * the one work-item per byte kernel (vec 1), byte for byte, on random shapes (up to 90 x 90,
+ * C 1-6, scales 0.1x-3x so that tap counts run from 1 to over 60), layouts and memory kinds, at
+ * every vec and a few work-group sizes. */
+START_TEST(opencl_u8_variants)
+{
+    TH_SKIP_MISSING_BACKEND();
+    th_backend *be = &backends[_i];
+    static const clrs_tune_params ps[] = {{0, 2, 0}, {1, 4, 0}, {7, 8, 0}, {256, 16, 0}, {64, 4, 0}, {4096, 8, 0}};
+    const clrs_tune_params old = {0, 1, 0};
+    uint64_t rng = th_seed("opencl_u8_variants");
+    int trial, trials = th_quick() ? 6 : 40, checked = 0;
+    int64_t bytes = 0;
+    size_t k;
+    if (_i == 0) return; /* the host has no such kernels */
+    for (trial = 0; trial < trials; trial++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        const int kind = (int)(th_rand(&rng) % 5), on_device = (int)(th_rand(&rng) % 2);
+        int64_t in[4] = {1 + (int64_t)(th_rand(&rng) % 2), 1 + (int64_t)(th_rand(&rng) % 6),
+                         1 + (int64_t)(th_rand(&rng) % 90), 1 + (int64_t)(th_rand(&rng) % 90)}, out[4], n, i;
+        th_tensor a, b, ref;
+        cl_mem ma = NULL, mb = NULL;
+        p.mode = kind < 2 ? CLRS_LINEAR : kind < 4 ? CLRS_CUBIC : CLRS_LANCZOS;
+        p.antialias = kind == 4 || kind % 2;
+        if (p.mode != CLRS_LANCZOS) p.align_corners = (int)(th_rand(&rng) % 3) - 1;
+        p.scale_factor[0] = 0.1 + (double)(th_rand(&rng) % 30) / 10.0;
+        p.scale_factor[1] = 0.1 + (double)(th_rand(&rng) % 30) / 10.0;
+        if (clrs_interpolate_shape(&p, 4, in, out) != CLRS_OK) continue;
+        random_layout(&a, &rng, CLRS_U8, 4, in);
+        random_layout(&b, &rng, CLRS_U8, 4, out);
+        th_tensor_alloc(&ref, CLRS_U8, 4, out);
+        n = th_numel(&a.t);
+        for (i = 0; i < n; i++) th_set(&a.t, i, (double)(th_rand(&rng) % 4 == 0 ? 255 * (th_rand(&rng) % 2) : th_rand(&rng) % 256));
+        if (on_device) {
+            cl_int err;
+            ma = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, a.bytes, a.base, &err);
+            mb = clCreateBuffer(clrs_context_cl_context(be->ctx), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, b.bytes, b.base, &err);
+            ck_assert(ma && mb);
+        }
+        for (k = 0; k <= sizeof ps / sizeof ps[0]; k++) {
+            clrs_tensor ta = a.t, tb = b.t;
+            clrs_tune_choice used;
+            const clrs_tune_params *q = k == 0 ? &old : &ps[(k - 1 + (size_t)trial) % (sizeof ps / sizeof ps[0])];
+            if (on_device) ta.data = NULL, ta.mem = ma, tb.data = NULL, tb.mem = mb;
+            ck_assert(clrs_tune_set(be->ctx, "interpolate_u8", "all", q) == CLRS_OK);
+            ck_assert_msg(clrs_interpolate(be->ctx, &p, &ta, &tb) == CLRS_OK, "trial %d: %s", trial, clrs_error_message());
+            ck_assert(clrs_context_last_tune(be->ctx, &used) == CLRS_OK);
+            ck_assert_str_eq(used.kernel, "interpolate_u8");
+            ck_assert_int_eq(used.params.vec, q->vec);
+            if (on_device)
+                ck_assert_int_eq(clEnqueueReadBuffer(clrs_context_cl_queue(be->ctx), mb, CL_TRUE, 0, b.bytes, b.base, 0, NULL, NULL), CL_SUCCESS);
+            if (k == 0) {
+                for (i = 0; i < th_numel(&ref.t); i++) th_set(&ref.t, i, th_get(&b.t, i));
+                continue;
+            }
+            for (i = 0; i < th_numel(&ref.t); i++)
+                ck_assert_msg(th_get(&b.t, i) == th_get(&ref.t, i),
+                              "trial %d (mode %d aa %d, %lldx%lldx%lldx%lld -> %lldx%lld, %s, %s, wg %d vec %d): element %lld is %g, vec 1 %g",
+                              trial, p.mode, p.antialias, (long long)in[0], (long long)in[1], (long long)in[2],
+                              (long long)in[3], (long long)out[2], (long long)out[3],
+                              on_device ? "device memory" : "host memory", be->name, q->wg, q->vec, (long long)i,
+                              th_get(&b.t, i), th_get(&ref.t, i));
+            bytes += th_numel(&ref.t);
+        }
+        checked++;
+        if (ma) clReleaseMemObject(ma);
+        if (mb) clReleaseMemObject(mb);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    ck_assert(clrs_tune_set(be->ctx, "interpolate_u8", "all", NULL) == CLRS_OK);
+    printf("opencl_u8_variants [%s]: %d random uint8 cases, %lld bytes at other vec / wg, all equal to vec 1's\n", be->name,
+           checked, (long long)bytes);
+}
+END_TEST
+
 /* uint8 on the host: the AVX2 rows, and in every other trial the AVX-512 rows too
  * (CLRS_U8_NO_AVX512 in the others), against the SSE2 rows (CLRS_U8_NO_AVX2, read per call), byte
  * for byte, on random channels-last and other layouts up to 300 pixels wide (whole SIMD blocks,
@@ -827,6 +902,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, opencl_vs_host, 0, n);
     tcase_add_loop_test(tc, opencl_vs_host_u8, 0, n);
     tcase_add_loop_test(tc, opencl_row_kernels, 0, n);
+    tcase_add_loop_test(tc, opencl_u8_variants, 0, n);
     tcase_add_loop_test(tc, host_u8_avx2_vs_sse2, 0, n);
     tcase_add_loop_test(tc, backward_deterministic, 0, n);
     tcase_add_loop_test(tc, bench_workloads, 0, n);

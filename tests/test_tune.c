@@ -82,13 +82,17 @@ static const call_case cases[] = {
     {"max_unpool 2x2 backward f32", 4, 1, CLRS_F32, 4, {2, 3, 5, 7}, CLRS_LINEAR, 0, {0, 0, 0}, 0},
     /* rows too long for one band in local memory: the band kernel splits them in segments */
     {"bilinear 2x long rows f32", 0, 0, CLRS_F32, 4, {1, 1, 20, 5001}, CLRS_LINEAR, 0, {2, 2, 0}, 0},
+    /* uint8 (kernel "interpolate_u8"): vec 1 is the one work-item per byte kernel, above 1 the
+     * CPU-shaped one (kernels/interpolate_u8.cl) */
+    {"aa bicubic 0.3x u8", 0, 0, CLRS_U8, 4, {2, 2, 40, 53}, CLRS_CUBIC, 1, {0.3, 0.3, 0}, 0},
+    {"lanczos 0.45x channels-last u8", 0, 0, CLRS_U8, 4, {1, 3, 37, 61}, CLRS_LANCZOS, 1, {0.45, 0.45, 0}, 1},
 };
 #define NCASES (int)(sizeof cases / sizeof cases[0])
 
 static void fill(th_tensor *t, uint64_t seed)
 {
     int64_t i, n = th_numel(&t->t);
-    for (i = 0; i < n; i++) th_set(&t->t, i, th_uniform(&seed) * 3);
+    for (i = 0; i < n; i++) th_set(&t->t, i, t->t.dtype == CLRS_U8 ? (double)(int)((th_uniform(&seed) + 1) * 127.9) : th_uniform(&seed) * 3);
 }
 
 static void channels_last(th_tensor *t)

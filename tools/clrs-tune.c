@@ -146,6 +146,8 @@ static void params_str(const clrs_tune_params *p, const char *kernel, char *s, s
         snprintf(s, cap, "wg=%d vec=%d", p->wg, p->vec);
     else if (!strncmp(kernel, "interpolate_", 12) && strcmp(kernel, "interpolate_u8"))
         snprintf(s, cap, "wg=%d vec=%d passes=%d", p->wg, p->vec, p->passes);
+    else if (!strcmp(kernel, "interpolate_u8"))
+        snprintf(s, cap, "wg=%d vec=%d", p->wg, p->vec);
     else
         snprintf(s, cap, "wg=%d", p->wg);
 }
@@ -166,6 +168,11 @@ static int candidates(const char *kernel, int quick, const clrs_tune_params *bef
         clrs_tune_params x = *before;
         x.wg = before->wg == 64 ? 256 : 64;
         c[n++] = x;
+        if (!strcmp(kernel, "interpolate_u8")) {
+            x = *before;
+            x.vec = before->vec == 1 ? 4 : 1;
+            c[n++] = x;
+        }
         if (!strcmp(kernel, "interpolate")) {
             x = *before;
             x.vec = before->vec == 8 ? 4 : 8;
@@ -217,6 +224,12 @@ static int candidates(const char *kernel, int quick, const clrs_tune_params *bef
                 clrs_tune_params x = *before;
                 x.wg = wg_full[a];
                 x.vec = vec_full[b];
+                if (n < cap) c[n++] = x;
+            }
+        } else if (!strcmp(kernel, "interpolate_u8")) { /* vec 1: one work-item per byte */
+            for (b = 0; b < (int)(sizeof vec_full / sizeof vec_full[0]); b++) {
+                clrs_tune_params x = *before;
+                x.wg = wg_full[a], x.vec = vec_full[b];
                 if (n < cap) c[n++] = x;
             }
         } else {

@@ -464,7 +464,9 @@ static clrs_status interp_general(clrs_context *ctx, const clrs__interp_plan *pl
 }
 
 /* ---- uint8: PyTorch's int16 passes ---------------------------------------------------------
- * Each pass is one launch of clrs_interpolate_u8_pass; two passes meet in a uint8 scratch image
+ * Each pass is one launch of clrs_interpolate_u8_pass (one work-item per byte: the tuned `vec`
+ * of "interpolate_u8" is 1, the GPU default; above 1, the CPU default, opencl/interpolate_u8.c
+ * runs kernels/interpolate_u8.cl instead, same bytes); two passes meet in a uint8 scratch image
  * (N, C, H, OW) laid out like the source (clrs__u8_tmp_strides). */
 clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
                                const clrs__view *dst)
@@ -476,8 +478,11 @@ clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, con
     size_t local[3];
     cl_int err = CL_SUCCESS;
     clrs_status st;
+    clrs_tune_params tp;
     int i;
 
+    clrs__tune_get(ctx, "interpolate_u8", "all", &tp);
+    if (tp.vec > 1) return clrs__cl_interp_u8_vec(ctx, plan, src, dst, &tp);
     if ((st = clrs__cl_call_begin(&c, ctx, "interpolate", "interpolate.cl", CLRS_U8, NULL)) != CLRS_OK)
         return st;
     if ((st = clrs__cl_call_view(&c, 0, src, 0)) != CLRS_OK || (st = clrs__cl_call_view(&c, 1, dst, 1)) != CLRS_OK)

@@ -82,6 +82,10 @@ clrs_status clrs__cl_interp_gather(clrs_context *ctx, const clrs__interp_plan *p
  * scratch image between two passes); views as for the gather. */
 clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
                                const clrs__view *dst);
+/* The vector-shaped uint8 passes (opencl/interpolate_u8.c, the CPU default), tp the tuned
+ * "interpolate_u8" entry (vec > 1). */
+clrs_status clrs__cl_interp_u8_vec(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
+                                   const clrs__view *dst, const clrs_tune_params *tp);
 
 /* grid_sample / affine_grid on the context's device (views as for interpolate). grad_input
  * uses float atomics for f32 when g->deterministic is 0, else the deterministic gather over
