@@ -34,7 +34,7 @@ static void add(void *arg, const char *kernel, const char *shape_class, const cl
     if (p->wg < -1 || p->wg > 4096) die("an accepted entry has wg out of range");
     if (p->vec != -1 && p->vec != 1 && p->vec != 2 && p->vec != 4 && p->vec != 8 && p->vec != 16)
         die("an accepted entry has a bad vec");
-    if (p->passes < -1 || p->passes > 2) die("an accepted entry has passes out of range");
+    if (p->passes < -1 || p->passes > 3) die("an accepted entry has passes out of range");
     count++;
 }
 
