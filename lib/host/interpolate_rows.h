@@ -89,7 +89,9 @@ RW_ATTR static void RW_FN(rows_h_range)(const rows_job *r, const RW_ST *p, RW_AC
  * vector loop over strided loads; the same arithmetic as rows_h_range, bit for bit. */
 #define RW_HREG(STEP)                                                                              \
     for (t = 0; t < k;) {                                                                          \
-        const RW_ACC *a = w + t * n, *b = a + n, *c = b + n, *e = c + n;                           \
+        /* taps past k clamped to t: formed, never read (pointers stay inside hr_w) */             \
+        const int64_t t1 = t + 1 < k ? t + 1 : t, t2 = t + 2 < k ? t + 2 : t, t3 = t + 3 < k ? t + 3 : t; \
+        const RW_ACC *a = w + t * n, *b = w + t1 * n, *c = w + t2 * n, *e = w + t3 * n;            \
         const RW_ST *y = x + t;                                                                    \
         if (k - t >= 4) {                                                                          \
             if (t == 0) {                                                                          \
@@ -122,8 +124,10 @@ RW_ATTR static void RW_FN(rows_h_range)(const rows_job *r, const RW_ST *p, RW_AC
  * weight of tap t; in tap order, as the per-output loop. */
 #define RW_HSPLIT()                                                                                \
     for (t = 0; t < k;) {                                                                          \
-        const RW_ACC *pa = xt + (t % S) * xm + t / S, *pb = xt + ((t + 1) % S) * xm + (t + 1) / S;  \
-        const RW_ACC *pc = xt + ((t + 2) % S) * xm + (t + 2) / S, *pe = xt + ((t + 3) % S) * xm + (t + 3) / S; \
+        /* taps past k clamped to t: formed, never read (pointers stay inside xt) */               \
+        const int64_t t1 = t + 1 < k ? t + 1 : t, t2 = t + 2 < k ? t + 2 : t, t3 = t + 3 < k ? t + 3 : t; \
+        const RW_ACC *pa = xt + (t % S) * xm + t / S, *pb = xt + (t1 % S) * xm + t1 / S;            \
+        const RW_ACC *pc = xt + (t2 % S) * xm + t2 / S, *pe = xt + (t3 % S) * xm + t3 / S;          \
         if (k - t >= 4) {                                                                          \
             const RW_ACC wa = w[t * n], wb = w[(t + 1) * n], wc = w[(t + 2) * n], we = w[(t + 3) * n]; \
             if (t == 0) {                                                                          \
@@ -167,7 +171,7 @@ RW_ATTR static void RW_FN(rows_h_reg)(const rows_job *r, const RW_ST *p, RW_ACC 
 {
     const RW_ACC *w = (const RW_ACC *)r->hr_w;
     const int64_t n = r->hr_hi - r->hr_lo, k = r->hr_k, step = r->hr_step, xm = r->hr_xm;
-    const RW_ST *x = p + r->hr_base + step * r->hr_lo;
+    const RW_ST *x = p + (r->hr_base + step * r->hr_lo); /* hr_base alone may lie before the row */
     int64_t o, t;
     h += r->hr_lo;
     if (r->hr_split) {

@@ -60,9 +60,14 @@ clrs_status clrs__cl_run(clrs__cl_call *c, clrs__args *a, cl_uint dims, const si
         st = clrs__cl_fail(err, c->op, "clSetKernelArg");
     } else {
         err = clEnqueueNDRangeKernel(c->ctx->queue, a->k, dims, NULL, global, local, 0, NULL, &ev);
-        if (err == CL_INVALID_WORK_GROUP_SIZE && local) /* the kernel allows fewer: runtime's choice */
+        if (err == CL_INVALID_WORK_GROUP_SIZE && local && !a->exact_local) /* the kernel allows fewer: runtime's choice */
             err = clEnqueueNDRangeKernel(c->ctx->queue, a->k, dims, NULL, global, NULL, 0, NULL, &ev);
-        if (err != CL_SUCCESS) st = clrs__cl_fail(err, c->op, "clEnqueueNDRangeKernel");
+        if (err == CL_INVALID_WORK_GROUP_SIZE && a->exact_local)
+            st = clrs__fail(CLRS_ERR_UNSUPPORTED,
+                            "%s: the kernel needs work-groups of %zu work-items and this device allows it fewer "
+                            "(a tuning choice: tune it with other parameters)",
+                            c->op, local[0] * (dims > 1 ? local[1] : 1) * (dims > 2 ? local[2] : 1));
+        else if (err != CL_SUCCESS) st = clrs__cl_fail(err, c->op, "clEnqueueNDRangeKernel");
         else clrs__set_last_event(c->ctx, ev);
     }
     clReleaseKernel(a->k);

@@ -136,7 +136,7 @@ static int band_plan(const clrs_context *ctx, const clrs__interp_plan *plan, con
     }
     /* the whole row when it fits, else the longest segment of a multiple of 16 that does */
     bg->SEG = bg->L;
-    if ((size_t)(bg->span_max + bg->acc_rows) * (size_t)bg->L * acc > budget) {
+    if ((double)(bg->span_max + bg->acc_rows) * (double)bg->L * (double)acc > (double)budget) {
         bg->SEG = (int64_t)(budget / ((size_t)(bg->span_max + bg->acc_rows) * acc)) / 16 * 16;
         if (bg->SEG < 16) {
             free(bg->band);
@@ -221,6 +221,7 @@ static clrs_status band_run(clrs__cl_call *c, const clrs__interp_plan *plan, con
         clrs__arg_mem(&a, mrw);
         clrs__arg_mem(&a, mrcnt);
         clrs__arg(&a, bg->local_bytes, NULL);
+        a.exact_local = 1; /* local memory and segments assume LW work-items a group */
         st = clrs__cl_run(c, &a, 3, global, local);
     }
 done:
@@ -241,7 +242,9 @@ done:
  * and "interpolate_block": passes 1 runs them, 2 the general gather, 0 by device type (a CPU
  * device runs them); vec * 16 destinations per work-item. The box path only where both
  * block weights are powers of two (area 2x, 4x, 8x ...; nearest's backward, weight 1): there
- * its order gives the general gather's bits. Returns 0 (nothing enqueued) when the plan has
+ * its order gives the general gather's bits, except where a partial sum overflows or a
+ * product would be subnormal (the gather scales each element first: e.g. [FLT_MAX, FLT_MAX]
+ * area 2x gives FLT_MAX there, inf here, as on the host's rows_block). Returns 0 (nothing enqueued) when the plan has
  * neither form or the general gather is to run. */
 static int pow2_weight(const clrs__interp_plan *plan, int a)
 {

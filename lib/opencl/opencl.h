@@ -9,6 +9,8 @@ typedef struct {
     cl_kernel k;
     cl_uint n;
     cl_int err;
+    int exact_local; /* clrs__cl_run: the kernel needs exactly the local size given (its local
+                        memory and group count assume it): no retry with the runtime's choice */
 } clrs__args;
 
 static inline void clrs__arg(clrs__args *a, size_t size, const void *v)
