@@ -91,7 +91,9 @@ static clrs_status check_index_range(clrs_context *ctx, const char *op, const cl
     }
     if (mapped) {
         cl_event done = NULL;
-        if (clEnqueueUnmapMemObject(ctx->queue, idx->mem, mapped, 0, NULL, &done) == CL_SUCCESS && done) {
+        const cl_int uerr = clEnqueueUnmapMemObject(ctx->queue, idx->mem, mapped, 0, NULL, &done);
+        if (uerr != CL_SUCCESS) return clrs__cl_fail(uerr, op, "clEnqueueUnmapMemObject(indices)");
+        if (done) {
             clWaitForEvents(1, &done);
             clReleaseEvent(done);
         }

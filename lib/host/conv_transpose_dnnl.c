@@ -735,7 +735,7 @@ static int by_entries(const clrs__conv_geom *g, const clrs__view *input, const c
                 dnnl_exec_arg_t ra[3], ca[5];
                 int nr = 0, nc = 0;
                 if (bad) continue;
-                bad = dnnl_memory_set_data_handle(mx, input->host + (size_t)(n * input->strides[0]) * input->esize) !=
+                bad = dnnl_memory_set_data_handle(mx, input->host + (ptrdiff_t)(n * input->strides[0]) * (ptrdiff_t)input->esize) !=
                       dnnl_success;
                 if (!bad && rprim) {
                     ra[nr].arg = DNNL_ARG_FROM, ra[nr++].memory = mx;
@@ -898,7 +898,7 @@ static int fused_forward(const clrs__conv_geom *g, const clrs__view *input, cons
         /* the convolution: src any, weights any, bias dense, dst channels-last (the gather's
            source) */
         xin.shape[0] = nb_k;
-        xin.host = input->host + (size_t)(n0 * input->strides[0]) * input->esize;
+        xin.host = input->host + (ptrdiff_t)(n0 * input->strides[0]) * (ptrdiff_t)input->esize;
         cdims[0] = nb_k, cdims[1] = Cp, bdims[0] = Cp;
         for (i = 0; i < nsd; i++) cdims[2 + i] = M[i], one[i] = 1, cpl[i] = PL[i], cpr[i] = PR[i];
         ok = image_md(&xin, &xmd) && dnnl_memory_desc_init_by_tag(&wmd, nd, wd, dnnl_f32, plain_tag[nd]) == dnnl_success &&
