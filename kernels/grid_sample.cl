@@ -232,21 +232,14 @@ __kernel void clrs_grid_sample_scatter_planes(__global const ST *gout, long go_o
         const long ox = p % oW, oy = (p / oW) % oH, oz = p / (oW * oH);
         const long gpt = oz * os2 + oy * os3 + ox * os4;
         taps_t t;
-        int ta, tb, tc;
+        long off[64];
+        ACC w[64];
+        int e, k;
         SFX(clrs_grid_point_taps)(grid, g_off + n * gs0 + oz * gs1 + oy * gs2 + ox * gs3, gs4, dims, W,
                                   H, D, mode, padding, align_corners, &t);
-        for (tc = 0; tc < t.n[2]; tc++)
-            for (tb = 0; tb < t.n[1]; tb++)
-                for (ta = 0; ta < t.n[0]; ta++) {
-                    ACC w;
-                    long off;
-                    if (!CLRS_GRID_INB(t.idx[2][tc], D) || !CLRS_GRID_INB(t.idx[1][tb], H) ||
-                        !CLRS_GRID_INB(t.idx[0][ta], W))
-                        continue;
-                    w = SFX(clrs_grid_tap_weight)(&t, ta, tb, tc);
-                    off = t.idx[2][tc] * gis2 + t.idx[1][tb] * gis3 + t.idx[0][ta] * gis4;
-                    for (c = c0; c < c1; c++) gi[c * gis1 + off] += w * go[c * os1 + gpt];
-                }
+        k = SFX(clrs_grid_inside_taps)(&t, W, H, D, gis2, gis3, gis4, off, w);
+        for (e = 0; e < k; e++)
+            for (c = c0; c < c1; c++) gi[c * gis1 + off[e]] += w[e] * go[c * os1 + gpt];
     }
 }
 #endif

@@ -143,6 +143,26 @@ CLRS_INLINE CLRS_ACC CLRS_FN(clrs_grid_tap_weight)(const CLRS_FN(clrs_grid_taps)
     return t->w[2][c] * (t->w[1][b] * t->w[0][a]);
 }
 
+/* The taps of a point that lie inside the input, in tap order (z, y, x; x fastest): each one's
+ * offset from its plane's base (strides sz, sy, sx) and weight (clrs_grid_tap_weight), as the
+ * grad_input scatters and the CSR list take them. Returns how many (at most 4 x 4 x 4 = 64). */
+CLRS_INLINE int CLRS_FN(clrs_grid_inside_taps)(const CLRS_FN(clrs_grid_taps) *t, clrs_i64 W, clrs_i64 H,
+                                               clrs_i64 D, clrs_i64 sz, clrs_i64 sy, clrs_i64 sx,
+                                               clrs_i64 *off, CLRS_ACC *w)
+{
+    int a, b, c, k = 0;
+    for (c = 0; c < t->n[2]; c++)
+        for (b = 0; b < t->n[1]; b++)
+            for (a = 0; a < t->n[0]; a++) {
+                if (!CLRS_GRID_INB(t->idx[2][c], D) || !CLRS_GRID_INB(t->idx[1][b], H) ||
+                    !CLRS_GRID_INB(t->idx[0][a], W))
+                    continue;
+                off[k] = t->idx[2][c] * sz + t->idx[1][b] * sy + t->idx[0][a] * sx;
+                w[k++] = CLRS_FN(clrs_grid_tap_weight)(t, a, b, c);
+            }
+    return k;
+}
+
 /* grad_input of grid_sample as a gather over a CSR list (plan/grid_sample.c): the input pixel
  * `row` = n * T + t sums weight * grad_output over the grid points that sampled it, in order. */
 CLRS_INLINE void CLRS_FN(clrs_grid_csr_gather)(const CLRS_GLOBAL CLRS_ST *gout, clrs_i64 gbase,

@@ -199,19 +199,11 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                     clrs_grid_taps_##SFX t;                                                    \
                     int64_t off[64];                                                           \
                     ST w[64];                                                                  \
-                    int k = 0, ta, tb, tc;                                                     \
+                    int k;                                                                     \
                     clrs_grid_point_taps_##SFX(gp, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3], gs[4], \
                                                g->dims, g->W, g->H, g->D, g->mode, g->padding,  \
                                                g->align_corners, &t);                          \
-                    for (tc = 0; tc < t.n[2]; tc++)                                            \
-                        for (tb = 0; tb < t.n[1]; tb++)                                        \
-                            for (ta = 0; ta < t.n[0]; ta++) {                                  \
-                                if (!CLRS_GRID_INB(t.idx[2][tc], g->D) || !CLRS_GRID_INB(t.idx[1][tb], g->H) || \
-                                    !CLRS_GRID_INB(t.idx[0][ta], g->W))                        \
-                                    continue;                                                  \
-                                off[k] = t.idx[2][tc] * is[2] + t.idx[1][tb] * is[3] + t.idx[0][ta] * is[4]; \
-                                w[k++] = clrs_grid_tap_weight_##SFX(&t, ta, tb, tc);           \
-                            }                                                                  \
+                    k = clrs_grid_inside_taps_##SFX(&t, g->W, g->H, g->D, is[2], is[3], is[4], off, w); \
                     if (!k) continue;                                                          \
                     for (c = c0; c < c1; c++) {                                                \
                         const ST gv = go[n * os[0] + c * os[1] + oz * os[2] + oy * os[3] + ox * os[4]]; \
@@ -368,20 +360,11 @@ clrs_status clrs__host_grid_sample(const clrs__grid_geom *g, const clrs__view *i
                 for (oz = 0; oz < g->oD; oz++)                                                 \
                     for (oy = 0; oy < g->oH; oy++) {                                           \
                         for (ox = 0; ox < g->oW; ox++) {                                       \
-                            int ta, tb, tc, kk = 0;                                            \
                             clrs_grid_point_taps_##SFX(gp, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3], gs[4], \
                                                        g->dims, g->W, g->H, g->D, g->mode, g->padding, \
                                                        g->align_corners, &t);                  \
-                            for (tc = 0; tc < t.n[2]; tc++)                                    \
-                                for (tb = 0; tb < t.n[1]; tb++)                                \
-                                    for (ta = 0; ta < t.n[0]; ta++) {                          \
-                                        if (!CLRS_GRID_INB(t.idx[2][tc], g->D) || !CLRS_GRID_INB(t.idx[1][tb], g->H) || \
-                                            !CLRS_GRID_INB(t.idx[0][ta], g->W))                \
-                                            continue;                                          \
-                                        off[ox * 64 + kk] = t.idx[2][tc] * is[2] + t.idx[1][tb] * is[3] + t.idx[0][ta] * is[4]; \
-                                        w[ox * 64 + kk++] = clrs_grid_tap_weight_##SFX(&t, ta, tb, tc); \
-                                    }                                                          \
-                            k[ox] = kk;                                                        \
+                            k[ox] = clrs_grid_inside_taps_##SFX(&t, g->W, g->H, g->D, is[2], is[3], is[4], \
+                                                                off + ox * 64, w + ox * 64);   \
                         }                                                                      \
                         /* two channels at a time: their chains of read-add-writes (neighbouring \
                          * points share taps) are independent and overlap */                   \

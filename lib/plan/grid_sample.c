@@ -176,26 +176,24 @@ clrs_status clrs__affine_resolve(const char *op, int align_corners, const clrs__
                 for (p = 0; p < g->P; p++) {                                                   \
                     clrs_grid_taps_##SFX t;                                                    \
                     const int64_t ox = p % g->oW, oy = (p / g->oW) % g->oH, oz = p / (g->oW * g->oH); \
-                    int a, b, c;                                                               \
+                    clrs_i64 off[64];                                                          \
+                    ACC w[64];                                                                 \
+                    int e, k;                                                                  \
                     clrs_grid_point_taps_##SFX(gp, n * gs[0] + oz * gs[1] + oy * gs[2] + ox * gs[3], \
                                                gs[4], g->dims, g->W, g->H, g->D, g->mode,      \
                                                g->padding, g->align_corners, &t);              \
-                    for (c = 0; c < t.n[2]; c++)                                               \
-                        for (b = 0; b < t.n[1]; b++)                                           \
-                            for (a = 0; a < t.n[0]; a++) {                                     \
-                                int64_t tgt;                                                   \
-                                if (!CLRS_GRID_INB(t.idx[2][c], g->D) || !CLRS_GRID_INB(t.idx[1][b], g->H) || \
-                                    !CLRS_GRID_INB(t.idx[0][a], g->W))                         \
-                                    continue;                                                  \
-                                tgt = n * T + (t.idx[2][c] * g->H + t.idx[1][b]) * g->W + t.idx[0][a]; \
-                                if (pass == 0) {                                               \
-                                    csr->start[tgt + 1]++;                                     \
-                                } else {                                                       \
-                                    int64_t e = fill[tgt]++;                                   \
-                                    csr->point[e] = (int32_t)p;                                \
-                                    ((ACC *)csr->weight)[e] = clrs_grid_tap_weight_##SFX(&t, a, b, c); \
-                                }                                                              \
-                            }                                                                  \
+                    /* offsets in a dense plane: the input pixel's index */                    \
+                    k = clrs_grid_inside_taps_##SFX(&t, g->W, g->H, g->D, g->H * g->W, g->W, 1, off, w); \
+                    for (e = 0; e < k; e++) {                                                  \
+                        const int64_t tgt = n * T + off[e];                                    \
+                        if (pass == 0) {                                                       \
+                            csr->start[tgt + 1]++;                                             \
+                        } else {                                                               \
+                            const int64_t at = fill[tgt]++;                                    \
+                            csr->point[at] = (int32_t)p;                                       \
+                            ((ACC *)csr->weight)[at] = w[e];                                   \
+                        }                                                                      \
+                    }                                                                          \
                 }                                                                              \
             if (pass == 0) {                                                                   \
                 for (i = 0; i < g->N * T; i++) csr->start[i + 1] += csr->start[i];             \
