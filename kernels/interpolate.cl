@@ -290,9 +290,7 @@ __kernel void clrs_interpolate_u8_pass(__global const uchar *src, long src_off,
                                        __global const int *tab, long tab_off)
 {
     const long x = (long)get_global_id(0), y = (long)get_global_id(1), z = (long)get_global_id(2);
-    const long n = z / C, c = z % C;
     if (x >= OW || y >= OH) return;
-    clrs_u8_pass_block(src, src_off + n * sn + c * sc + (axis == 3 ? y * sh : x * sw), axis == 3 ? sw : sh, 0, 1,
-                       tab + tab_off, axis == 3 ? x : y, dst + dst_off + n * dn + c * dc + y * dh + x * dw, 0);
+    clrs_u8_pass_point(src, src_off, sn, sc, sh, sw, dst, dst_off, dn, dc, dh, dw, C, axis, tab + tab_off, x, y, z);
 }
 #endif

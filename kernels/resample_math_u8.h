@@ -43,6 +43,19 @@ CLRS_INLINE void clrs_u8_pass_block(const CLRS_GLOBAL clrs_u8 *src, clrs_i64 bas
     }
 }
 
+/* Destination byte (x, y) of plane z = n * C + c of one pass along `axis` (2 = H, 3 = W) over
+ * 4-D views (strides n, c, h, w), the pass table at tab: the body of the OpenCL kernels that
+ * give each work-item one byte (clrs_interpolate_u8_pass, clrs_interpolate_u8_point). */
+CLRS_INLINE void clrs_u8_pass_point(const CLRS_GLOBAL clrs_u8 *src, clrs_i64 src_off, clrs_i64 sn, clrs_i64 sc,
+                                    clrs_i64 sh, clrs_i64 sw, CLRS_GLOBAL clrs_u8 *dst, clrs_i64 dst_off,
+                                    clrs_i64 dn, clrs_i64 dc, clrs_i64 dh, clrs_i64 dw, clrs_i64 C, int axis,
+                                    const CLRS_GLOBAL clrs_i32 *tab, clrs_i64 x, clrs_i64 y, clrs_i64 z)
+{
+    const clrs_i64 n = z / C, c = z % C;
+    clrs_u8_pass_block(src, src_off + n * sn + c * sc + (axis == 3 ? y * sh : x * sw), axis == 3 ? sw : sh, 0, 1,
+                       tab, axis == 3 ? x : y, dst + dst_off + n * dn + c * dc + y * dh + x * dw, 0);
+}
+
 #ifndef __OPENCL_VERSION__
 /* The sum of clrs_u8_pass_block for nb destinations side by side in memory (source and
  * destination strides 1 between them: a row of an H pass), with the taps outer so that the

@@ -466,6 +466,27 @@ static clrs_status interp_general(clrs_context *ctx, const clrs__interp_plan *pl
     return clrs__cl_call_end(&c, st);
 }
 
+static void u8_scratch_arg(clrs__args *a, cl_mem tmp, const int64_t *ts)
+{
+    clrs__arg_mem(a, tmp);
+    clrs__arg_long(a, 0);
+    clrs__arg_long(a, ts[0]), clrs__arg_long(a, ts[1]), clrs__arg_long(a, 0);
+    clrs__arg_long(a, ts[2]), clrs__arg_long(a, ts[3]);
+}
+
+void clrs__cl_u8_point_args(clrs__args *a, clrs__cl_call *c, int first, int last, const int64_t *s,
+                            const int64_t *d, cl_mem tmp, const int64_t *ts, const int64_t *shape, int axis)
+{
+    if (first) clrs__arg_tensor(a, &c->bufs[0], s);
+    else u8_scratch_arg(a, tmp, ts);
+    if (last) clrs__arg_tensor(a, &c->bufs[1], d);
+    else u8_scratch_arg(a, tmp, ts);
+    clrs__arg_long(a, shape[1]);
+    clrs__arg_long(a, shape[2]);
+    clrs__arg_long(a, shape[3]);
+    clrs__arg_int(a, axis);
+}
+
 /* ---- uint8: PyTorch's int16 passes ---------------------------------------------------------
  * Each pass is one launch of clrs_interpolate_u8_pass (one work-item per byte: the tuned `vec`
  * of "interpolate_u8" is 1, the GPU default; above 1, the CPU default, opencl/interpolate_u8.c
@@ -492,6 +513,8 @@ clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, con
         return clrs__cl_call_end(&c, st);
     tshape[0] = dst->shape[0], tshape[1] = dst->shape[1], tshape[2] = src->shape[2], tshape[3] = dst->shape[3];
     clrs__u8_tmp_strides(src, tshape, ts);
+    clrs__axis_strides(src, s);
+    clrs__axis_strides(dst, d);
     tab = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, plan->tab_len * sizeof(int32_t),
                          plan->tab, &err);
     if (tab && plan->npass == 2)
@@ -505,28 +528,7 @@ clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, con
         size_t global[3];
         global[0] = (size_t)shape[3], global[1] = (size_t)shape[2], global[2] = (size_t)(shape[0] * shape[1]);
         if ((st = clrs__cl_kernel(&c, "clrs_interpolate_u8_pass", &a)) != CLRS_OK) break;
-        if (i == 0) {
-            clrs__axis_strides(src, s);
-            clrs__arg_tensor(&a, &c.bufs[0], s);
-        } else {
-            clrs__arg_mem(&a, tmp);
-            clrs__arg_long(&a, 0);
-            clrs__arg_long(&a, ts[0]), clrs__arg_long(&a, ts[1]), clrs__arg_long(&a, 0);
-            clrs__arg_long(&a, ts[2]), clrs__arg_long(&a, ts[3]);
-        }
-        if (last) {
-            clrs__axis_strides(dst, d);
-            clrs__arg_tensor(&a, &c.bufs[1], d);
-        } else {
-            clrs__arg_mem(&a, tmp);
-            clrs__arg_long(&a, 0);
-            clrs__arg_long(&a, ts[0]), clrs__arg_long(&a, ts[1]), clrs__arg_long(&a, 0);
-            clrs__arg_long(&a, ts[2]), clrs__arg_long(&a, ts[3]);
-        }
-        clrs__arg_long(&a, shape[1]);
-        clrs__arg_long(&a, shape[2]);
-        clrs__arg_long(&a, shape[3]);
-        clrs__arg_int(&a, plan->axis[i]);
+        clrs__cl_u8_point_args(&a, &c, i == 0, last, s, d, tmp, ts, shape, plan->axis[i]);
         clrs__arg_mem(&a, tab);
         clrs__arg_long(&a, (int64_t)plan->off[i]);
         st = clrs__cl_run(&c, &a, 3, global, clrs__cl_tuned_local(ctx, "interpolate_u8", "all", 3, global, local));

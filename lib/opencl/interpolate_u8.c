@@ -118,26 +118,7 @@ clrs_status clrs__cl_interp_u8_vec(clrs_context *ctx, const clrs__u8_plan *plan,
             const int64_t *shape = last ? dst->shape : tshape;
             global[0] = (size_t)shape[3], global[1] = (size_t)shape[2], global[2] = (size_t)(shape[0] * shape[1]);
             if ((st = clrs__cl_kernel(&c, "clrs_interpolate_u8_point", &a)) != CLRS_OK) break;
-            if (i == 0) {
-                clrs__arg_tensor(&a, &c.bufs[0], s5);
-            } else {
-                clrs__arg_mem(&a, tmp);
-                clrs__arg_long(&a, 0);
-                clrs__arg_long(&a, ts[0]), clrs__arg_long(&a, ts[1]), clrs__arg_long(&a, 0);
-                clrs__arg_long(&a, ts[2]), clrs__arg_long(&a, ts[3]);
-            }
-            if (last) {
-                clrs__arg_tensor(&a, &c.bufs[1], d5);
-            } else {
-                clrs__arg_mem(&a, tmp);
-                clrs__arg_long(&a, 0);
-                clrs__arg_long(&a, ts[0]), clrs__arg_long(&a, ts[1]), clrs__arg_long(&a, 0);
-                clrs__arg_long(&a, ts[2]), clrs__arg_long(&a, ts[3]);
-            }
-            clrs__arg_long(&a, shape[1]);
-            clrs__arg_long(&a, shape[2]);
-            clrs__arg_long(&a, shape[3]);
-            clrs__arg_int(&a, plan->axis[i]);
+            clrs__cl_u8_point_args(&a, &c, i == 0, last, s5, d5, tmp, ts, shape, plan->axis[i]);
         } else {
             global[0] = (size_t)(chan[i] ? 1 : unit[i] ? (x->size[0] + tp->vec - 1) / tp->vec : x->size[0]);
             global[1] = (size_t)x->size[1], global[2] = (size_t)(x->size[2] * x->size[3]);

@@ -86,6 +86,12 @@ clrs_status clrs__cl_interp_u8(clrs_context *ctx, const clrs__u8_plan *plan, con
                                const clrs__view *dst);
 /* The vector-shaped uint8 passes (opencl/interpolate_u8.c, the CPU default), tp the tuned
  * "interpolate_u8" entry (vec > 1). */
+/* The arguments of a one-work-item-per-byte uint8 pass (clrs_interpolate_u8_pass / _point):
+ * the source (the caller's, strides s, on the first pass, else the scratch image, strides
+ * ts), the destination (the caller's, strides d, on the last, else the scratch), then the
+ * destination's C, H, W and the pass's axis. */
+void clrs__cl_u8_point_args(clrs__args *a, clrs__cl_call *c, int first, int last, const int64_t *s,
+                            const int64_t *d, cl_mem tmp, const int64_t *ts, const int64_t *shape, int axis);
 clrs_status clrs__cl_interp_u8_vec(clrs_context *ctx, const clrs__u8_plan *plan, const clrs__view *src,
                                    const clrs__view *dst, const clrs_tune_params *tp);
 
