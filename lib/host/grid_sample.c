@@ -72,17 +72,45 @@
                     wt[ox][0] = u->w[0][0], wt[ox][1] = u->w[0][1];                            \
                     wt[ox][2] = u->w[1][0], wt[ox][3] = u->w[1][1];                            \
                 }                                                                              \
-                for (c = 0; c < g->C; c++) {                                                   \
+                /* two channels a step (the point's offset and weights loaded once for      \
+                 * both), then the last one alone */                                          \
+                for (c = 0; c + 1 < g->C; c += 2) {                                            \
                     const int64_t xb = n * is[0] + c * is[1];                                  \
-                    const ST *xc = x + xb, *xn = c + 1 < g->C ? xc + is[1] : xc;               \
+                    const ST *xc = x + xb, *xd = xc + is[1];                                   \
+                    const ST *xn = c + 2 < g->C ? xd + is[1] : xc, *xm = c + 3 < g->C ? xd + 2 * is[1] : xc; \
+                    ST *yr = y + n * os[0] + c * os[1] + oz * os[2] + oy * os[3], *ys = yr + os[1]; \
+                    for (ox = 0; ox < g->oW; ox++) {                                           \
+                        ACC v, w;                                                              \
+                        if (fast[ox]) {                                                        \
+                            const ACC a0 = wt[ox][0], a1 = wt[ox][1], b0 = wt[ox][2], b1 = wt[ox][3]; \
+                            const int64_t f = off[ox];                                         \
+                            __builtin_prefetch(xn + f);                                        \
+                            __builtin_prefetch(xn + f + sy);                                   \
+                            __builtin_prefetch(xm + f);                                        \
+                            __builtin_prefetch(xm + f + sy);                                   \
+                            v = b0 * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f) + a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sx)) + \
+                                b1 * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sy) +                \
+                                      a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sy + sx));           \
+                            w = b0 * (a0 * (ACC)CLRS_H_LOAD_##SFX(xd, f) + a1 * (ACC)CLRS_H_LOAD_##SFX(xd, f + sx)) + \
+                                b1 * (a0 * (ACC)CLRS_H_LOAD_##SFX(xd, f + sy) +                \
+                                      a1 * (ACC)CLRS_H_LOAD_##SFX(xd, f + sy + sx));           \
+                        } else {                                                               \
+                            v = clrs_grid_value_##SFX(x, xb, is[4], is[3], is[2], g->W, g->H, g->D, &t[ox]); \
+                            w = clrs_grid_value_##SFX(x, xb + is[1], is[4], is[3], is[2], g->W, g->H, g->D, &t[ox]); \
+                        }                                                                      \
+                        CLRS_H_STORE_##SFX(yr, ox * os[4], v);                                 \
+                        CLRS_H_STORE_##SFX(ys, ox * os[4], w);                                 \
+                    }                                                                          \
+                }                                                                              \
+                if (c < g->C) {                                                                \
+                    const int64_t xb = n * is[0] + c * is[1];                                  \
+                    const ST *xc = x + xb;                                                     \
                     ST *yr = y + n * os[0] + c * os[1] + oz * os[2] + oy * os[3];              \
                     for (ox = 0; ox < g->oW; ox++) {                                           \
                         ACC v;                                                                 \
                         if (fast[ox]) {                                                        \
                             const ACC a0 = wt[ox][0], a1 = wt[ox][1];                          \
                             const int64_t f = off[ox];                                         \
-                            __builtin_prefetch(xn + f);                                        \
-                            __builtin_prefetch(xn + f + sy);                                   \
                             v = wt[ox][2] * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f) +              \
                                              a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sx)) +        \
                                 wt[ox][3] * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sy) +         \
