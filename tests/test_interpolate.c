@@ -825,6 +825,62 @@ START_TEST(host_rows_fast_vs_plain)
 }
 END_TEST
 
+/* Pick rows (nearest, nearest-exact) of a destination past 16 MiB are built in scratch and
+ * written with streaming stores: against the ordinary stores (CLRS_HOST_NO_STREAM), byte for
+ * byte, for each dtype, 2x (the duplicating loop) and other factors, odd row lengths (row ends
+ * off the 16-byte boundaries), rows repeated or not, contiguous and channels-last. */
+static void make_cl(th_tensor *t, clrs_dtype dt, const int64_t *s)
+{
+    const int64_t phys[4] = {s[0], s[2], s[3], s[1]};
+    th_tensor_alloc(t, dt, 4, phys);
+    memcpy(t->t.shape, s, 4 * sizeof *s);
+    t->t.strides[0] = s[1] * s[2] * s[3], t->t.strides[1] = 1, t->t.strides[2] = s[3] * s[1], t->t.strides[3] = s[1];
+}
+
+START_TEST(host_pick_streamed)
+{
+    TH_SKIP_MISSING_BACKEND();
+    clrs_context *host = backends[0].ctx;
+    uint64_t rng_pick = 0x5eed;
+    static const struct {
+        clrs_dtype dt;
+        int64_t in[4];
+        double sh, sw;
+        int exact, cl;
+    } cases[] = {
+        {CLRS_F32, {1, 4, 512, 515}, 2, 2, 0, 0},   {CLRS_F32, {1, 4, 700, 701}, 1.5, 1.75, 1, 0},
+        {CLRS_F64, {1, 2, 512, 513}, 2, 2, 0, 0},   {CLRS_F16, {2, 4, 512, 700}, 2, 1.5, 0, 0},
+        {CLRS_BF16, {1, 8, 600, 489}, 1.8, 2, 1, 1}, {CLRS_F32, {1, 3, 1024, 700}, 2, 2, 0, 1},
+    };
+    size_t k;
+    if (_i != 0) return; /* a host path */
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        clrs_interpolate_params p = CLRS_INTERPOLATE_PARAMS_INIT;
+        int64_t out[4], i;
+        th_tensor a, b, ref;
+        p.mode = cases[k].exact ? CLRS_NEAREST_EXACT : CLRS_NEAREST;
+        p.scale_factor[0] = cases[k].sh, p.scale_factor[1] = cases[k].sw;
+        ck_assert_int_eq(clrs_interpolate_shape(&p, 4, cases[k].in, out), CLRS_OK);
+        if (cases[k].cl) { /* channels-last source and destination: the row is W x C */
+            make_cl(&a, cases[k].dt, cases[k].in), make_cl(&b, cases[k].dt, out), make_cl(&ref, cases[k].dt, out);
+        } else {
+            th_tensor_alloc(&a, cases[k].dt, 4, cases[k].in);
+            th_tensor_alloc(&b, cases[k].dt, 4, out), th_tensor_alloc(&ref, cases[k].dt, 4, out);
+        }
+        ck_assert_msg(b.bytes >= ((size_t)16 << 20), "case %zu: %zu bytes, under the streaming size", k, b.bytes);
+        for (i = 0; i < th_numel(&a.t); i++) th_set(&a.t, i, th_uniform(&rng_pick) * 8.0);
+        ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &b.t), CLRS_OK);
+        setenv("CLRS_HOST_NO_STREAM", "1", 1);
+        ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &ref.t), CLRS_OK);
+        unsetenv("CLRS_HOST_NO_STREAM");
+        ck_assert_msg(!memcmp(b.base, ref.base, b.bytes), "case %zu: streamed pick rows differ from ordinary stores", k);
+        th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
+    }
+    printf("host_pick_streamed: %zu nearest cases past 16 MiB equal to ordinary stores, byte for byte\n",
+           sizeof cases / sizeof cases[0]);
+}
+END_TEST
+
 /* The OpenCL row kernels (interpolate_box.cl: nearest forward picks; area and nearest
  * backward at power-of-two block weights) against interpolate's general kernels and the host,
  * value for value, on random sizes, factors, dtypes and layouts, each with random tuning
@@ -908,6 +964,7 @@ static void add_tests(TCase *tc, int n)
     tcase_add_loop_test(tc, bench_workloads, 0, n);
     tcase_add_loop_test(tc, area_block_vs_rows, 0, n);
     tcase_add_loop_test(tc, host_rows_fast_vs_plain, 0, n);
+    tcase_add_loop_test(tc, host_pick_streamed, 0, n);
 }
 
 int main(void) { return th_run("interpolate", setup, teardown, add_tests); }

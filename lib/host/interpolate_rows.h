@@ -260,7 +260,8 @@ RW_ATTR static void RW_FN(rows_sum)(RW_ACC *out, const RW_ACC *const *h, const R
  * into the destination, and a row that reads the same source row as the one before it is a
  * memcpy of that finished row (2x up: every second row). An exact 2x pick of a unit-stride
  * row (element o from o / 2) runs as a duplicating loop with no offset table. */
-RW_ATTR static void RW_FN(rows_pick)(const rows_job *r, const void *src, void *dst, int64_t row_begin, int64_t row_end)
+RW_ATTR static void RW_FN(rows_pick)(const rows_job *r, const void *src, void *dst, int64_t row_begin, int64_t row_end,
+                                     void *row_buf)
 {
     const RW_ST *s = (const RW_ST *)src;
     RW_ST *d = (RW_ST *)dst, *prev = NULL;
@@ -277,6 +278,20 @@ RW_ATTR static void RW_FN(rows_pick)(const rows_job *r, const void *src, void *d
         RW_ST *q = d + dbase + o0 * r->ds[2] + o1 * r->ds[3];
         const RW_ST *sp = s + sbase + i0 * r->ss[2] + i1 * r->ss[3];
         size_t o;
+        if (r->stream) { /* the row once in row_buf, streamed to each row that repeats it */
+            RW_ST *b = (RW_ST *)row_buf;
+            if (key != prev_key) {
+                if (r->dup2) {
+#pragma omp simd
+                    for (o = 0; o < L / 2; o++) b[2 * o] = b[2 * o + 1] = sp[o];
+                } else {
+                    for (o = 0; o < L; o++) b[o] = sp[off[o]];
+                }
+            }
+            stream_copy(q, b, L * sizeof *q);
+            prev_key = key;
+            continue;
+        }
         if (key == prev_key) {
             memcpy(q, prev, L * sizeof *q);
         } else if (r->dup2) {
