@@ -328,11 +328,14 @@ START_TEST(coordinate_fd)
                     th_set(&tc.t, i, c0);
                     fd = (lp - lm) / (2 * h);
                     e = fabs(fd - an) / fmax(1, fabs(fd));
-                    /* a point within h of a knot or fold sees a kink: the analytic value is one
-                     * of the one-sided slopes; within h of the 'constant' edge, a jump: skip it */
-                    e = fmin(e, fabs((lp - l0) / h - an) / fmax(1, fabs(an)));
-                    e = fmin(e, fabs((l0 - lm) / h - an) / fmax(1, fabs(an)));
-                    if (fabs(lp - lm) > 1 || e > 1e-2) continue;
+                    /* within h of the 'constant' edge, a jump: skip it. Within h of a knot or
+                     * fold, a kink: the analytic value is one of the one-sided slopes, which
+                     * carry an O(h L'') error (~1e-5), so a kink matched by one to 1e-3 passes
+                     * unchecked; anything else is held to the central difference's 1e-5 */
+                    if (fabs(lp - lm) > 1) continue;
+                    if (e >= 1e-5 && fmin(fabs((lp - l0) / h - an), fabs((l0 - lm) / h - an)) / fmax(1, fabs(an)) < 1e-3)
+                        continue;
+                    if (e > 1e-2) continue;
                     if (e > worst) worst = e;
                     ck_assert_msg(e < 1e-5, "fd %dd order %d mode %s coordinate %lld: fd %.10g analytic %.10g [%s]", ns,
                                   order, mode_names[mode], (long long)i, fd, an, be->name);

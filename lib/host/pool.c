@@ -219,8 +219,9 @@ clrs_status clrs__host_max_unpool_backward(const clrs__pool_geom *pg, const clrs
     clrs__axis_strides(gin, is);
     packed = clrs__pool_spatial_packed(gs, pg->out) && clrs__pool_spatial_packed(xs, pg->in) && clrs__pool_spatial_packed(is, pg->in);
 #ifdef CLRS_POOL_NT
-    /* f32, unit strides, and more bytes read and written than the last-level cache holds (the
-     * output will not be in the caches when the call returns anyway): streaming stores */
+    /* f32, unit strides, and at least as many bytes read and written as a last-level cache
+     * holds (the output will not be in the caches when the call returns anyway): streaming
+     * stores */
     if (gin->dtype == CLRS_F32 && packed && gs[4] == 1 && is[4] == 1 && xs[4] == 1 &&
         (double)planes * ((double)nin * 12.0 + (double)pg->out[0] * (double)pg->out[1] * (double)pg->out[2] * 4.0) >=
             CACHE_BYTES &&
