@@ -830,14 +830,6 @@ END_TEST
  * against the ordinary stores (CLRS_HOST_NO_STREAM), byte for byte, for each dtype, 2x (the
  * duplicating loop) and other factors, rows repeated or not, contiguous and channels-last;
  * rows off the boundaries (which keep ordinary stores) too. */
-static void make_cl(th_tensor *t, clrs_dtype dt, const int64_t *s)
-{
-    const int64_t phys[4] = {s[0], s[2], s[3], s[1]};
-    th_tensor_alloc(t, dt, 4, phys);
-    memcpy(t->t.shape, s, 4 * sizeof *s);
-    t->t.strides[0] = s[1] * s[2] * s[3], t->t.strides[1] = 1, t->t.strides[2] = s[3] * s[1], t->t.strides[3] = s[1];
-}
-
 START_TEST(host_pick_streamed)
 {
     TH_SKIP_MISSING_BACKEND();
@@ -863,12 +855,10 @@ START_TEST(host_pick_streamed)
         p.mode = cases[k].exact ? CLRS_NEAREST_EXACT : CLRS_NEAREST;
         p.scale_factor[0] = cases[k].sh, p.scale_factor[1] = cases[k].sw;
         ck_assert_int_eq(clrs_interpolate_shape(&p, 4, cases[k].in, out), CLRS_OK);
-        if (cases[k].cl) { /* channels-last source and destination: the row is W x C */
-            make_cl(&a, cases[k].dt, cases[k].in), make_cl(&b, cases[k].dt, out), make_cl(&ref, cases[k].dt, out);
-        } else {
-            th_tensor_alloc(&a, cases[k].dt, 4, cases[k].in);
-            th_tensor_alloc(&b, cases[k].dt, 4, out), th_tensor_alloc(&ref, cases[k].dt, 4, out);
-        }
+        th_tensor_alloc(&a, cases[k].dt, 4, cases[k].in);
+        th_tensor_alloc(&b, cases[k].dt, 4, out), th_tensor_alloc(&ref, cases[k].dt, 4, out);
+        /* channels-last source and destination: the row is W x C */
+        set_layout(&a, cases[k].cl), set_layout(&b, cases[k].cl), set_layout(&ref, cases[k].cl);
         ck_assert_msg(b.bytes >= ((size_t)16 << 20), "case %zu: %zu bytes, under the streaming size", k, b.bytes);
         for (i = 0; i < th_numel(&a.t); i++) th_set(&a.t, i, th_uniform(&rng_pick) * 8.0);
         ck_assert_int_eq(clrs_interpolate(host, &p, &a.t, &b.t), CLRS_OK);
@@ -878,7 +868,7 @@ START_TEST(host_pick_streamed)
         ck_assert_msg(!memcmp(b.base, ref.base, b.bytes), "case %zu: streamed pick rows differ from ordinary stores", k);
         th_tensor_free(&a), th_tensor_free(&b), th_tensor_free(&ref);
     }
-    printf("host_pick_streamed: %zu nearest cases past 16 MiB equal to ordinary stores, byte for byte\n",
+    printf("host_pick_streamed: %zu nearest cases of 16 MiB or more equal to ordinary stores, byte for byte\n",
            sizeof cases / sizeof cases[0]);
 }
 END_TEST

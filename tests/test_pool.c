@@ -303,6 +303,7 @@ static void make_layout(th_tensor *t, clrs_dtype dt, const int64_t *s, int layou
     if (layout == 2) phys[3] = W + 3;
     th_tensor_alloc(t, dt, 4, phys);
     memcpy(t->t.shape, s, 4 * sizeof *s);
+    t->t.contiguous = layout == 0; /* else the strides below would be ignored */
     if (layout == 1) {
         t->t.strides[0] = H * W * C, t->t.strides[1] = 1, t->t.strides[2] = W * C, t->t.strides[3] = C;
     } else if (layout == 2) {
