@@ -33,12 +33,18 @@
         }                                                                                      \
     } while (0)
 
-/* 2-D bilinear, a row of grid points at a time: the taps of the row once, then per channel a
- * loop along the row; a point whose four taps are inside the input (x1 = x0 + 1, y1 = y0 + 1)
- * takes the unrolled sum (the order of clrs_grid_value, which the other points call) from one
- * offset and four weights kept side by side, a few cache lines per row. The loads of a channel
- * wait on L3 (its rows were last read 'C' planes ago): the next channel's two input rows are
- * prefetched while this one is summed. */
+/* A fast point's sample of the plane at p: offset f of tap (x0, y0), weights a0, a1 along x
+ * and b0, b1 along y, in clrs_grid_value's order (sx, sy: the x and y strides). */
+#define FAST_SUM(SFX, ACC, p, f, a0, a1, b0, b1)                                               \
+    ((b0) * ((a0) * (ACC)CLRS_H_LOAD_##SFX(p, f) + (a1) * (ACC)CLRS_H_LOAD_##SFX(p, (f) + sx)) + \
+     (b1) * ((a0) * (ACC)CLRS_H_LOAD_##SFX(p, (f) + sy) + (a1) * (ACC)CLRS_H_LOAD_##SFX(p, (f) + sy + sx)))
+
+/* 2-D bilinear, a row of grid points at a time: the taps of the row once, then the channels
+ * two at a time along the row; a point whose four taps are inside the input (x1 = x0 + 1,
+ * y1 = y0 + 1) takes FAST_SUM from one offset and four weights kept side by side, loaded once
+ * for both channels (the other points call clrs_grid_value). The loads of a channel wait on
+ * L3 (its rows were last read C planes ago): the next two channels' input rows are prefetched
+ * while these are summed. */
 #define HOST_FORWARD_ROWS(SFX, ST, ACC)                                                        \
     do {                                                                                       \
         const ST *x = (const ST *)input->host, *gp = (const ST *)grid->host;                   \
@@ -88,12 +94,8 @@
                             __builtin_prefetch(xn + f + sy);                                   \
                             __builtin_prefetch(xm + f);                                        \
                             __builtin_prefetch(xm + f + sy);                                   \
-                            v = b0 * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f) + a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sx)) + \
-                                b1 * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sy) +                \
-                                      a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sy + sx));           \
-                            w = b0 * (a0 * (ACC)CLRS_H_LOAD_##SFX(xd, f) + a1 * (ACC)CLRS_H_LOAD_##SFX(xd, f + sx)) + \
-                                b1 * (a0 * (ACC)CLRS_H_LOAD_##SFX(xd, f + sy) +                \
-                                      a1 * (ACC)CLRS_H_LOAD_##SFX(xd, f + sy + sx));           \
+                            v = FAST_SUM(SFX, ACC, xc, f, a0, a1, b0, b1);                     \
+                            w = FAST_SUM(SFX, ACC, xd, f, a0, a1, b0, b1);                     \
                         } else {                                                               \
                             v = clrs_grid_value_##SFX(x, xb, is[4], is[3], is[2], g->W, g->H, g->D, &t[ox]); \
                             w = clrs_grid_value_##SFX(x, xb + is[1], is[4], is[3], is[2], g->W, g->H, g->D, &t[ox]); \
@@ -109,12 +111,7 @@
                     for (ox = 0; ox < g->oW; ox++) {                                           \
                         ACC v;                                                                 \
                         if (fast[ox]) {                                                        \
-                            const ACC a0 = wt[ox][0], a1 = wt[ox][1];                          \
-                            const int64_t f = off[ox];                                         \
-                            v = wt[ox][2] * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f) +              \
-                                             a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sx)) +        \
-                                wt[ox][3] * (a0 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sy) +         \
-                                             a1 * (ACC)CLRS_H_LOAD_##SFX(xc, f + sy + sx));    \
+                            v = FAST_SUM(SFX, ACC, xc, off[ox], wt[ox][0], wt[ox][1], wt[ox][2], wt[ox][3]); \
                         } else {                                                               \
                             v = clrs_grid_value_##SFX(x, xb, is[4], is[3], is[2], g->W, g->H, g->D, &t[ox]); \
                         }                                                                      \
